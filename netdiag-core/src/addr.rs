@@ -1,0 +1,292 @@
+//! Parsing of what users type: DNS server addresses (`IP`, `IP:port`, `[IPv6]:port`) and
+//! host names. Every error names the text it refused and why, so the one `error:` line a
+//! tool prints is enough to fix the command.
+
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+
+use hickory_proto::rr::Name;
+
+/// The DNS port, used when a server is given without one.
+pub const DNS_PORT: u16 = 53;
+/// RFC 1035: a label is at most 63 octets.
+pub const MAX_LABEL_LEN: usize = 63;
+/// RFC 1035: a name is at most 253 characters in text form (255 octets on the wire).
+pub const MAX_NAME_LEN: usize = 253;
+
+/// Why a server address or host name was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddrError {
+    #[error("'{input}' is not an IP address: expected IP, IP:port or [IPv6]:port")]
+    NotAnAddress { input: String },
+    #[error("'{input}': port '{port}' is not a port number (1-65535)")]
+    BadPort { input: String, port: String },
+    #[error("'{input}': '[' is never closed; write IPv6 with a port as [fd00::4]:53")]
+    UnclosedBracket { input: String },
+    #[error("the host name is empty")]
+    EmptyName,
+    #[error("host name '{name}': label '{label}' is {len} characters long; DNS allows at most 63")]
+    LabelTooLong {
+        name: String,
+        label: String,
+        len: usize,
+    },
+    #[error("host name '{name}' is {len} characters long; DNS allows at most 253")]
+    NameTooLong { name: String, len: usize },
+    #[error("host name '{name}' has an empty label (two dots in a row, or a leading dot)")]
+    EmptyLabel { name: String },
+    #[error("host name '{name}' contains {found}, which a DNS name cannot contain")]
+    BadCharacter { name: String, found: String },
+}
+
+/// Parses a port number, refusing 0 and anything that is not 1-65535.
+pub fn parse_port(input: &str, port: &str) -> Result<u16, AddrError> {
+    match port.parse::<u16>() {
+        Ok(value) if value != 0 => Ok(value),
+        _ => Err(AddrError::BadPort {
+            input: input.to_owned(),
+            port: port.to_owned(),
+        }),
+    }
+}
+
+/// Parses a DNS server as users and App Service settings write it: `10.0.0.4`,
+/// `10.0.0.4:5353`, `fd00::4`, `[fd00::4]:5353`. Port 53 when none is given.
+pub fn parse_server(input: &str) -> Result<SocketAddr, AddrError> {
+    let text = input.trim();
+    let not_an_address = || AddrError::NotAnAddress {
+        input: input.to_owned(),
+    };
+    if text.is_empty() {
+        return Err(not_an_address());
+    }
+    if let Some(rest) = text.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return Err(AddrError::UnclosedBracket {
+                input: input.to_owned(),
+            });
+        };
+        let ip: Ipv6Addr = inside.parse().map_err(|_| not_an_address())?;
+        let port = match after {
+            "" => DNS_PORT,
+            _ => match after.strip_prefix(':') {
+                Some(port) => parse_port(input, port)?,
+                None => return Err(not_an_address()),
+            },
+        };
+        return Ok(SocketAddr::new(IpAddr::V6(ip), port));
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, DNS_PORT));
+    }
+    // IPv4 with a port; an IPv6 address with a port must use brackets (caught above).
+    match text.split_once(':') {
+        Some((host, port)) if !port.contains(':') => {
+            let ip: std::net::Ipv4Addr = host.parse().map_err(|_| not_an_address())?;
+            Ok(SocketAddr::new(IpAddr::V4(ip), parse_port(input, port)?))
+        }
+        _ => Err(not_an_address()),
+    }
+}
+
+/// Writes a server address the way users typed it: the bare IP for port 53 (Kudu's
+/// `Server: 10.1.0.4`), `IP:port` or `[IPv6]:port` otherwise.
+pub fn display_server(addr: SocketAddr) -> String {
+    if addr.port() == DNS_PORT {
+        addr.ip().to_string()
+    } else {
+        addr.to_string()
+    }
+}
+
+/// What a user asked to look up or connect to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Host {
+    /// An IP literal: no name resolution needed (a reverse lookup for `nameresolver`).
+    Ip(IpAddr),
+    /// A DNS name, validated, in its ASCII (punycode) form, without a trailing dot.
+    Name(String),
+}
+
+impl Host {
+    /// Parses an IP literal (IPv6 may be bracketed) or a host name.
+    pub fn parse(input: &str) -> Result<Self, AddrError> {
+        let unbracketed = input
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+            .unwrap_or(input);
+        if let Ok(ip) = unbracketed.parse::<IpAddr>() {
+            return Ok(Self::Ip(ip));
+        }
+        validate_name(input).map(Self::Name)
+    }
+}
+
+impl std::fmt::Display for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ip(ip) => ip.fmt(f),
+            Self::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+/// Checks a DNS name and returns its ASCII form without the trailing dot. Internationalised
+/// names are converted to punycode (IDNA), as browsers and nslookup do. Underscores are
+/// allowed: SRV and many private records (`_sql._tcp`) use them.
+pub fn validate_name(input: &str) -> Result<String, AddrError> {
+    if input.trim().is_empty() {
+        return Err(AddrError::EmptyName);
+    }
+    let owned = || input.to_owned();
+    if let Some(found) = input
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "/\\@,;:\"'()<>[]{}".contains(*c))
+    {
+        return Err(AddrError::BadCharacter {
+            name: owned(),
+            found: describe_char(found),
+        });
+    }
+    let without_root = input.strip_suffix('.').unwrap_or(input);
+    // Check labels on the text the user typed first, so the error quotes their label.
+    for label in without_root.split('.') {
+        check_label(input, label)?;
+    }
+    let ascii = if input.is_ascii() {
+        without_root.to_ascii_lowercase()
+    } else {
+        let name = Name::from_utf8(without_root).map_err(|_| AddrError::BadCharacter {
+            name: owned(),
+            found: "characters that have no IDNA (punycode) form".to_owned(),
+        })?;
+        let text = name.to_ascii();
+        text.strip_suffix('.').unwrap_or(&text).to_owned()
+    };
+    for label in ascii.split('.') {
+        check_label(input, label)?;
+    }
+    if ascii.len() > MAX_NAME_LEN {
+        return Err(AddrError::NameTooLong {
+            name: owned(),
+            len: ascii.len(),
+        });
+    }
+    Ok(ascii)
+}
+
+fn check_label(name: &str, label: &str) -> Result<(), AddrError> {
+    if label.is_empty() {
+        return Err(AddrError::EmptyLabel {
+            name: name.to_owned(),
+        });
+    }
+    if label.len() > MAX_LABEL_LEN {
+        return Err(AddrError::LabelTooLong {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            len: label.len(),
+        });
+    }
+    Ok(())
+}
+
+fn describe_char(c: char) -> String {
+    if c == ' ' {
+        "a space".to_owned()
+    } else if c.is_whitespace() || c.is_control() {
+        format!("the control character U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_forms() {
+        let cases = [
+            ("10.0.0.4", "10.0.0.4:53"),
+            ("10.0.0.4:5353", "10.0.0.4:5353"),
+            (" 10.0.0.4 ", "10.0.0.4:53"),
+            ("fd00::4", "[fd00::4]:53"),
+            ("[fd00::4]", "[fd00::4]:53"),
+            ("[fd00::4]:5353", "[fd00::4]:5353"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                parse_server(input).map(|a| a.to_string()),
+                Ok(expected.into())
+            );
+        }
+    }
+
+    #[test]
+    fn server_errors_name_the_input() {
+        for input in [
+            "",
+            "dns.contoso.com",
+            "10.0.0.256",
+            "1.2.3.4.5",
+            "10.0.0.4:",
+            "10.0.0.4:0",
+            "10.0.0.4:65536",
+            "10.0.0.4:dns",
+            "[fd00::4",
+            "[fd00::4]x",
+            "[10.0.0.4]:53",
+        ] {
+            let error = parse_server(input).expect_err(input).to_string();
+            assert!(error.contains(&format!("'{input}'")), "{input}: {error}");
+        }
+    }
+
+    #[test]
+    fn display_server_omits_port_53() {
+        assert_eq!(display_server("10.1.0.4:53".parse().unwrap()), "10.1.0.4");
+        assert_eq!(display_server("[::1]:5353".parse().unwrap()), "[::1]:5353");
+    }
+
+    #[test]
+    fn host_forms() {
+        assert_eq!(
+            Host::parse("10.1.2.4"),
+            Ok(Host::Ip("10.1.2.4".parse().unwrap()))
+        );
+        assert_eq!(Host::parse("[::1]"), Ok(Host::Ip("::1".parse().unwrap())));
+        assert_eq!(
+            Host::parse("DB.Contoso.Internal."),
+            Ok(Host::Name("db.contoso.internal".into()))
+        );
+        assert_eq!(
+            Host::parse("_sql._tcp.contoso.internal"),
+            Ok(Host::Name("_sql._tcp.contoso.internal".into()))
+        );
+        assert_eq!(
+            Host::parse("bücher.example"),
+            Ok(Host::Name("xn--bcher-kva.example".into()))
+        );
+    }
+
+    #[test]
+    fn name_errors() {
+        let long_label = "a".repeat(64);
+        let long_name = ["a".repeat(63).as_str(); 5].join(".");
+        let cases = [
+            ("", "empty"),
+            ("  ", "empty"),
+            ("db contoso", "a space"),
+            ("db..contoso", "empty label"),
+            (".contoso", "empty label"),
+            ("db/contoso", "'/'"),
+            ("db\tx", "U+0009"),
+            (long_label.as_str(), "at most 63"),
+            (long_name.as_str(), "at most 253"),
+        ];
+        for (input, expected) in cases {
+            let error = validate_name(input).expect_err(input).to_string();
+            assert!(error.contains(expected), "{input:?}: {error}");
+        }
+    }
+}

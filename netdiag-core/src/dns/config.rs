@@ -1,0 +1,586 @@
+//! Which DNS servers the app really uses, in which order, and how long each may take.
+//!
+//! The server list comes from the first source that yields servers: the explicit argument,
+//! the app settings (`WEBSITE_DNS_SERVER`, up to five, then `WEBSITE_DNS_ALT_SERVER`), the
+//! network snapshot (the VNET's DNS servers), the system configuration, and finally
+//! Azure-provided DNS. Every server keeps the source it came from, so a report shows why
+//! the tool asked the server it asked.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::addr::{AddrError, DNS_PORT, parse_server};
+use crate::settings::{
+    AppSettings, WEBSITE_DNS_ALT_SERVER, WEBSITE_DNS_ATTEMPTS, WEBSITE_DNS_SERVER,
+    WEBSITE_DNS_TIMEOUT,
+};
+
+/// Azure-provided DNS: the virtual IP every Azure VNET can reach.
+pub const AZURE_DNS: IpAddr = IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16));
+/// App Service waits 3 seconds for each DNS server.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+/// App Service asks each server once unless `WEBSITE_DNS_ATTEMPTS` says otherwise.
+pub const DEFAULT_ATTEMPTS: u32 = 1;
+/// App Service's range for `WEBSITE_DNS_ATTEMPTS`.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// App Service uses at most five servers from `WEBSITE_DNS_SERVER`.
+pub const MAX_APP_SETTING_SERVERS: usize = 5;
+
+/// Where a DNS server in the list came from. The names are part of the report contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ServerSource {
+    #[serde(rename = "argument")]
+    Argument,
+    #[serde(rename = "WEBSITE_DNS_SERVER")]
+    WebsiteDnsServer,
+    #[serde(rename = "WEBSITE_DNS_ALT_SERVER")]
+    WebsiteDnsAltServer,
+    #[serde(rename = "network")]
+    Network,
+    #[serde(rename = "system")]
+    System,
+    #[serde(rename = "azure-default")]
+    AzureDefault,
+}
+
+impl ServerSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Argument => "argument",
+            Self::WebsiteDnsServer => WEBSITE_DNS_SERVER,
+            Self::WebsiteDnsAltServer => WEBSITE_DNS_ALT_SERVER,
+            Self::Network => "network",
+            Self::System => "system",
+            Self::AzureDefault => "azure-default",
+        }
+    }
+}
+
+impl fmt::Display for ServerSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One DNS server of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DnsServer {
+    pub address: SocketAddr,
+    pub source: ServerSource,
+}
+
+/// How queries travel: UDP (with TCP when an answer is truncated), or TCP only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Udp,
+    Tcp,
+}
+
+/// Where the per-server timeout came from, so `--help` and reports can say why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeoutSource {
+    Argument,
+    #[serde(rename = "WEBSITE_DNS_TIMEOUT")]
+    WebsiteDnsTimeout,
+    Default,
+}
+
+/// The resolved DNS configuration: servers in the order they are asked, and the limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsConfig {
+    pub servers: Vec<DnsServer>,
+    pub timeout: Duration,
+    pub timeout_source: TimeoutSource,
+    pub attempts: u32,
+    pub transport: Transport,
+    /// Things the user should know that do not stop the run (extra servers ignored, an
+    /// unreadable system configuration).
+    pub warnings: Vec<String>,
+}
+
+/// The DNS servers of a network snapshot, with where they were read (file and field), so
+/// a malformed entry can be named. Filled by the snapshot loader.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkDns {
+    pub origin: String,
+    pub entries: Vec<String>,
+}
+
+/// The system's DNS servers, or why they could not be read.
+pub type SystemServers = Result<Vec<IpAddr>, String>;
+
+/// Everything the server list is built from. The system source is a function so that it
+/// is only read when no earlier source yields servers, and so tests can supply their own.
+pub struct ConfigInputs<'a> {
+    pub server_argument: Option<&'a str>,
+    pub settings: &'a AppSettings,
+    pub network: Option<&'a NetworkDns>,
+    pub system: &'a dyn Fn() -> SystemServers,
+    pub timeout_argument: Option<Duration>,
+    pub transport: Transport,
+}
+
+/// A configuration value that cannot be used, with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{origin}: {source}")]
+    BadServer {
+        origin: String,
+        #[source]
+        source: AddrError,
+    },
+    #[error("{variable}='{value}': expected {expected}")]
+    BadSetting {
+        variable: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl DnsConfig {
+    /// Builds the configuration from its sources, in the precedence the product contract
+    /// gives. Fails only on values the user or the app settings supplied that cannot be
+    /// used; an unreadable system configuration is a warning and falls through.
+    pub fn discover(inputs: &ConfigInputs<'_>) -> Result<Self, ConfigError> {
+        let mut warnings = Vec::new();
+        let (timeout, timeout_source) = match inputs.timeout_argument {
+            Some(timeout) => (timeout, TimeoutSource::Argument),
+            None => match inputs.settings.get(WEBSITE_DNS_TIMEOUT) {
+                Some(value) => (
+                    Duration::from_secs(parse_whole_number(
+                        WEBSITE_DNS_TIMEOUT,
+                        value,
+                        1,
+                        3600,
+                        "a whole number of seconds, at least 1",
+                    )?),
+                    TimeoutSource::WebsiteDnsTimeout,
+                ),
+                None => (DEFAULT_TIMEOUT, TimeoutSource::Default),
+            },
+        };
+        let attempts = match inputs.settings.get(WEBSITE_DNS_ATTEMPTS) {
+            Some(value) => u32::try_from(parse_whole_number(
+                WEBSITE_DNS_ATTEMPTS,
+                value,
+                1,
+                u64::from(MAX_ATTEMPTS),
+                "a whole number of attempts from 1 to 5",
+            )?)
+            .unwrap_or(DEFAULT_ATTEMPTS),
+            None => DEFAULT_ATTEMPTS,
+        };
+        let servers = server_list(inputs, &mut warnings)?;
+        Ok(Self {
+            servers,
+            timeout,
+            timeout_source,
+            attempts,
+            transport: inputs.transport,
+            warnings,
+        })
+    }
+}
+
+fn server_list(
+    inputs: &ConfigInputs<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<DnsServer>, ConfigError> {
+    if let Some(argument) = inputs.server_argument {
+        let address = parse_server(argument).map_err(|source| ConfigError::BadServer {
+            origin: "DNS server argument".to_owned(),
+            source,
+        })?;
+        return Ok(vec![DnsServer {
+            address,
+            source: ServerSource::Argument,
+        }]);
+    }
+
+    let mut servers = Vec::new();
+    if let Some(value) = inputs.settings.get(WEBSITE_DNS_SERVER) {
+        let entries: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if entries.len() > MAX_APP_SETTING_SERVERS {
+            warnings.push(format!(
+                "{WEBSITE_DNS_SERVER} lists {} servers; App Service uses the first {MAX_APP_SETTING_SERVERS}, so these are ignored: {}",
+                entries.len(),
+                entries[MAX_APP_SETTING_SERVERS..].join(", ")
+            ));
+        }
+        for entry in entries.into_iter().take(MAX_APP_SETTING_SERVERS) {
+            push_unique(
+                &mut servers,
+                parse_entry(WEBSITE_DNS_SERVER, entry)?,
+                ServerSource::WebsiteDnsServer,
+            );
+        }
+    }
+    if servers.is_empty()
+        && let Some(network) = inputs.network
+    {
+        for entry in &network.entries {
+            push_unique(
+                &mut servers,
+                parse_entry(&network.origin, entry)?,
+                ServerSource::Network,
+            );
+        }
+    }
+    if servers.is_empty() {
+        match (inputs.system)() {
+            Ok(ips) => {
+                for ip in ips {
+                    push_unique(
+                        &mut servers,
+                        SocketAddr::new(ip, DNS_PORT),
+                        ServerSource::System,
+                    );
+                }
+            }
+            Err(why) => warnings.push(format!("system DNS configuration not used: {why}")),
+        }
+    }
+    if servers.is_empty() {
+        servers.push(DnsServer {
+            address: SocketAddr::new(AZURE_DNS, DNS_PORT),
+            source: ServerSource::AzureDefault,
+        });
+    }
+    // The alternate server is App Service's fallback: asked last, after whichever list won.
+    if let Some(alternate) = inputs.settings.get(WEBSITE_DNS_ALT_SERVER) {
+        push_unique(
+            &mut servers,
+            parse_entry(WEBSITE_DNS_ALT_SERVER, alternate)?,
+            ServerSource::WebsiteDnsAltServer,
+        );
+    }
+    Ok(servers)
+}
+
+fn parse_entry(origin: &str, entry: &str) -> Result<SocketAddr, ConfigError> {
+    parse_server(entry).map_err(|source| ConfigError::BadServer {
+        origin: origin.to_owned(),
+        source,
+    })
+}
+
+/// Adds a server unless it is already listed: asking the same server twice would only
+/// double the time a dead one costs.
+fn push_unique(servers: &mut Vec<DnsServer>, address: SocketAddr, source: ServerSource) {
+    if !servers.iter().any(|s| s.address == address) {
+        servers.push(DnsServer { address, source });
+    }
+}
+
+fn parse_whole_number(
+    variable: &'static str,
+    value: &str,
+    min: u64,
+    max: u64,
+    expected: &'static str,
+) -> Result<u64, ConfigError> {
+    match value.parse::<u64>() {
+        Ok(number) if (min..=max).contains(&number) => Ok(number),
+        _ => Err(ConfigError::BadSetting {
+            variable,
+            value: value.to_owned(),
+            expected,
+        }),
+    }
+}
+
+/// Parses resolv.conf text (hickory's own parser) into its name servers.
+pub fn parse_resolv_conf(text: &[u8]) -> SystemServers {
+    let config = resolv_conf::Config::parse(text).map_err(|e| e.to_string())?;
+    Ok(config
+        .nameservers
+        .into_iter()
+        .map(|scoped| match scoped {
+            resolv_conf::ScopedIp::V4(ip) => IpAddr::V4(ip),
+            resolv_conf::ScopedIp::V6(ip, _) => IpAddr::V6(ip),
+        })
+        .collect())
+}
+
+/// The operating system's DNS servers: `/etc/resolv.conf` on Unix.
+#[cfg(unix)]
+pub fn system_servers() -> SystemServers {
+    const PATH: &str = "/etc/resolv.conf";
+    let text = std::fs::read(PATH).map_err(|e| format!("{PATH}: {e}"))?;
+    parse_resolv_conf(&text).map_err(|e| format!("{PATH}: {e}"))
+}
+
+/// The operating system's DNS servers: those of the network adapters that are up.
+#[cfg(windows)]
+pub fn system_servers() -> SystemServers {
+    let adapters = ipconfig::get_adapters().map_err(|e| format!("network adapters: {e}"))?;
+    Ok(adapters
+        .iter()
+        .filter(|adapter| adapter.oper_status() == ipconfig::OperStatus::IfOperStatusUp)
+        .flat_map(|adapter| adapter.dns_servers().iter().copied())
+        // fec0:0:0:ffff::1-3 are Windows' site-local placeholders, not real servers.
+        .filter(|ip| !matches!(ip, IpAddr::V6(v6) if v6.segments()[..4] == [0xfec0, 0, 0, 0xffff]))
+        .collect())
+}
+
+#[cfg(not(any(unix, windows)))]
+pub fn system_servers() -> SystemServers {
+    Err("reading the system DNS configuration is not supported on this platform".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Shaped as the system source: a function returning `SystemServers`.
+    #[allow(clippy::unnecessary_wraps)]
+    fn no_system() -> SystemServers {
+        Ok(Vec::new())
+    }
+
+    #[allow(clippy::unnecessary_wraps)]
+    fn system_one() -> SystemServers {
+        Ok(vec!["10.9.9.9".parse().unwrap()])
+    }
+
+    fn discover(
+        argument: Option<&str>,
+        settings: &[(&str, &str)],
+        network: Option<&NetworkDns>,
+        system: &dyn Fn() -> SystemServers,
+    ) -> Result<DnsConfig, ConfigError> {
+        let settings = AppSettings::from_pairs(settings.iter().copied());
+        DnsConfig::discover(&ConfigInputs {
+            server_argument: argument,
+            settings: &settings,
+            network,
+            system,
+            timeout_argument: None,
+            transport: Transport::Udp,
+        })
+    }
+
+    fn listed(config: &DnsConfig) -> Vec<(String, &'static str)> {
+        config
+            .servers
+            .iter()
+            .map(|s| (s.address.to_string(), s.source.as_str()))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+        expected
+            .iter()
+            .map(|(a, s)| ((*a).to_owned(), *s))
+            .collect()
+    }
+
+    #[test]
+    fn argument_wins_over_everything() {
+        let network = NetworkDns {
+            origin: "vnet.json".into(),
+            entries: vec!["10.0.0.4".into()],
+        };
+        let config = discover(
+            Some("127.0.0.1:5353"),
+            &[
+                (WEBSITE_DNS_SERVER, "10.1.0.4"),
+                (WEBSITE_DNS_ALT_SERVER, "10.1.0.5"),
+            ],
+            Some(&network),
+            &system_one,
+        )
+        .unwrap();
+        assert_eq!(listed(&config), pairs(&[("127.0.0.1:5353", "argument")]));
+    }
+
+    #[test]
+    fn app_settings_then_alternate_last() {
+        let config = discover(
+            None,
+            &[
+                (WEBSITE_DNS_SERVER, "10.1.0.4, 10.1.0.5:5353,[fd00::4]:53"),
+                (WEBSITE_DNS_ALT_SERVER, "10.1.0.6"),
+            ],
+            None,
+            &system_one,
+        )
+        .unwrap();
+        assert_eq!(
+            listed(&config),
+            pairs(&[
+                ("10.1.0.4:53", "WEBSITE_DNS_SERVER"),
+                ("10.1.0.5:5353", "WEBSITE_DNS_SERVER"),
+                ("[fd00::4]:53", "WEBSITE_DNS_SERVER"),
+                ("10.1.0.6:53", "WEBSITE_DNS_ALT_SERVER"),
+            ])
+        );
+    }
+
+    #[test]
+    fn more_than_five_app_setting_servers_warns_and_keeps_five() {
+        let config = discover(
+            None,
+            &[(
+                WEBSITE_DNS_SERVER,
+                "10.0.0.1,10.0.0.2,10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6",
+            )],
+            None,
+            &no_system,
+        )
+        .unwrap();
+        assert_eq!(config.servers.len(), 5);
+        assert!(
+            config.warnings[0].contains("10.0.0.6"),
+            "{:?}",
+            config.warnings
+        );
+    }
+
+    #[test]
+    fn network_then_system_then_azure() {
+        let network = NetworkDns {
+            origin: "vnet.json: dhcpOptions.dnsServers".into(),
+            entries: vec!["10.0.0.4".into(), "10.0.0.5".into()],
+        };
+        let config = discover(None, &[], Some(&network), &system_one).unwrap();
+        assert_eq!(
+            listed(&config),
+            pairs(&[("10.0.0.4:53", "network"), ("10.0.0.5:53", "network")])
+        );
+
+        let config = discover(None, &[], None, &system_one).unwrap();
+        assert_eq!(listed(&config), pairs(&[("10.9.9.9:53", "system")]));
+
+        let config = discover(None, &[], None, &no_system).unwrap();
+        assert_eq!(
+            listed(&config),
+            pairs(&[("168.63.129.16:53", "azure-default")])
+        );
+    }
+
+    #[test]
+    fn alternate_is_appended_to_the_system_list_and_not_duplicated() {
+        let config = discover(
+            None,
+            &[(WEBSITE_DNS_ALT_SERVER, "10.9.9.9")],
+            None,
+            &system_one,
+        )
+        .unwrap();
+        assert_eq!(listed(&config), pairs(&[("10.9.9.9:53", "system")]));
+    }
+
+    #[test]
+    fn unreadable_system_configuration_warns_and_falls_back_to_azure() {
+        let config = discover(None, &[], None, &|| Err("no resolv.conf".to_owned())).unwrap();
+        assert_eq!(
+            listed(&config),
+            pairs(&[("168.63.129.16:53", "azure-default")])
+        );
+        assert!(config.warnings[0].contains("no resolv.conf"));
+    }
+
+    #[test]
+    fn malformed_entries_name_the_variable_and_entry() {
+        let error = discover(
+            None,
+            &[(WEBSITE_DNS_SERVER, "10.0.0.4,dns.contoso.com")],
+            None,
+            &no_system,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("WEBSITE_DNS_SERVER: "), "{error}");
+        assert!(error.contains("'dns.contoso.com'"), "{error}");
+
+        let error = discover(
+            None,
+            &[(WEBSITE_DNS_ALT_SERVER, "10.0.0.4:99999")],
+            None,
+            &no_system,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.starts_with("WEBSITE_DNS_ALT_SERVER: "), "{error}");
+    }
+
+    #[test]
+    fn timeout_and_attempts_precedence() {
+        let config = discover(None, &[], None, &no_system).unwrap();
+        assert_eq!((config.timeout, config.attempts), (DEFAULT_TIMEOUT, 1));
+        assert_eq!(config.timeout_source, TimeoutSource::Default);
+
+        let config = discover(
+            None,
+            &[(WEBSITE_DNS_TIMEOUT, "5"), (WEBSITE_DNS_ATTEMPTS, "2")],
+            None,
+            &no_system,
+        )
+        .unwrap();
+        assert_eq!(
+            (config.timeout, config.attempts),
+            (Duration::from_secs(5), 2)
+        );
+
+        let settings = AppSettings::from_pairs([(WEBSITE_DNS_TIMEOUT, "5")]);
+        let config = DnsConfig::discover(&ConfigInputs {
+            server_argument: None,
+            settings: &settings,
+            network: None,
+            system: &no_system,
+            timeout_argument: Some(Duration::from_millis(300)),
+            transport: Transport::Tcp,
+        })
+        .unwrap();
+        assert_eq!(config.timeout, Duration::from_millis(300));
+        assert_eq!(config.timeout_source, TimeoutSource::Argument);
+    }
+
+    #[test]
+    fn bad_timeout_and_attempts_settings() {
+        for (variable, value) in [
+            (WEBSITE_DNS_TIMEOUT, "0"),
+            (WEBSITE_DNS_TIMEOUT, "3s"),
+            (WEBSITE_DNS_TIMEOUT, "-1"),
+            (WEBSITE_DNS_ATTEMPTS, "0"),
+            (WEBSITE_DNS_ATTEMPTS, "6"),
+            (WEBSITE_DNS_ATTEMPTS, "two"),
+        ] {
+            let error = discover(None, &[(variable, value)], None, &no_system)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with(&format!("{variable}='{value}'")),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolv_conf_text() {
+        let text = b"# generated\nsearch contoso.internal\nnameserver 10.0.0.4\nnameserver fd00::4\noptions timeout:2\n";
+        assert_eq!(
+            parse_resolv_conf(text).unwrap(),
+            vec![
+                "10.0.0.4".parse::<IpAddr>().unwrap(),
+                "fd00::4".parse().unwrap()
+            ]
+        );
+        assert_eq!(
+            parse_resolv_conf(b"search only\n").unwrap(),
+            Vec::<IpAddr>::new()
+        );
+        assert!(parse_resolv_conf(b"nameserver not-an-ip\n").is_err());
+    }
+}

@@ -1,0 +1,212 @@
+//! The human output of `nameresolver`: Kudu's shape (`Server:`, `Non-authoritative
+//! answer:`, `Name:`, `Addresses:`, `Aliases:`), preceded by one line per server that
+//! failed, and on failure the servers tried and what to do next.
+
+use std::fmt::Write as _;
+
+use hickory_proto::rr::RecordType;
+
+use super::{DnsAnswer, DnsAttempt, DnsConfig, DnsOutcome, DnsRun, Lookup, Question, agreement};
+use crate::addr::display_server;
+use crate::report::{Verdict, VerdictStatus, display_millis};
+
+/// The whole human output of a run (stdout).
+pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question, verdict: &Verdict) -> String {
+    let mut out = String::new();
+    match run {
+        DnsRun::Sequential(lookup) => render_sequential(&mut out, lookup, config, question),
+        DnsRun::All(results) => {
+            for result in results {
+                let server = display_server(result.server.address);
+                let elapsed = result
+                    .attempts
+                    .iter()
+                    .map(|a| a.elapsed)
+                    .sum::<std::time::Duration>();
+                let _ = writeln!(
+                    out,
+                    "Server: {server} ({}): {} in {}",
+                    result.server.source,
+                    describe_outcome(result.outcome),
+                    display_millis(elapsed)
+                );
+                if let Some(answer) = &result.answer {
+                    render_answer_body(&mut out, answer, question, "  ");
+                }
+                out.push('\n');
+            }
+            let groups = agreement(results);
+            if groups.len() > 1 {
+                out.push_str("The servers disagree:\n");
+                for (said, servers) in groups {
+                    let servers: Vec<String> = servers.into_iter().map(display_server).collect();
+                    let _ = writeln!(out, "  {}: {said}", servers.join(", "));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    if verdict.status != VerdictStatus::Pass {
+        render_verdict(&mut out, verdict);
+    }
+    out
+}
+
+fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, question: &Question) {
+    for attempt in lookup.failed_attempts() {
+        let _ = writeln!(out, "{}", failure_line(attempt, config));
+    }
+    let Some(last) = lookup.attempts.last() else {
+        out.push_str("*** No DNS server is configured.\n");
+        return;
+    };
+    if last.outcome.ends_lookup() {
+        let _ = writeln!(out, "Server: {}\n", display_server(last.server));
+    } else {
+        out.push('\n');
+    }
+    match (&lookup.answer, lookup.outcome) {
+        (Some(answer), _) => {
+            out.push_str("Non-authoritative answer:\n");
+            render_answer_body(out, answer, question, "");
+            return;
+        }
+        (None, DnsOutcome::Nxdomain) => {
+            let _ = writeln!(
+                out,
+                "*** {} can't find {}: Non-existent domain",
+                display_server(last.server),
+                question.display
+            );
+        }
+        (None, DnsOutcome::Nodata) => {
+            let _ = writeln!(
+                out,
+                "*** {} has no {} records for {} (the name exists)",
+                display_server(last.server),
+                question.type_names().join(" or "),
+                question.display
+            );
+        }
+        (None, _) => {
+            let _ = writeln!(
+                out,
+                "*** Could not resolve {}: no DNS server gave an answer.",
+                question.display
+            );
+        }
+    }
+    out.push_str("\nServers tried, in order:\n");
+    let width = lookup
+        .attempts
+        .iter()
+        .map(|a| display_server(a.server).len())
+        .max()
+        .unwrap_or(0);
+    for (index, attempt) in lookup.attempts.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  {}. {:<width$}  {:<22}  {:<9} {}",
+            index + 1,
+            display_server(attempt.server),
+            attempt.source.as_str(),
+            attempt.outcome.as_str(),
+            display_millis(attempt.elapsed),
+        );
+    }
+    out.push('\n');
+}
+
+/// The line printed for a server that failed before the answer.
+pub fn failure_line(attempt: &DnsAttempt, config: &DnsConfig) -> String {
+    let server = display_server(attempt.server);
+    let of = if config.attempts > 1 {
+        format!(" (attempt {} of {})", attempt.attempt, config.attempts)
+    } else {
+        String::new()
+    };
+    match attempt.outcome {
+        DnsOutcome::Timeout => format!(
+            "Server {server} did not answer within {}{of}",
+            humantime::format_duration(config.timeout)
+        ),
+        DnsOutcome::Servfail => format!("Server {server} answered SERVFAIL (server failure){of}"),
+        DnsOutcome::Refused => format!("Server {server} refused the query (REFUSED){of}"),
+        _ => format!(
+            "Server {server} failed: {}{of}",
+            attempt
+                .message
+                .as_deref()
+                .or(attempt.rcode.as_deref())
+                .unwrap_or("no usable answer")
+        ),
+    }
+}
+
+fn describe_outcome(outcome: DnsOutcome) -> &'static str {
+    match outcome {
+        DnsOutcome::Answered => "answered",
+        DnsOutcome::Nxdomain => "non-existent domain (NXDOMAIN)",
+        DnsOutcome::Nodata => "no records of that type (NODATA)",
+        DnsOutcome::Timeout => "no answer (timeout)",
+        DnsOutcome::Servfail => "server failure (SERVFAIL)",
+        DnsOutcome::Refused => "refused (REFUSED)",
+        DnsOutcome::Error => "error",
+    }
+}
+
+fn render_answer_body(out: &mut String, answer: &DnsAnswer, question: &Question, indent: &str) {
+    if let Some(ip) = question.reverse_of {
+        // nslookup's shape for a reverse lookup: the name, then the address asked about.
+        for record in answer.records.iter().filter(|r| r.record_type == "PTR") {
+            let _ = writeln!(out, "{indent}Name: {}\n{indent}Address: {ip}", record.data);
+        }
+        return;
+    }
+    let _ = writeln!(out, "{indent}Name: {}", answer.canonical_name);
+    if !answer.addresses.is_empty() {
+        let _ = writeln!(out, "{indent}Addresses:");
+        for address in &answer.addresses {
+            let _ = writeln!(out, "{indent}\t{address}");
+        }
+    }
+    for record_type in &question.types {
+        if matches!(record_type, RecordType::A | RecordType::AAAA) {
+            continue;
+        }
+        let type_name = record_type.to_string();
+        let data: Vec<&str> = answer
+            .records
+            .iter()
+            .filter(|r| r.record_type == type_name)
+            .map(|r| r.data.as_str())
+            .collect();
+        if !data.is_empty() {
+            let _ = writeln!(out, "{indent}{type_name}:");
+            for item in data {
+                let _ = writeln!(out, "{indent}\t{item}");
+            }
+        }
+    }
+    if !answer.aliases.is_empty() {
+        let _ = writeln!(out, "{indent}Aliases:");
+        for alias in &answer.aliases {
+            let _ = writeln!(out, "{indent}\t{alias}");
+        }
+    }
+}
+
+/// The verdict block: the likely cause, then numbered next steps.
+pub fn render_verdict(out: &mut String, verdict: &Verdict) {
+    let label = match verdict.status {
+        VerdictStatus::Warn => "Warning",
+        _ => "Likely cause",
+    };
+    let _ = writeln!(out, "{label}: {}", verdict.summary);
+    if !verdict.next_steps.is_empty() {
+        out.push_str("Next steps:\n");
+        for (index, step) in verdict.next_steps.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {step}", index + 1);
+        }
+    }
+}

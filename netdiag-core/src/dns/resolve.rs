@@ -1,0 +1,561 @@
+//! Asking the configured DNS servers, with App Service's timing: one server after another,
+//! in list order, each with its own timeout and attempt count.
+//!
+//! hickory-resolver puts one deadline on its whole server pool, so each server gets a
+//! resolver of its own and the failover loop is ours. The record types of one question
+//! (A and AAAA) go to a server together, so a dead server costs one timeout, not two.
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use hickory_proto::op::ResponseCode;
+pub use hickory_proto::rr::RecordType;
+use hickory_proto::rr::{Name, RData};
+use hickory_resolver::config::{
+    NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts, ServerOrderingStrategy,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::{Resolver, TokioResolver};
+use serde::Serialize;
+use tokio::task::JoinSet;
+
+use super::config::{DnsConfig, DnsServer, ServerSource, Transport};
+use crate::addr::Host;
+use crate::report::millis;
+
+/// The record types `nameresolver -t` accepts.
+pub const QUERY_TYPES: &[RecordType] = &[
+    RecordType::A,
+    RecordType::AAAA,
+    RecordType::CNAME,
+    RecordType::MX,
+    RecordType::TXT,
+    RecordType::SRV,
+    RecordType::NS,
+    RecordType::SOA,
+    RecordType::PTR,
+];
+
+/// Parses a record type name (case-insensitive) among [`QUERY_TYPES`].
+pub fn parse_query_type(text: &str) -> Result<RecordType, String> {
+    QUERY_TYPES
+        .iter()
+        .copied()
+        .find(|t| t.to_string().eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| {
+            let names: Vec<String> = QUERY_TYPES.iter().map(ToString::to_string).collect();
+            format!(
+                "'{text}' is not a record type this tool asks for; use one of {}",
+                names.join(", ")
+            )
+        })
+}
+
+/// What to ask: a name and the record types wanted for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// What the user typed, normalised (an IP stays an IP).
+    pub display: String,
+    /// The name queried, fully qualified (the reverse name for an IP literal).
+    pub name: Name,
+    pub types: Vec<RecordType>,
+    /// The address whose name is asked, for a reverse lookup of an IP literal.
+    pub reverse_of: Option<IpAddr>,
+}
+
+impl Question {
+    /// A and AAAA for a name, PTR for an IP literal, or the one type asked for.
+    pub fn new(host: &Host, record_type: Option<RecordType>) -> Result<Self, String> {
+        let (name, default_types) = match host {
+            Host::Ip(ip) => (Name::from(*ip), vec![RecordType::PTR]),
+            Host::Name(text) => {
+                let mut name = Name::from_ascii(text).map_err(|e| format!("'{text}': {e}"))?;
+                // Fully qualified: no search-list guessing, the server sees what was typed.
+                name.set_fqdn(true);
+                (name, vec![RecordType::A, RecordType::AAAA])
+            }
+        };
+        let types = record_type.map_or(default_types, |t| vec![t]);
+        let reverse_of = match host {
+            Host::Ip(ip) if types == [RecordType::PTR] => Some(*ip),
+            _ => None,
+        };
+        Ok(Self {
+            display: host.to_string(),
+            name,
+            types,
+            reverse_of,
+        })
+    }
+
+    /// The names of the record types, for reports (`["A", "AAAA"]`).
+    pub fn type_names(&self) -> Vec<String> {
+        self.types.iter().map(ToString::to_string).collect()
+    }
+
+    fn is_address_lookup(&self) -> bool {
+        self.types
+            .iter()
+            .all(|t| matches!(t, RecordType::A | RecordType::AAAA))
+    }
+}
+
+/// What one server did with one attempt. The names are part of the report contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DnsOutcome {
+    /// NOERROR with records.
+    Answered,
+    /// The name does not exist.
+    Nxdomain,
+    /// The name exists but has no records of the types asked.
+    Nodata,
+    /// No answer within the timeout.
+    Timeout,
+    Servfail,
+    Refused,
+    /// Any other failure: another response code, a network error.
+    Error,
+}
+
+impl DnsOutcome {
+    /// NOERROR (with or without records) and NXDOMAIN are answers: they end the lookup.
+    /// Everything else moves on to the next server.
+    pub fn ends_lookup(self) -> bool {
+        matches!(self, Self::Answered | Self::Nxdomain | Self::Nodata)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Answered => "answered",
+            Self::Nxdomain => "nxdomain",
+            Self::Nodata => "nodata",
+            Self::Timeout => "timeout",
+            Self::Servfail => "servfail",
+            Self::Refused => "refused",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One query to one server, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DnsAttempt {
+    pub server: SocketAddr,
+    pub source: ServerSource,
+    /// 1 for the first attempt at this server (more with `WEBSITE_DNS_ATTEMPTS`).
+    pub attempt: u32,
+    pub outcome: DnsOutcome,
+    #[serde(rename = "elapsed_ms", serialize_with = "millis")]
+    pub elapsed: Duration,
+    /// The response code when the server answered (`NOERROR`, `NXDOMAIN`, ...).
+    pub rcode: Option<String>,
+    /// What went wrong, in words, when the outcome is `error`.
+    pub message: Option<String>,
+}
+
+/// One record of an answer, in presentation form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct AnswerRecord {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub record_type: String,
+    pub ttl: u32,
+    pub data: String,
+}
+
+/// A server's answer: the records, and the parts a person reads first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DnsAnswer {
+    pub server: SocketAddr,
+    /// The end of the CNAME chain (the queried name when there is no chain).
+    pub canonical_name: String,
+    /// The names of the CNAME chain before the canonical name, in order.
+    pub aliases: Vec<String>,
+    pub addresses: Vec<IpAddr>,
+    pub records: Vec<AnswerRecord>,
+}
+
+/// What one server said, over all its attempts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerResult {
+    pub server: DnsServer,
+    pub attempts: Vec<DnsAttempt>,
+    pub outcome: DnsOutcome,
+    pub answer: Option<DnsAnswer>,
+}
+
+/// A sequential lookup: every server tried, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lookup {
+    pub attempts: Vec<DnsAttempt>,
+    /// The outcome of the server that ended the lookup, or of the last one tried.
+    pub outcome: DnsOutcome,
+    pub answer: Option<DnsAnswer>,
+}
+
+impl Lookup {
+    pub fn resolved(&self) -> bool {
+        self.outcome == DnsOutcome::Answered
+    }
+
+    /// The attempts that failed before the server that answered (or all, on failure).
+    pub fn failed_attempts(&self) -> impl Iterator<Item = &DnsAttempt> {
+        self.attempts.iter().filter(|a| !a.outcome.ends_lookup())
+    }
+}
+
+/// Asks the servers one after another, in list order, until one answers (NOERROR or
+/// NXDOMAIN). A dead server costs exactly its timeout (times its attempts).
+pub async fn resolve(config: &DnsConfig, question: &Question) -> Lookup {
+    let mut attempts = Vec::new();
+    let mut last = DnsOutcome::Error;
+    for server in &config.servers {
+        let result = ask_server(config, *server, question).await;
+        attempts.extend(result.attempts);
+        last = result.outcome;
+        if result.outcome.ends_lookup() {
+            return Lookup {
+                attempts,
+                outcome: result.outcome,
+                answer: result.answer,
+            };
+        }
+    }
+    Lookup {
+        attempts,
+        outcome: last,
+        answer: None,
+    }
+}
+
+/// Asks every server at once (`--all`): finds servers that disagree, such as one that
+/// lacks the private zone. The whole run takes one server's worst case, not their sum.
+pub async fn resolve_all(config: &DnsConfig, question: &Question) -> Vec<ServerResult> {
+    let mut tasks = JoinSet::new();
+    for (index, server) in config.servers.iter().copied().enumerate() {
+        let config = config.clone();
+        let question = question.clone();
+        tasks.spawn(async move { (index, ask_server(&config, server, &question).await) });
+    }
+    let mut results: Vec<(usize, ServerResult)> = Vec::with_capacity(config.servers.len());
+    while let Some(joined) = tasks.join_next().await {
+        if let Ok(result) = joined {
+            results.push(result);
+        }
+    }
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Groups the servers of an `--all` run by what they said; more than one group means they
+/// disagree. Each group: the answer in words and the servers that gave it, in list order.
+pub fn agreement(results: &[ServerResult]) -> Vec<(String, Vec<SocketAddr>)> {
+    let mut groups: Vec<(String, Vec<SocketAddr>)> = Vec::new();
+    for result in results {
+        let said = match &result.answer {
+            Some(answer) => {
+                let data: BTreeSet<String> = answer
+                    .records
+                    .iter()
+                    .map(|r| format!("{} {}", r.record_type, r.data))
+                    .collect();
+                data.into_iter().collect::<Vec<_>>().join(", ")
+            }
+            None => result.outcome.as_str().to_owned(),
+        };
+        match groups.iter_mut().find(|(text, _)| *text == said) {
+            Some((_, servers)) => servers.push(result.server.address),
+            None => groups.push((said, vec![result.server.address])),
+        }
+    }
+    groups
+}
+
+/// All attempts at one server, until one ends the lookup or the attempts run out.
+pub async fn ask_server(
+    config: &DnsConfig,
+    server: DnsServer,
+    question: &Question,
+) -> ServerResult {
+    let resolver = single_server_resolver(server.address, config.timeout, config.transport);
+    let mut attempts = Vec::new();
+    let mut answer = None;
+    for attempt in 1..=config.attempts.max(1) {
+        let started = Instant::now();
+        let (outcome, rcode, message, records) = match &resolver {
+            Ok(resolver) => query_once(resolver, question, config.timeout).await,
+            Err(e) => (DnsOutcome::Error, None, Some(e.clone()), Vec::new()),
+        };
+        attempts.push(DnsAttempt {
+            server: server.address,
+            source: server.source,
+            attempt,
+            outcome,
+            elapsed: started.elapsed(),
+            rcode,
+            message,
+        });
+        if outcome == DnsOutcome::Answered {
+            answer = Some(build_answer(server.address, question, &records));
+        }
+        if outcome.ends_lookup() {
+            break;
+        }
+    }
+    let outcome = attempts.last().map_or(DnsOutcome::Error, |a| a.outcome);
+    ServerResult {
+        server,
+        attempts,
+        outcome,
+        answer,
+    }
+}
+
+fn single_server_resolver(
+    address: SocketAddr,
+    timeout: Duration,
+    transport: Transport,
+) -> Result<TokioResolver, String> {
+    let mut name_server = match transport {
+        // UDP first; TCP only when an answer comes back truncated, as stub resolvers do.
+        Transport::Udp => NameServerConfig::udp_and_tcp(address.ip()),
+        Transport::Tcp => NameServerConfig::tcp(address.ip()),
+    };
+    for connection in &mut name_server.connections {
+        connection.port = address.port();
+    }
+    let mut options = ResolverOpts::default();
+    options.timeout = timeout;
+    // hickory counts retries, not tries: 0 means one query. Our loop does the attempts.
+    options.attempts = 0;
+    options.num_concurrent_reqs = 1;
+    options.server_ordering_strategy = ServerOrderingStrategy::UserProvidedOrder;
+    // The server's answer, not /etc/hosts, is what the app would get.
+    options.use_hosts_file = ResolveHosts::Never;
+    options.cache_size = 0;
+    options.preserve_intermediates = true;
+    Resolver::builder_with_config(
+        ResolverConfig::from_name_servers(vec![name_server]),
+        TokioRuntimeProvider::default(),
+    )
+    .with_options(options)
+    .build()
+    .map_err(|e| format!("cannot set up a resolver for {address}: {e}"))
+}
+
+type Classified = (
+    DnsOutcome,
+    Option<String>,
+    Option<String>,
+    Vec<hickory_proto::rr::Record>,
+);
+
+/// One attempt: all record types of the question at once, under one deadline.
+async fn query_once(
+    resolver: &TokioResolver,
+    question: &Question,
+    timeout: Duration,
+) -> Classified {
+    let mut queries = JoinSet::new();
+    for (index, record_type) in question.types.iter().copied().enumerate() {
+        let resolver = resolver.clone();
+        let name = question.name.clone();
+        queries.spawn(async move { (index, resolver.lookup(name, record_type).await) });
+    }
+    let mut per_type = Vec::with_capacity(question.types.len());
+    // hickory enforces the timeout too; ours is the hard bound the user was promised.
+    let collected = tokio::time::timeout(timeout, async {
+        while let Some(joined) = queries.join_next().await {
+            match joined {
+                Ok((index, result)) => per_type.push((index, classify(result))),
+                Err(e) => per_type.push((usize::MAX, error(format!("query task failed: {e}")))),
+            }
+        }
+    })
+    .await;
+    if collected.is_err() && per_type.is_empty() {
+        return (DnsOutcome::Timeout, None, None, Vec::new());
+    }
+    per_type.sort_by_key(|(index, _)| *index);
+    combine(per_type.into_iter().map(|(_, c)| c).collect())
+}
+
+fn error(message: String) -> Classified {
+    (DnsOutcome::Error, None, Some(message), Vec::new())
+}
+
+/// Merges the answers for each record type: any records make the server's answer; else
+/// NXDOMAIN, else NODATA; else the first type's failure.
+fn combine(per_type: Vec<Classified>) -> Classified {
+    let mut records = Vec::new();
+    let mut first_failure = None;
+    let mut best: Option<(DnsOutcome, Option<String>)> = None;
+    for (outcome, rcode, message, type_records) in per_type {
+        records.extend(type_records);
+        let rank = |o: DnsOutcome| match o {
+            DnsOutcome::Answered => 3,
+            DnsOutcome::Nxdomain => 2,
+            DnsOutcome::Nodata => 1,
+            _ => 0,
+        };
+        if outcome.ends_lookup() {
+            if best.as_ref().is_none_or(|(b, _)| rank(outcome) > rank(*b)) {
+                best = Some((outcome, rcode));
+            }
+        } else if first_failure.is_none() {
+            first_failure = Some((outcome, rcode, message));
+        }
+    }
+    match (best, first_failure) {
+        (Some((outcome, rcode)), _) => (outcome, rcode, None, records),
+        (None, Some((outcome, rcode, message))) => (outcome, rcode, message, records),
+        (None, None) => (DnsOutcome::Timeout, None, None, records),
+    }
+}
+
+fn classify(result: Result<hickory_resolver::lookup::Lookup, NetError>) -> Classified {
+    match result {
+        Ok(lookup) if lookup.answers().is_empty() => (
+            DnsOutcome::Nodata,
+            Some(rcode_name(ResponseCode::NoError)),
+            None,
+            Vec::new(),
+        ),
+        Ok(lookup) => (
+            DnsOutcome::Answered,
+            Some(rcode_name(ResponseCode::NoError)),
+            None,
+            lookup.answers().to_vec(),
+        ),
+        Err(NetError::Dns(DnsError::NoRecordsFound(no_records))) => {
+            let outcome = if no_records.response_code == ResponseCode::NXDomain {
+                DnsOutcome::Nxdomain
+            } else {
+                DnsOutcome::Nodata
+            };
+            (
+                outcome,
+                Some(rcode_name(no_records.response_code)),
+                None,
+                Vec::new(),
+            )
+        }
+        Err(NetError::Dns(DnsError::ResponseCode(code))) => {
+            let outcome = match code {
+                ResponseCode::ServFail => DnsOutcome::Servfail,
+                ResponseCode::Refused => DnsOutcome::Refused,
+                _ => DnsOutcome::Error,
+            };
+            let message = (outcome == DnsOutcome::Error)
+                .then(|| format!("the server answered {}", rcode_name(code)));
+            (outcome, Some(rcode_name(code)), message, Vec::new())
+        }
+        Err(NetError::Timeout) => (DnsOutcome::Timeout, None, None, Vec::new()),
+        Err(other) => error(other.to_string()),
+    }
+}
+
+/// The response code as dig prints it.
+pub fn rcode_name(code: ResponseCode) -> String {
+    match code {
+        ResponseCode::NoError => "NOERROR".to_owned(),
+        ResponseCode::FormErr => "FORMERR".to_owned(),
+        ResponseCode::ServFail => "SERVFAIL".to_owned(),
+        ResponseCode::NXDomain => "NXDOMAIN".to_owned(),
+        ResponseCode::NotImp => "NOTIMP".to_owned(),
+        ResponseCode::Refused => "REFUSED".to_owned(),
+        other => format!("RCODE{}", u16::from(other)),
+    }
+}
+
+fn build_answer(
+    server: SocketAddr,
+    question: &Question,
+    records: &[hickory_proto::rr::Record],
+) -> DnsAnswer {
+    // Follow the CNAME chain from the queried name; the resolver keeps the intermediates.
+    let mut aliases = Vec::new();
+    let mut current = question.name.clone();
+    let mut seen = BTreeSet::new();
+    while seen.insert(current.to_lowercase()) {
+        let next = records.iter().find_map(|r| match &r.data {
+            RData::CNAME(target) if r.name.to_lowercase() == current.to_lowercase() => {
+                Some(target.0.clone())
+            }
+            _ => None,
+        });
+        match next {
+            Some(target)
+                if question.is_address_lookup() || !question.types.contains(&RecordType::CNAME) =>
+            {
+                aliases.push(presentation(&current));
+                current = target;
+            }
+            _ => break,
+        }
+    }
+    let mut addresses = Vec::new();
+    for record in records {
+        let ip = match &record.data {
+            RData::A(a) => IpAddr::V4(a.0),
+            RData::AAAA(aaaa) => IpAddr::V6(aaaa.0),
+            _ => continue,
+        };
+        if !addresses.contains(&ip) {
+            addresses.push(ip);
+        }
+    }
+    let mut seen_records = BTreeSet::new();
+    let records = records
+        .iter()
+        .map(|r| AnswerRecord {
+            name: presentation(&r.name),
+            record_type: r.record_type().to_string(),
+            ttl: r.ttl,
+            data: presentation_data(&r.data),
+        })
+        .filter(|r| seen_records.insert(r.clone()))
+        .collect();
+    DnsAnswer {
+        server,
+        canonical_name: presentation(&current),
+        aliases,
+        addresses,
+        records,
+    }
+}
+
+/// A name as people write it: no trailing root dot.
+fn presentation(name: &Name) -> String {
+    let text = name.to_ascii();
+    match text.strip_suffix('.') {
+        Some(stripped) if !stripped.is_empty() => stripped.to_owned(),
+        _ => text,
+    }
+}
+
+fn presentation_data(data: &RData) -> String {
+    match data {
+        RData::CNAME(name) => presentation(&name.0),
+        RData::PTR(name) => presentation(&name.0),
+        RData::NS(name) => presentation(&name.0),
+        RData::MX(mx) => format!("{} {}", mx.preference, presentation(&mx.exchange)),
+        RData::SRV(srv) => format!(
+            "{} {} {} {}",
+            srv.priority,
+            srv.weight,
+            srv.port,
+            presentation(&srv.target)
+        ),
+        RData::TXT(txt) => txt
+            .txt_data
+            .iter()
+            .map(|part| format!("\"{}\"", String::from_utf8_lossy(part)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}

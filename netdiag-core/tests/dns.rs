@@ -1,0 +1,305 @@
+//! Resolution against DNS servers the test starts on 127.0.0.1: a real authoritative
+//! server (hickory-server), servers that answer SERVFAIL or REFUSED, and dead ones.
+//! Timing assertions use short timeouts and generous upper tolerances.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use netdiag_core::addr::Host;
+use netdiag_core::dns::config::TimeoutSource;
+use netdiag_core::dns::resolve::RecordType;
+use netdiag_core::dns::{
+    DnsConfig, DnsOutcome, DnsServer, Question, ServerSource, Transport, agreement, resolve,
+    resolve_all,
+};
+use netdiag_tests::{CONTOSO_ZONE_STALE, DeadDnsServer, DnsServer as TestDns, RcodeServer};
+
+use hickory_proto::op::ResponseCode;
+
+const TIMEOUT: Duration = Duration::from_millis(300);
+/// Scheduling slack on a busy two-core CI machine; the lower bound is exact.
+const SLACK: Duration = Duration::from_millis(250);
+
+fn config(servers: &[SocketAddr]) -> DnsConfig {
+    DnsConfig {
+        servers: servers
+            .iter()
+            .map(|&address| DnsServer {
+                address,
+                source: ServerSource::WebsiteDnsServer,
+            })
+            .collect(),
+        timeout: TIMEOUT,
+        timeout_source: TimeoutSource::Argument,
+        attempts: 1,
+        transport: Transport::Udp,
+        warnings: Vec::new(),
+    }
+}
+
+fn question(name: &str, record_type: Option<RecordType>) -> Question {
+    Question::new(&Host::parse(name).unwrap(), record_type).unwrap()
+}
+
+fn assert_took(elapsed: Duration, expected: Duration) {
+    assert!(
+        elapsed >= expected && elapsed < expected + SLACK,
+        "took {elapsed:?}, expected {expected:?} (+{SLACK:?})"
+    );
+}
+
+async fn data_of(server: SocketAddr, name: &str, record_type: RecordType) -> Vec<String> {
+    let lookup = resolve(&config(&[server]), &question(name, Some(record_type))).await;
+    assert_eq!(lookup.outcome, DnsOutcome::Answered, "{name} {record_type}");
+    let answer = lookup.answer.unwrap();
+    answer
+        .records
+        .iter()
+        .filter(|r| r.record_type == record_type.to_string())
+        .map(|r| r.data.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn cname_chain_is_followed_and_kept_as_aliases() {
+    let dns = TestDns::contoso();
+    let lookup = resolve(
+        &config(&[dns.addr()]),
+        &question("www.contoso.internal", None),
+    )
+    .await;
+    assert_eq!(lookup.outcome, DnsOutcome::Answered);
+    let answer = lookup.answer.unwrap();
+    assert_eq!(answer.canonical_name, "app.contoso.internal");
+    assert_eq!(
+        answer.aliases,
+        ["www.contoso.internal", "web.contoso.internal"]
+    );
+    let addresses: Vec<String> = answer.addresses.iter().map(ToString::to_string).collect();
+    assert_eq!(addresses, ["10.1.1.10", "fd00:10::10"]);
+    assert_eq!(lookup.attempts.len(), 1);
+    assert_eq!(lookup.attempts[0].rcode.as_deref(), Some("NOERROR"));
+}
+
+#[tokio::test]
+async fn every_record_type() {
+    let dns = TestDns::contoso();
+    let server = dns.addr();
+    assert_eq!(
+        data_of(server, "db.contoso.internal", RecordType::A).await,
+        ["10.1.2.4"]
+    );
+    assert_eq!(
+        data_of(server, "app.contoso.internal", RecordType::AAAA).await,
+        ["fd00:10::10"]
+    );
+    assert_eq!(
+        data_of(server, "www.contoso.internal", RecordType::CNAME).await,
+        ["web.contoso.internal"]
+    );
+    assert_eq!(
+        data_of(server, "contoso.internal", RecordType::MX).await,
+        ["10 mail.contoso.internal"]
+    );
+    assert_eq!(
+        data_of(server, "txt.contoso.internal", RecordType::TXT).await,
+        ["\"v=spf1 -all\""]
+    );
+    assert_eq!(
+        data_of(server, "_sql._tcp.contoso.internal", RecordType::SRV).await,
+        ["0 5 1433 db.contoso.internal"]
+    );
+    assert_eq!(
+        data_of(server, "contoso.internal", RecordType::NS).await,
+        ["ns1.contoso.internal"]
+    );
+    let soa = data_of(server, "contoso.internal", RecordType::SOA).await;
+    assert!(soa[0].contains("2026112801"), "{soa:?}");
+    // An IP literal asks for its PTR record.
+    let reverse = question("10.1.1.10", None);
+    assert_eq!(reverse.types, [RecordType::PTR]);
+    assert_eq!(reverse.name.to_ascii(), "10.1.1.10.in-addr.arpa.");
+    let lookup = resolve(&config(&[server]), &reverse).await;
+    assert_eq!(
+        lookup.answer.unwrap().records[0].data,
+        "app.contoso.internal"
+    );
+}
+
+#[tokio::test]
+async fn nxdomain_and_nodata_end_the_lookup() {
+    let dns = TestDns::contoso();
+    let dead = DeadDnsServer::start();
+    // The dead server is listed second: it must never be asked.
+    let servers = [dns.addr(), dead.addr()];
+    let lookup = resolve(
+        &config(&servers),
+        &question("nosuch.contoso.internal", None),
+    )
+    .await;
+    assert_eq!(lookup.outcome, DnsOutcome::Nxdomain);
+    assert_eq!(lookup.attempts.len(), 1);
+    assert_eq!(lookup.attempts[0].rcode.as_deref(), Some("NXDOMAIN"));
+
+    let lookup = resolve(
+        &config(&servers),
+        &question("v4only.contoso.internal", Some(RecordType::AAAA)),
+    )
+    .await;
+    assert_eq!(lookup.outcome, DnsOutcome::Nodata);
+    assert_eq!(lookup.attempts.len(), 1);
+    assert!(lookup.answer.is_none());
+
+    // A and AAAA: one of them answering is an answer.
+    let lookup = resolve(
+        &config(&servers),
+        &question("v4only.contoso.internal", None),
+    )
+    .await;
+    assert_eq!(lookup.outcome, DnsOutcome::Answered);
+}
+
+#[tokio::test]
+async fn dead_primary_costs_exactly_one_timeout() {
+    let dns = TestDns::contoso();
+    let dead = DeadDnsServer::start();
+    let started = Instant::now();
+    let lookup = resolve(
+        &config(&[dead.addr(), dns.addr()]),
+        &question("app.contoso.internal", None),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(lookup.outcome, DnsOutcome::Answered);
+    let outcomes: Vec<_> = lookup
+        .attempts
+        .iter()
+        .map(|a| (a.server, a.outcome))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (dead.addr(), DnsOutcome::Timeout),
+            (dns.addr(), DnsOutcome::Answered)
+        ]
+    );
+    // A and AAAA went to the dead server together: one timeout, not two.
+    assert_took(lookup.attempts[0].elapsed, TIMEOUT);
+    assert_took(elapsed, TIMEOUT);
+}
+
+#[tokio::test]
+async fn two_dead_servers_cost_two_timeouts_in_order() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let started = Instant::now();
+    let lookup = resolve(
+        &config(&[first.addr(), second.addr()]),
+        &question("app.contoso.internal", None),
+    )
+    .await;
+    assert_took(started.elapsed(), TIMEOUT * 2);
+    assert_eq!(lookup.outcome, DnsOutcome::Timeout);
+    let servers: Vec<_> = lookup.attempts.iter().map(|a| a.server).collect();
+    assert_eq!(servers, [first.addr(), second.addr()]);
+    assert!(lookup.answer.is_none());
+}
+
+#[tokio::test]
+async fn attempts_per_server_are_repeated_before_moving_on() {
+    let dead = DeadDnsServer::start();
+    let dns = TestDns::contoso();
+    let mut config = config(&[dead.addr(), dns.addr()]);
+    config.attempts = 2;
+    let started = Instant::now();
+    let lookup = resolve(&config, &question("db.contoso.internal", None)).await;
+    assert_took(started.elapsed(), TIMEOUT * 2);
+    let seen: Vec<_> = lookup
+        .attempts
+        .iter()
+        .map(|a| (a.attempt, a.outcome))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, DnsOutcome::Timeout),
+            (2, DnsOutcome::Timeout),
+            (1, DnsOutcome::Answered)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn servfail_and_refused_move_on_to_the_next_server() {
+    let servfail = RcodeServer::start(ResponseCode::ServFail);
+    let refused = RcodeServer::start(ResponseCode::Refused);
+    let dns = TestDns::contoso();
+    let lookup = resolve(
+        &config(&[servfail.addr(), refused.addr(), dns.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    let seen: Vec<_> = lookup
+        .attempts
+        .iter()
+        .map(|a| (a.outcome, a.rcode.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (DnsOutcome::Servfail, "SERVFAIL".to_owned()),
+            (DnsOutcome::Refused, "REFUSED".to_owned()),
+            (DnsOutcome::Answered, "NOERROR".to_owned()),
+        ]
+    );
+    // Failing fast: neither broken server cost a timeout.
+    assert!(lookup.attempts[0].elapsed < TIMEOUT);
+}
+
+#[tokio::test]
+async fn tcp_transport() {
+    let dns = TestDns::contoso();
+    let mut config = config(&[dns.addr()]);
+    config.transport = Transport::Tcp;
+    let lookup = resolve(&config, &question("www.contoso.internal", None)).await;
+    assert_eq!(lookup.outcome, DnsOutcome::Answered);
+    assert_eq!(
+        lookup.answer.unwrap().canonical_name,
+        "app.contoso.internal"
+    );
+}
+
+#[tokio::test]
+async fn all_servers_at_once_find_the_one_that_disagrees() {
+    let dns = TestDns::contoso();
+    let stale = TestDns::start(&[CONTOSO_ZONE_STALE]);
+    let dead = DeadDnsServer::start();
+    let servers = [dns.addr(), stale.addr(), dead.addr()];
+    let started = Instant::now();
+    let results = resolve_all(
+        &config(&servers),
+        &question("app.contoso.internal", Some(RecordType::A)),
+    )
+    .await;
+    // Concurrent: the dead server's timeout is the whole cost.
+    assert_took(started.elapsed(), TIMEOUT);
+    let order: Vec<_> = results.iter().map(|r| r.server.address).collect();
+    assert_eq!(order, servers);
+    let groups = agreement(&results);
+    assert_eq!(
+        groups,
+        [
+            ("A 10.1.1.10".to_owned(), vec![dns.addr()]),
+            ("A 10.1.9.99".to_owned(), vec![stale.addr()]),
+            ("timeout".to_owned(), vec![dead.addr()]),
+        ]
+    );
+
+    let agreeing = resolve_all(
+        &config(&[dns.addr(), dns.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    assert_eq!(agreement(&agreeing).len(), 1);
+}

@@ -1,0 +1,238 @@
+//! Test kit: loopback servers that the tests start themselves, and the built binaries.
+//!
+//! Every server here binds to 127.0.0.1 (or `::1`) on a port the OS picks, so tests never
+//! send a packet anywhere else and can run in parallel. Each server runs on its own thread
+//! with its own Tokio runtime, so blocking end-to-end tests and async library tests can
+//! use the same kit. Dropping a server stops it.
+
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket as StdUdpSocket};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::thread;
+use std::time::Duration;
+
+use hickory_proto::op::{Message, ResponseCode};
+use hickory_proto::rr::LowerName;
+use hickory_proto::serialize::txt::Parser;
+use hickory_server::Server;
+use hickory_server::net::runtime::TokioRuntimeProvider;
+use hickory_server::store::in_memory::InMemoryZoneHandler;
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
+use tokio::sync::oneshot;
+
+/// The zone most tests resolve against. Names point at private addresses on purpose:
+/// they are only ever resolved, never contacted.
+pub const CONTOSO_ZONE: &str = r#"
+$ORIGIN contoso.internal.
+$TTL 300
+@        IN SOA  ns1 hostmaster 2026112801 3600 600 86400 60
+@        IN NS   ns1
+ns1      IN A    127.0.0.53
+www      IN CNAME web
+web      IN CNAME app
+app      IN A    10.1.1.10
+app      IN AAAA fd00:10::10
+db       IN A    10.1.2.4
+v4only   IN A    10.1.1.11
+@        IN MX   10 mail
+mail     IN A    10.1.1.25
+txt      IN TXT  "v=spf1 -all"
+_sql._tcp IN SRV 0 5 1433 db
+loop     IN A    127.0.0.1
+"#;
+
+/// Reverse zone for 10.1.0.0/16, so PTR lookups of an IP literal have an answer.
+pub const CONTOSO_REVERSE_ZONE: &str = r"
+$ORIGIN 1.10.in-addr.arpa.
+$TTL 300
+@        IN SOA  ns1.contoso.internal. hostmaster.contoso.internal. 1 3600 600 86400 60
+@        IN NS   ns1.contoso.internal.
+10.1     IN PTR  app.contoso.internal.
+";
+
+/// The same forward zone as another server would serve it when it lacks a record
+/// (a DNS server that was never given the private zone's latest data).
+pub const CONTOSO_ZONE_STALE: &str = r"
+$ORIGIN contoso.internal.
+$TTL 300
+@        IN SOA  ns1 hostmaster 2026010101 3600 600 86400 60
+@        IN NS   ns1
+ns1      IN A    127.0.0.53
+app      IN A    10.1.9.99
+";
+
+/// A real DNS server (hickory-server, authoritative) on 127.0.0.1, UDP and TCP on one port.
+pub struct DnsServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl DnsServer {
+    /// Serves the given zone texts (RFC 1035 master file format, each with `$ORIGIN`).
+    ///
+    /// # Panics
+    /// When a zone does not parse or no loopback port can be bound: a broken test fixture.
+    pub fn start(zones: &[&str]) -> Self {
+        let mut catalog = Catalog::new();
+        for zone in zones {
+            let (origin, records) = Parser::new(*zone, None, None)
+                .parse()
+                .expect("test zone parses");
+            let handler = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
+                origin.clone(),
+                records,
+                ZoneType::Primary,
+                AxfrPolicy::Deny,
+            )
+            .expect("test zone is valid");
+            let handlers: Vec<Arc<dyn ZoneHandler>> = vec![Arc::new(handler)];
+            catalog.upsert(LowerName::new(&origin), handlers);
+        }
+        // UDP and TCP on the same port, as a real DNS server; retry if TCP's port is taken.
+        let (udp, tcp) = loop {
+            let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
+            let port = udp.local_addr().expect("udp addr").port();
+            if let Ok(tcp) = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr().expect("udp addr");
+        udp.set_nonblocking(true).expect("nonblocking");
+        tcp.set_nonblocking(true).expect("nonblocking");
+        let (stop, stopped) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let mut server = Server::new(catalog);
+                server.register_socket(tokio::net::UdpSocket::from_std(udp).expect("udp"));
+                server.register_listener(
+                    tokio::net::TcpListener::from_std(tcp).expect("tcp"),
+                    Duration::from_secs(5),
+                    64 * 1024,
+                );
+                let _ = ready_tx.send(());
+                let _ = stopped.await;
+                let _ = server.shutdown_gracefully().await;
+            });
+        });
+        ready_rx.recv().expect("dns server thread started");
+        Self {
+            addr,
+            stop: Some(stop),
+        }
+    }
+
+    /// The standard test zones: [`CONTOSO_ZONE`] and [`CONTOSO_REVERSE_ZONE`].
+    pub fn contoso() -> Self {
+        Self::start(&[CONTOSO_ZONE, CONTOSO_REVERSE_ZONE])
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for DnsServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A DNS server that answers every query with one response code (SERVFAIL, REFUSED, ...)
+/// and no records: a broken or misconfigured forwarder.
+pub struct RcodeServer {
+    addr: SocketAddr,
+    _socket: Arc<StdUdpSocket>,
+}
+
+impl RcodeServer {
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start(code: ResponseCode) -> Self {
+        let socket = Arc::new(StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"));
+        let addr = socket.local_addr().expect("udp addr");
+        let worker = Arc::clone(&socket);
+        thread::spawn(move || {
+            let mut buf = [0_u8; 4096];
+            // Ends when the test process ends; the socket is never closed before then
+            // because the struct keeps a clone alive.
+            while let Ok((len, peer)) = worker.recv_from(&mut buf) {
+                let Ok(request) = Message::from_vec(&buf[..len]) else {
+                    continue;
+                };
+                let mut response =
+                    Message::error_msg(request.metadata.id, request.metadata.op_code, code);
+                response.add_queries(request.queries.clone());
+                if let Ok(bytes) = response.to_vec() {
+                    let _ = worker.send_to(&bytes, peer);
+                }
+            }
+        });
+        Self {
+            addr,
+            _socket: socket,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+/// A DNS server that never answers: a UDP socket that is bound but never read, as a
+/// server behind a firewall that drops the packets. Nothing is sent back, not even ICMP.
+pub struct DeadDnsServer {
+    socket: StdUdpSocket,
+}
+
+impl DeadDnsServer {
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start() -> Self {
+        Self {
+            socket: StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"),
+        }
+    }
+
+    /// # Panics
+    /// Never in practice: the socket is bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.socket.local_addr().expect("bound socket")
+    }
+}
+
+/// The path of a binary of this workspace, built once per test process (same profile as
+/// the tests). Cargo only builds a package's binaries for that package's own tests, so the
+/// end-to-end crate asks cargo for them explicitly.
+///
+/// # Panics
+/// When cargo cannot build the binary.
+pub fn binary(name: &str) -> PathBuf {
+    static NAMERESOLVER: OnceLock<PathBuf> = OnceLock::new();
+    static TCPPING: OnceLock<PathBuf> = OnceLock::new();
+    let cell = match name {
+        "nameresolver" => &NAMERESOLVER,
+        "tcpping" => &TCPPING,
+        other => panic!("unknown binary {other}"),
+    };
+    cell.get_or_init(|| {
+        let build = escargot::CargoBuild::new().package(name).bin(name);
+        let build = if cfg!(debug_assertions) {
+            build
+        } else {
+            build.release()
+        };
+        build
+            .run()
+            .unwrap_or_else(|e| panic!("building {name}: {e}"))
+            .path()
+            .to_path_buf()
+    })
+    .clone()
+}

@@ -1,0 +1,426 @@
+//! End-to-end: the built `nameresolver` binary against DNS servers this test starts on
+//! 127.0.0.1. The environment is cleared for every run, and every run names its servers
+//! (argument or `WEBSITE_DNS_SERVER`), so no test ever reaches the machine's resolver.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use netdiag_tests::{CONTOSO_ZONE_STALE, DeadDnsServer, DnsServer, binary};
+use serde_json::Value;
+
+/// Tolerance for process start and scheduling on a busy CI machine.
+const SLACK: Duration = Duration::from_millis(400);
+
+fn nameresolver() -> Command {
+    let mut command = Command::new(binary("nameresolver"));
+    command.env_clear();
+    command
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+fn run(command: &mut Command) -> Run {
+    let started = Instant::now();
+    let output = command
+        .timeout(Duration::from_secs(30))
+        .output()
+        .expect("runs");
+    Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn assert_took(run: &Run, expected: Duration) {
+    assert!(
+        run.elapsed >= expected && run.elapsed < expected + SLACK,
+        "took {:?}, expected {expected:?} (+{SLACK:?})",
+        run.elapsed
+    );
+}
+
+#[test]
+fn kudu_output_for_a_cname_chain() {
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver().args(["www.contoso.internal", &dns.addr().to_string()]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Server: {}\n\nNon-authoritative answer:\nName: app.contoso.internal\nAddresses:\n\t10.1.1.10\n\tfd00:10::10\nAliases:\n\twww.contoso.internal\n\tweb.contoso.internal\n",
+            dns.addr()
+        )
+    );
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn record_types_and_reverse_lookup() {
+    let dns = DnsServer::contoso();
+    let server = dns.addr().to_string();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["-t", "MX", "contoso.internal"],
+            "MX:\n\t10 mail.contoso.internal\n",
+        ),
+        (
+            &["-t", "txt", "txt.contoso.internal"],
+            "TXT:\n\t\"v=spf1 -all\"\n",
+        ),
+        (
+            &["--type", "SRV", "_sql._tcp.contoso.internal"],
+            "SRV:\n\t0 5 1433 db.contoso.internal\n",
+        ),
+        (
+            &["-t", "CNAME", "www.contoso.internal"],
+            "CNAME:\n\tweb.contoso.internal\n",
+        ),
+        (
+            &["10.1.1.10"],
+            "Name: app.contoso.internal\nAddress: 10.1.1.10\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let run = run(nameresolver().args(args).arg(&server));
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.ends_with(expected), "{args:?}:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn nxdomain_fails_with_the_servers_tried_and_next_steps() {
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver().args(["nosuch.contoso.internal", &dns.addr().to_string()]));
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains(&format!(
+        "*** {} can't find nosuch.contoso.internal: Non-existent domain",
+        dns.addr()
+    )));
+    assert!(
+        run.stdout.contains("Servers tried, in order:\n  1. "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("nxdomain"));
+    assert!(run.stdout.contains("Next steps:"));
+}
+
+#[test]
+fn dead_primary_then_live_alternate_costs_one_timeout() {
+    let dead = DeadDnsServer::start();
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver()
+        .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+        .env("WEBSITE_DNS_ALT_SERVER", dns.addr().to_string())
+        .args(["--timeout", "300ms", "app.contoso.internal"]));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_took(&run, Duration::from_millis(300));
+    let mut lines = run.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("Server {} did not answer within 300ms", dead.addr()).as_str())
+    );
+    assert_eq!(
+        lines.next(),
+        Some(format!("Server: {}", dns.addr()).as_str())
+    );
+    assert!(run.stdout.contains("\t10.1.1.10\n"));
+    assert!(run.stdout.contains("Warning: "), "{}", run.stdout);
+}
+
+#[test]
+fn two_dead_servers_take_two_timeouts_and_fail() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let run = run(nameresolver()
+        .env(
+            "WEBSITE_DNS_SERVER",
+            format!("{},{}", first.addr(), second.addr()),
+        )
+        .args(["--timeout", "300ms", "app.contoso.internal"]));
+    assert_eq!(run.code, 1);
+    assert_took(&run, Duration::from_millis(600));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("Server {} did not answer within 300ms", first.addr())
+    );
+    assert_eq!(
+        lines[1],
+        format!("Server {} did not answer within 300ms", second.addr())
+    );
+    assert!(
+        run.stdout
+            .contains("*** Could not resolve app.contoso.internal")
+    );
+    let first_row = format!("  1. {}", first.addr());
+    let second_row = format!("  2. {}", second.addr());
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&first_row) && l.contains("timeout"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&second_row) && l.contains("timeout"))
+    );
+}
+
+#[test]
+fn argument_beats_app_settings() {
+    let dead = DeadDnsServer::start();
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver()
+        .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+        .args(["--json", "db.contoso.internal", &dns.addr().to_string()]));
+    assert_eq!(run.code, 0);
+    let report = json(&run);
+    let servers = report["dns"]["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 1);
+    assert_eq!(servers[0]["address"], dns.addr().to_string());
+    assert_eq!(servers[0]["source"], "argument");
+    assert_eq!(
+        report["environment"]["WEBSITE_DNS_SERVER"],
+        dead.addr().to_string()
+    );
+}
+
+#[test]
+fn app_settings_order_sources_and_timeout() {
+    let dead = DeadDnsServer::start();
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver()
+        .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+        .env("WEBSITE_DNS_ALT_SERVER", dns.addr().to_string())
+        .env("WEBSITE_DNS_TIMEOUT", "1")
+        .args(["--json", "db.contoso.internal"]));
+    assert_eq!(run.code, 0);
+    assert_took(&run, Duration::from_secs(1));
+    let report = json(&run);
+    let dns_section = &report["dns"];
+    assert_eq!(dns_section["timeout_ms"], 1000.0);
+    assert_eq!(dns_section["timeout_source"], "WEBSITE_DNS_TIMEOUT");
+    let sources: Vec<&str> = dns_section["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["WEBSITE_DNS_SERVER", "WEBSITE_DNS_ALT_SERVER"]);
+    let attempts = dns_section["attempts"].as_array().unwrap();
+    assert_eq!(attempts[0]["outcome"], "timeout");
+    assert_eq!(attempts[1]["outcome"], "answered");
+    assert_eq!(dns_section["answer"]["addresses"][0], "10.1.2.4");
+    assert_eq!(report["verdict"]["status"], "warn");
+}
+
+#[test]
+fn default_timeout_of_3s_is_in_the_report_and_the_help() {
+    let dns = DnsServer::contoso();
+    let run_json =
+        run(nameresolver().args(["--json", "db.contoso.internal", &dns.addr().to_string()]));
+    let report = json(&run_json);
+    assert_eq!(report["dns"]["timeout_ms"], 3000.0);
+    assert_eq!(report["dns"]["timeout_source"], "default");
+    assert_eq!(report["dns"]["attempts_per_server"], 1);
+
+    let help = run(nameresolver().arg("--help"));
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("else 3s"), "{}", help.stdout);
+    assert!(help.stdout.contains("Examples:"));
+    assert!(help.stdout.contains("WEBSITE_DNS_SERVER"));
+}
+
+#[test]
+fn json_report_envelope_on_success_and_failure() {
+    let dns = DnsServer::contoso();
+    let ok = json(&run(nameresolver().args([
+        "--json",
+        "www.contoso.internal",
+        &dns.addr().to_string(),
+    ])));
+    for field in [
+        "schema_version",
+        "tool",
+        "version",
+        "started_at",
+        "elapsed_ms",
+        "target",
+        "environment",
+        "dns",
+        "tcp",
+        "checklist",
+        "verdict",
+        "error",
+    ] {
+        assert!(ok.get(field).is_some(), "missing {field}");
+    }
+    assert_eq!(ok["tool"], "nameresolver");
+    assert_eq!(ok["target"]["name"], "www.contoso.internal");
+    assert_eq!(ok["target"]["types"], serde_json::json!(["A", "AAAA"]));
+    assert_eq!(ok["dns"]["answer"]["aliases"][1], "web.contoso.internal");
+    assert_eq!(ok["error"], Value::Null);
+    assert_eq!(ok["verdict"]["status"], "pass");
+
+    let failed =
+        run(nameresolver().args(["--json", "nosuch.contoso.internal", &dns.addr().to_string()]));
+    assert_eq!(failed.code, 1);
+    let report = json(&failed);
+    assert_eq!(report["error"]["kind"], "dns");
+    assert_eq!(report["dns"]["attempts"][0]["outcome"], "nxdomain");
+    assert_eq!(report["dns"]["attempts"][0]["rcode"], "NXDOMAIN");
+}
+
+#[test]
+fn all_flags_the_server_that_disagrees() {
+    let dns = DnsServer::contoso();
+    let stale = DnsServer::start(&[CONTOSO_ZONE_STALE]);
+    let run = run(nameresolver()
+        .env(
+            "WEBSITE_DNS_SERVER",
+            format!("{},{}", dns.addr(), stale.addr()),
+        )
+        .args(["--all", "-t", "A", "app.contoso.internal"]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("The servers disagree:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("  {}: A 10.1.1.10", dns.addr()))
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("  {}: A 10.1.9.99", stale.addr()))
+    );
+
+    let agree = self::run(
+        nameresolver()
+            .env(
+                "WEBSITE_DNS_SERVER",
+                format!("{},{}", dns.addr(), dns.addr()),
+            )
+            .args(["--all", "--json", "app.contoso.internal"]),
+    );
+    assert_eq!(agree.code, 0, "{}", agree.stdout);
+    assert_eq!(
+        json(&agree)["dns"]["per_server"].as_array().unwrap().len(),
+        1
+    );
+}
+
+/// Arguments, app settings, and what the error line must say.
+type Case<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+
+#[test]
+fn bad_input_exits_2_with_one_error_line() {
+    // Safety net: if a case were wrongly accepted, it would ask a dead loopback server.
+    let dead = DeadDnsServer::start();
+    let long_label = "a".repeat(64);
+    let cases: Vec<Case<'_>> = vec![
+        (vec![""], vec![], "host name is empty"),
+        (vec![&long_label], vec![], "at most 63"),
+        (vec!["db contoso"], vec![], "a space"),
+        (
+            vec!["db.contoso.internal", "dns.contoso.internal"],
+            vec![],
+            "'dns.contoso.internal'",
+        ),
+        (
+            vec!["db.contoso.internal", "127.0.0.1:99999"],
+            vec![],
+            "port '99999'",
+        ),
+        (vec!["db.contoso.internal", "[::1"], vec![], "never closed"),
+        (
+            vec!["--timeout", "soon", "db.contoso.internal"],
+            vec![],
+            "'soon' is not a duration",
+        ),
+        (
+            vec!["--timeout", "0s", "db.contoso.internal"],
+            vec![],
+            "zero",
+        ),
+        (vec!["-t", "AXFR", "db.contoso.internal"], vec![], "'AXFR'"),
+        (vec!["--bogus", "db.contoso.internal"], vec![], "--bogus"),
+        (
+            vec!["db.contoso.internal"],
+            vec![("WEBSITE_DNS_SERVER", "10.0.0.4;10.0.0.5")],
+            "WEBSITE_DNS_SERVER: ",
+        ),
+        (
+            vec!["db.contoso.internal"],
+            vec![("WEBSITE_DNS_TIMEOUT", "3s")],
+            "WEBSITE_DNS_TIMEOUT='3s'",
+        ),
+        (
+            vec!["db.contoso.internal"],
+            vec![("WEBSITE_DNS_ATTEMPTS", "0")],
+            "WEBSITE_DNS_ATTEMPTS='0'",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        for with_json in [false, true] {
+            let mut command = nameresolver();
+            command.env("WEBSITE_DNS_SERVER", dead.addr().to_string());
+            command.envs(env.iter().copied());
+            if with_json {
+                command.arg("--json");
+            }
+            let run = run(command.args(&args));
+            assert_eq!(
+                run.code, 2,
+                "{args:?} {env:?}: {}{}",
+                run.stdout, run.stderr
+            );
+            let lines: Vec<&str> = run.stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "{args:?}: {}", run.stderr);
+            assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+            assert!(lines[0].contains(expected), "{args:?}: {}", lines[0]);
+            if with_json {
+                let report = json(&run);
+                assert!(
+                    report["error"]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains(expected)
+                );
+                assert_eq!(report["verdict"]["status"], "error");
+            } else {
+                assert_eq!(run.stdout, "");
+            }
+        }
+    }
+}
+
+#[test]
+fn secrets_in_the_environment_never_reach_the_report() {
+    let dns = DnsServer::contoso();
+    let run = run(nameresolver()
+        .env("WEBSITE_SITE_NAME", "contoso-web")
+        .env("WEBSITE_AUTH_ENCRYPTION_KEY", "TOPSECRET1")
+        .env("SQLAZURECONNSTR_main", "Password=TOPSECRET2")
+        .args(["--json", "db.contoso.internal", &dns.addr().to_string()]));
+    assert!(!run.stdout.contains("TOPSECRET"), "{}", run.stdout);
+    let report = json(&run);
+    assert_eq!(
+        report["environment"],
+        serde_json::json!({"WEBSITE_SITE_NAME": "contoso-web"})
+    );
+}
