@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use clap::Parser;
 use netdiag_core::addr::{Host, parse_server};
+use netdiag_core::cli::{exit, input_failure, parse_timeout, usage_error_line};
 use netdiag_core::dns::{
     self, ConfigInputs, DnsConfig, DnsRun, Question, Transport, config::system_servers,
     render::render, resolve::RecordType,
 };
-use netdiag_core::report::{Clock, ErrorKind, Report, Tool};
+use netdiag_core::report::{Clock, ErrorKind, Tool};
 use netdiag_core::settings::AppSettings;
-use netdiag_core::{exit, parse_timeout};
 
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
@@ -56,7 +56,7 @@ struct Cli {
     record_type: Option<RecordType>,
 
     /// Time each DNS server has to answer, e.g. 3s or 500ms [default: WEBSITE_DNS_TIMEOUT, else 3s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_timeout)]
     timeout: Option<Duration>,
 
     /// Query over TCP instead of UDP.
@@ -100,7 +100,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::BAD_INPUT);
         }
         Err(error) => {
-            let message = netdiag_core::usage_error_line(&error.to_string(), "nameresolver");
+            let message = usage_error_line(&error.to_string(), "nameresolver");
             return bad_input(wants_json, clock, &settings, ErrorKind::Usage, &message);
         }
     };
@@ -177,16 +177,10 @@ fn bad_input(
     kind: ErrorKind,
     message: &str,
 ) -> ExitCode {
-    eprintln!("error: {message}");
-    if json {
-        let report = Report::input_error(
-            Tool::Nameresolver,
-            clock,
-            settings.reported().clone(),
-            kind,
-            message,
-        );
-        println!("{}", report.to_json());
+    let failure = input_failure(Tool::Nameresolver, clock, settings, kind, message, json);
+    eprintln!("{}", failure.error_line);
+    if let Some(report) = failure.report_json {
+        println!("{report}");
     }
     ExitCode::from(exit::BAD_INPUT)
 }

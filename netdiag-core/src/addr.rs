@@ -8,6 +8,8 @@ use hickory_proto::rr::Name;
 
 /// The DNS port, used when a server is given without one.
 pub const DNS_PORT: u16 = 53;
+/// `tcpping`'s port when none is given, as Kudu's.
+pub const DEFAULT_TCP_PORT: u16 = 80;
 /// RFC 1035: a label is at most 63 octets.
 pub const MAX_LABEL_LEN: usize = 63;
 /// RFC 1035: a name is at most 253 characters in text form (255 octets on the wire).
@@ -24,6 +26,14 @@ pub enum AddrError {
     UnclosedBracket { input: String },
     #[error("the host name is empty")]
     EmptyName,
+    #[error(
+        "two different ports: '{input}' says {first} and the port argument says {second}; give one"
+    )]
+    TwoPorts {
+        input: String,
+        first: u16,
+        second: u16,
+    },
     #[error("host name '{name}': label '{label}' is {len} characters long; DNS allows at most 63")]
     LabelTooLong {
         name: String,
@@ -32,6 +42,8 @@ pub enum AddrError {
     },
     #[error("host name '{name}' is {len} characters long; DNS allows at most 253")]
     NameTooLong { name: String, len: usize },
+    #[error("'{name}' is neither an IP address nor a host name (a name cannot end in a number)")]
+    NumericName { name: String },
     #[error("host name '{name}' has an empty label (two dots in a row, or a leading dot)")]
     EmptyLabel { name: String },
     #[error("host name '{name}' contains {found}, which a DNS name cannot contain")]
@@ -130,6 +142,65 @@ impl std::fmt::Display for Host {
     }
 }
 
+/// Parses `tcpping`'s target: `host`, `host:port`, `[IPv6]:port`, a bare IPv6 address, with
+/// an optional separate port argument (`host port`). Port 80 when none is given.
+pub fn parse_target(input: &str, port_argument: Option<&str>) -> Result<(Host, u16), AddrError> {
+    let (host_text, inline_port) = if let Some(rest) = input.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return Err(AddrError::UnclosedBracket {
+                input: input.to_owned(),
+            });
+        };
+        let port = match after {
+            "" => None,
+            _ => match after.strip_prefix(':') {
+                Some(port) => Some(parse_port(input, port)?),
+                None => {
+                    return Err(AddrError::NotAnAddress {
+                        input: input.to_owned(),
+                    });
+                }
+            },
+        };
+        if inside.parse::<Ipv6Addr>().is_err() {
+            return Err(AddrError::NotAnAddress {
+                input: input.to_owned(),
+            });
+        }
+        (inside, port)
+    } else if input.parse::<Ipv6Addr>().is_ok() {
+        // A bare IPv6 address cannot carry a port: its colons are the address's own.
+        (input, None)
+    } else {
+        match input.rsplit_once(':') {
+            Some((host, port)) => (host, Some(parse_port(input, port)?)),
+            None => (input, None),
+        }
+    };
+    let host = Host::parse(host_text)?;
+    let argument_port = port_argument.map(|p| parse_port(p, p)).transpose()?;
+    let port = match (inline_port, argument_port) {
+        (Some(first), Some(second)) if first != second => {
+            return Err(AddrError::TwoPorts {
+                input: input.to_owned(),
+                first,
+                second,
+            });
+        }
+        (Some(port), _) | (None, Some(port)) => port,
+        (None, None) => DEFAULT_TCP_PORT,
+    };
+    Ok((host, port))
+}
+
+/// Writes `host:port` the way users type it, with brackets around an IPv6 address.
+pub fn display_host_port(host: &Host, port: u16) -> String {
+    match host {
+        Host::Ip(ip @ IpAddr::V6(_)) => format!("[{ip}]:{port}"),
+        other => format!("{other}:{port}"),
+    }
+}
+
 /// Checks a DNS name and returns its ASCII form without the trailing dot. Internationalised
 /// names are converted to punycode (IDNA), as browsers and nslookup do. Underscores are
 /// allowed: SRV and many private records (`_sql._tcp`) use them.
@@ -164,6 +235,15 @@ pub fn validate_name(input: &str) -> Result<String, AddrError> {
     };
     for label in ascii.split('.') {
         check_label(input, label)?;
+    }
+    // RFC 1123: the top-level label is never all digits, so `10.1.2.300` or `1.2.3.4.5` is a
+    // mistyped address, not a name to send to a DNS server.
+    if ascii
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(AddrError::NumericName { name: owned() });
     }
     if ascii.len() > MAX_NAME_LEN {
         return Err(AddrError::NameTooLong {
@@ -270,6 +350,64 @@ mod tests {
     }
 
     #[test]
+    fn target_forms() {
+        let ip = |s: &str| Host::Ip(s.parse().unwrap());
+        let name = |s: &str| Host::Name(s.to_owned());
+        let cases = [
+            (
+                "db.contoso.internal",
+                None,
+                (name("db.contoso.internal"), 80),
+            ),
+            (
+                "db.contoso.internal:1433",
+                None,
+                (name("db.contoso.internal"), 1433),
+            ),
+            (
+                "db.contoso.internal",
+                Some("1433"),
+                (name("db.contoso.internal"), 1433),
+            ),
+            (
+                "db.contoso.internal:1433",
+                Some("1433"),
+                (name("db.contoso.internal"), 1433),
+            ),
+            ("10.1.2.4:443", None, (ip("10.1.2.4"), 443)),
+            ("::1", None, (ip("::1"), 80)),
+            ("::1", Some("8080"), (ip("::1"), 8080)),
+            ("[::1]:8080", None, (ip("::1"), 8080)),
+            ("[fd00::4]", Some("22"), (ip("fd00::4"), 22)),
+        ];
+        for (input, port, expected) in cases {
+            assert_eq!(parse_target(input, port), Ok(expected), "{input} {port:?}");
+        }
+        assert_eq!(display_host_port(&ip("::1"), 80), "[::1]:80");
+        assert_eq!(display_host_port(&name("db"), 1433), "db:1433");
+    }
+
+    #[test]
+    fn target_errors() {
+        let cases = [
+            ("db:1433", Some("1434"), "two different ports"),
+            ("db:", None, "port ''"),
+            ("db:0", None, "port '0'"),
+            ("db:http", None, "port 'http'"),
+            ("db", Some("70000"), "port '70000'"),
+            ("[::1", None, "never closed"),
+            ("[::1]8080", None, "not an IP address"),
+            ("[db]:80", None, "not an IP address"),
+            ("", None, "empty"),
+            ("a b:80", None, "a space"),
+        ];
+        for (input, port, expected) in cases {
+            let error = parse_target(input, port).expect_err(input).to_string();
+            assert!(error.contains(expected), "{input}: {error}");
+        }
+    }
+
+    #[test]
     fn name_errors() {
         let long_label = "a".repeat(64);
         let long_name = ["a".repeat(63).as_str(); 5].join(".");
@@ -283,6 +421,8 @@ mod tests {
             ("db\tx", "U+0009"),
             (long_label.as_str(), "at most 63"),
             (long_name.as_str(), "at most 253"),
+            ("1.2.3.4.5", "neither an IP address"),
+            ("10.1.2.300", "neither an IP address"),
         ];
         for (input, expected) in cases {
             let error = validate_name(input).expect_err(input).to_string();

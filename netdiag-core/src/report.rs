@@ -63,6 +63,25 @@ pub struct Verdict {
     pub next_steps: Vec<String>,
 }
 
+impl Verdict {
+    /// The verdict as text: the likely cause (or the warning), then numbered next steps.
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let label = match self.status {
+            VerdictStatus::Warn => "Warning",
+            _ => "Likely cause",
+        };
+        let mut out = format!("{label}: {}\n", self.summary);
+        if !self.next_steps.is_empty() {
+            out.push_str("Next steps:\n");
+            for (index, step) in self.next_steps.iter().enumerate() {
+                let _ = writeln!(out, "  {}. {step}", index + 1);
+            }
+        }
+        out
+    }
+}
+
 /// Why a run failed, for machines: `kind` is stable, `message` is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportError {
@@ -110,7 +129,7 @@ pub struct Report {
     pub target: Option<Target>,
     pub environment: BTreeMap<String, String>,
     pub dns: Option<DnsSection>,
-    pub tcp: Option<serde_json::Value>,
+    pub tcp: Option<crate::tcp::TcpSection>,
     pub checklist: Vec<serde_json::Value>,
     pub verdict: Verdict,
     pub error: Option<ReportError>,

@@ -5,7 +5,9 @@
 //! with its own Tokio runtime, so blocking end-to-end tests and async library tests can
 //! use the same kit. Dropping a server stops it.
 
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket as StdUdpSocket};
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket as StdUdpSocket,
+};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::thread;
@@ -18,6 +20,7 @@ use hickory_server::Server;
 use hickory_server::net::runtime::TokioRuntimeProvider;
 use hickory_server::store::in_memory::InMemoryZoneHandler;
 use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
+use socket2::{Domain, Socket, Type};
 use tokio::sync::oneshot;
 
 /// The zone most tests resolve against. Names point at private addresses on purpose:
@@ -92,7 +95,7 @@ impl DnsServer {
         let (udp, tcp) = loop {
             let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
             let port = udp.local_addr().expect("udp addr").port();
-            if let Ok(tcp) = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+            if let Ok(tcp) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
                 break (udp, tcp);
             }
         };
@@ -204,6 +207,96 @@ impl DeadDnsServer {
     /// Never in practice: the socket is bound.
     pub fn addr(&self) -> SocketAddr {
         self.socket.local_addr().expect("bound socket")
+    }
+}
+
+/// A TCP port with a listener that accepts every connection and closes it at once: an
+/// open port that never fills its backlog, however many probes arrive.
+pub struct OpenPort {
+    addr: SocketAddr,
+}
+
+impl OpenPort {
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start() -> Self {
+        Self::on(IpAddr::V4(Ipv4Addr::LOCALHOST)).expect("bind 127.0.0.1")
+    }
+
+    /// On `::1`; `None` when this machine has no IPv6 loopback.
+    pub fn start_v6() -> Option<Self> {
+        Self::on(IpAddr::V6(Ipv6Addr::LOCALHOST))
+    }
+
+    fn on(ip: IpAddr) -> Option<Self> {
+        let listener = TcpListener::bind((ip, 0)).ok()?;
+        let addr = listener.local_addr().ok()?;
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                drop(stream);
+            }
+        });
+        Some(Self { addr })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+/// A loopback port where nothing listens: connects are refused (RST).
+///
+/// # Panics
+/// When no loopback port can be bound.
+pub fn closed_port() -> SocketAddr {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    addr
+}
+
+/// A port whose SYNs go unanswered, as behind a firewall that drops packets: a listener
+/// with backlog 0 that is never accepted, its accept queue filled first. Linux drops a SYN
+/// when the accept queue is full, so a connect waits until its own deadline.
+pub struct BlackholePort {
+    addr: SocketAddr,
+    _listener: Socket,
+    _fillers: Vec<TcpStream>,
+}
+
+impl BlackholePort {
+    /// # Panics
+    /// When the listener cannot be set up or the queue does not fill.
+    pub fn start() -> Self {
+        let listener = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        listener
+            .bind(&SocketAddr::from((Ipv4Addr::LOCALHOST, 0)).into())
+            .expect("bind");
+        listener.listen(0).expect("listen");
+        let addr = listener
+            .local_addr()
+            .expect("addr")
+            .as_socket()
+            .expect("inet");
+        let mut fillers = Vec::new();
+        for _ in 0..8 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(stream) => fillers.push(stream),
+                // The queue is full: the next SYN was dropped.
+                Err(_) => {
+                    return Self {
+                        addr,
+                        _listener: listener,
+                        _fillers: fillers,
+                    };
+                }
+            }
+        }
+        panic!("the accept queue of {addr} did not fill");
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 }
 

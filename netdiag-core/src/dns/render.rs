@@ -47,7 +47,7 @@ pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question, verdict: &V
         }
     }
     if verdict.status != VerdictStatus::Pass {
-        render_verdict(&mut out, verdict);
+        out.push_str(&verdict.render());
     }
     out
 }
@@ -192,21 +192,6 @@ fn render_answer_body(out: &mut String, answer: &DnsAnswer, question: &Question,
         let _ = writeln!(out, "{indent}Aliases:");
         for alias in &answer.aliases {
             let _ = writeln!(out, "{indent}\t{alias}");
-        }
-    }
-}
-
-/// The verdict block: the likely cause, then numbered next steps.
-pub fn render_verdict(out: &mut String, verdict: &Verdict) {
-    let label = match verdict.status {
-        VerdictStatus::Warn => "Warning",
-        _ => "Likely cause",
-    };
-    let _ = writeln!(out, "{label}: {}", verdict.summary);
-    if !verdict.next_steps.is_empty() {
-        out.push_str("Next steps:\n");
-        for (index, step) in verdict.next_steps.iter().enumerate() {
-            let _ = writeln!(out, "  {}. {step}", index + 1);
         }
     }
 }

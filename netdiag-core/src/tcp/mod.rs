@@ -1,0 +1,538 @@
+//! TCP: the connect probe ([`probe`]), the run of attempts (count, continuous, for some
+//! seconds, interruptible), its summary, verdict and report section, and the Kudu-shaped
+//! output ([`render`]).
+
+pub mod probe;
+pub mod render;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+pub use probe::{TcpAttempt, TcpOutcome, classify, connect_once};
+
+use crate::report::{Verdict, VerdictStatus, display_millis, millis};
+
+/// Windows gives up on an unanswered SYN after 21 s (3 + 6 + 12 s); so do we, on any OS.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(21);
+/// Kudu's tcpping makes 4 attempts.
+pub const DEFAULT_COUNT: u32 = 4;
+/// Pause between attempts.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// When the run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// After this many attempts.
+    Count(u32),
+    /// Until interrupted.
+    Continuous,
+    /// No new attempt starts after this long.
+    Duration(Duration),
+}
+
+/// What to probe, and how.
+#[derive(Debug, Clone)]
+pub struct ProbePlan {
+    pub address: SocketAddr,
+    pub timeout: Duration,
+    pub interval: Duration,
+    pub limit: Limit,
+}
+
+/// Told about the run as it happens, so the binary can print lines as they come and show a
+/// live counter; the run itself stays free of printing.
+pub trait ProbeObserver {
+    /// An attempt has been waiting this long (called about once a second while waiting).
+    fn waiting(&mut self, _seq: u32, _elapsed: Duration) {}
+    /// An attempt finished.
+    fn finished(&mut self, attempt: &TcpAttempt);
+}
+
+/// The attempts made, and whether the run was interrupted.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeRun {
+    pub attempts: Vec<TcpAttempt>,
+    pub interrupted: bool,
+}
+
+/// Runs the attempts of a plan until its limit or until `stop` completes (Ctrl-C). An
+/// attempt in progress when `stop` fires is abandoned and not counted: it had no outcome.
+pub async fn run_probes(
+    plan: &ProbePlan,
+    observer: &mut dyn ProbeObserver,
+    stop: impl Future<Output = ()>,
+) -> ProbeRun {
+    let started = Instant::now();
+    let mut run = ProbeRun::default();
+    let mut stop = std::pin::pin!(stop);
+    let mut seq: u32 = 0;
+    loop {
+        seq = seq.saturating_add(1);
+        let attempt = {
+            let mut connect = std::pin::pin!(connect_once(seq, plan.address, plan.timeout));
+            let attempt_started = Instant::now();
+            let mut ticks = tokio::time::interval_at(
+                tokio::time::Instant::now() + Duration::from_secs(1),
+                Duration::from_secs(1),
+            );
+            loop {
+                tokio::select! {
+                    attempt = &mut connect => break Some(attempt),
+                    () = &mut stop => break None,
+                    _ = ticks.tick() => observer.waiting(seq, attempt_started.elapsed()),
+                }
+            }
+        };
+        let Some(attempt) = attempt else {
+            run.interrupted = true;
+            return run;
+        };
+        observer.finished(&attempt);
+        run.attempts.push(attempt);
+        let done = match plan.limit {
+            Limit::Count(count) => seq >= count,
+            Limit::Continuous => false,
+            Limit::Duration(duration) => started.elapsed() + plan.interval >= duration,
+        };
+        if done {
+            return run;
+        }
+        if !plan.interval.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(plan.interval) => {}
+                () = &mut stop => {
+                    run.interrupted = true;
+                    return run;
+                }
+            }
+        }
+    }
+}
+
+/// Counts and times over all attempts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TcpSummary {
+    pub attempts: u32,
+    pub connected: u32,
+    /// Percentage of attempts that connected, rounded down (as Kudu prints it).
+    pub success_percent: u32,
+    #[serde(rename = "min_ms", serialize_with = "optional_millis")]
+    pub min: Option<Duration>,
+    #[serde(rename = "avg_ms", serialize_with = "optional_millis")]
+    pub average: Option<Duration>,
+    #[serde(rename = "max_ms", serialize_with = "optional_millis")]
+    pub max: Option<Duration>,
+    /// How many attempts ended each way (`connected`, `timeout`, ...).
+    pub outcomes: BTreeMap<&'static str, u32>,
+    pub interrupted: bool,
+}
+
+// serde's `serialize_with` hands over `&Option<T>`.
+#[allow(clippy::ref_option)]
+fn optional_millis<S: serde::Serializer>(
+    duration: &Option<Duration>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match duration {
+        Some(duration) => millis(duration, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl TcpSummary {
+    pub fn of(run: &ProbeRun) -> Self {
+        let times: Vec<Duration> = run
+            .attempts
+            .iter()
+            .filter(|a| a.outcome == TcpOutcome::Connected)
+            .map(|a| a.elapsed)
+            .collect();
+        let attempts = u32::try_from(run.attempts.len()).unwrap_or(u32::MAX);
+        let connected = u32::try_from(times.len()).unwrap_or(u32::MAX);
+        let mut outcomes = BTreeMap::new();
+        for attempt in &run.attempts {
+            *outcomes.entry(attempt.outcome.as_str()).or_insert(0) += 1;
+        }
+        Self {
+            attempts,
+            connected,
+            success_percent: if attempts == 0 {
+                0
+            } else {
+                u32::try_from(u64::from(connected) * 100 / u64::from(attempts)).unwrap_or(100)
+            },
+            min: times.iter().min().copied(),
+            average: (connected > 0).then(|| times.iter().sum::<Duration>() / connected.max(1)),
+            max: times.iter().max().copied(),
+            outcomes,
+            interrupted: run.interrupted,
+        }
+    }
+
+    /// The most frequent failure class, if any attempt failed.
+    pub fn main_failure(&self) -> Option<TcpOutcome> {
+        [
+            TcpOutcome::Timeout,
+            TcpOutcome::Refused,
+            TcpOutcome::Unreachable,
+            TcpOutcome::Reset,
+            TcpOutcome::Dns,
+            TcpOutcome::Error,
+        ]
+        .into_iter()
+        .filter_map(|o| self.outcomes.get(o.as_str()).map(|n| (*n, o)))
+        .max_by_key(|(n, o)| (*n, std::cmp::Reverse(*o)))
+        .map(|(_, o)| o)
+    }
+}
+
+/// The `tcp` section of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TcpSection {
+    #[serde(rename = "timeout_ms", serialize_with = "millis")]
+    pub timeout: Duration,
+    #[serde(rename = "interval_ms", serialize_with = "millis")]
+    pub interval: Duration,
+    /// The attempts asked for; `null` for a continuous or timed run.
+    pub count: Option<u32>,
+    /// `-s`: how long the run was asked to last; `null` otherwise.
+    #[serde(rename = "seconds")]
+    pub duration_secs: Option<u64>,
+    pub attempts: Vec<TcpAttempt>,
+    pub summary: TcpSummary,
+}
+
+impl TcpSection {
+    pub fn new(timeout: Duration, interval: Duration, limit: Limit, run: &ProbeRun) -> Self {
+        Self {
+            timeout,
+            interval,
+            count: match limit {
+                Limit::Count(count) => Some(count),
+                _ => None,
+            },
+            duration_secs: match limit {
+                Limit::Duration(duration) => Some(duration.as_secs()),
+                _ => None,
+            },
+            attempts: run.attempts.clone(),
+            summary: TcpSummary::of(run),
+        }
+    }
+}
+
+/// The most likely cause and the next steps, from what the attempts saw.
+pub fn verdict(
+    target: &str,
+    address: Option<SocketAddr>,
+    summary: &TcpSummary,
+    timeout: Duration,
+) -> Verdict {
+    let to = address.map_or_else(|| target.to_owned(), |a| a.to_string());
+    let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
+    if summary.attempts == 0 {
+        return Verdict {
+            status: VerdictStatus::Fail,
+            summary: format!("Interrupted before any attempt to {target} finished."),
+            next_steps: Vec::new(),
+        };
+    }
+    if summary.connected == summary.attempts {
+        return Verdict {
+            status: VerdictStatus::Pass,
+            summary: format!(
+                "{target} accepts TCP connections: {}/{} attempts connected.",
+                summary.connected, summary.attempts
+            ),
+            next_steps: Vec::new(),
+        };
+    }
+    let failure = summary.main_failure().unwrap_or(TcpOutcome::Error);
+    let failed = summary.attempts - summary.connected;
+    if summary.connected > 0 {
+        return Verdict {
+            status: VerdictStatus::Warn,
+            summary: format!(
+                "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
+                summary.attempts,
+                failure.as_str()
+            ),
+            next_steps: vec![
+                "Run longer (tcpping -t, or -s 60) and note when attempts fail.".to_owned(),
+                format!(
+                    "Check the service's own limits (connection backlog, instances behind a load balancer) on {to}."
+                ),
+            ],
+        };
+    }
+    let (summary_text, next_steps) = match failure {
+        TcpOutcome::Timeout => (
+            format!("No answer from {to} within {}: something drops the packets (an NSG, a firewall or a route).", humantime::format_duration(timeout)),
+            vec![
+                format!("Allow TCP {port} from the app's whole point-to-site address pool in the NSGs of the target's subnet and NIC: the app's source address changes within the pool."),
+                format!("Check the firewall on {to} itself for the same pool."),
+                "Check that the target subnet's route back to the point-to-site pool goes to the VNET gateway (no UDR to a virtual appliance or None).".to_owned(),
+                format!("Try {to} from a VM in the same VNET: if it works there, the problem is on the app's path."),
+            ],
+        ),
+        TcpOutcome::Refused => (
+            format!("{to} refused the connection: the host is reachable, but nothing listens on {port} (or its firewall rejects it)."),
+            vec![
+                format!("On the target host, check what listens on {port}: netstat -aon (Windows) or ss -ltnp (Linux)."),
+                "Check the port number, and that the service is running and bound to the right address.".to_owned(),
+            ],
+        ),
+        TcpOutcome::Unreachable => (
+            format!("{to} is unreachable: there is no route to it from the app."),
+            vec![
+                "Check that the target lies in the VNET's address space or a route the app received (Sync Network after changes).".to_owned(),
+                "For targets outside the VNET's ranges, set WEBSITE_VNET_ROUTE_ALL=1 (or vnetRouteAllEnabled) so the app routes them into the VNET.".to_owned(),
+            ],
+        ),
+        TcpOutcome::Reset => (
+            format!("{to} reset the connection during the handshake: a firewall, a load balancer or the service closed it."),
+            vec![format!("Check the firewall and load balancer rules in front of {to}, and the service's logs.")],
+        ),
+        TcpOutcome::Dns => (
+            format!("{target} did not resolve, so no connection was tried."),
+            vec![format!("Run nameresolver {} to see what each DNS server says.", target.rsplit_once(':').map_or(target, |(host, _)| host))],
+        ),
+        TcpOutcome::Error | TcpOutcome::Connected => (
+            format!("The connection to {to} could not be attempted: the operating system reported an error."),
+            vec!["Read the error above; it names the cause (permissions, no address of that family).".to_owned()],
+        ),
+    };
+    Verdict {
+        status: VerdictStatus::Fail,
+        summary: summary_text,
+        next_steps,
+    }
+}
+
+/// Which address family `-4`/`-6` allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Family {
+    #[default]
+    Any,
+    V4,
+    V6,
+}
+
+impl Family {
+    fn allows(self, ip: std::net::IpAddr) -> bool {
+        match self {
+            Self::Any => true,
+            Self::V4 => ip.is_ipv4(),
+            Self::V6 => ip.is_ipv6(),
+        }
+    }
+}
+
+/// The address to probe, and how it was found.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// `None` when the name did not resolve to a usable address.
+    pub address: Option<SocketAddr>,
+    /// The DNS question and lookup, when the host was a name.
+    pub lookup: Option<(crate::dns::Question, crate::dns::Lookup)>,
+    /// Why there is no address, in words.
+    pub failure: Option<String>,
+}
+
+impl Resolved {
+    /// The attempt that stands for a name that did not resolve.
+    pub fn dns_attempt(&self) -> Option<TcpAttempt> {
+        self.failure.as_ref().map(|message| TcpAttempt {
+            seq: 1,
+            address: None,
+            outcome: TcpOutcome::Dns,
+            elapsed: self
+                .lookup
+                .as_ref()
+                .map(|(_, lookup)| lookup.attempts.iter().map(|a| a.elapsed).sum())
+                .unwrap_or_default(),
+            message: Some(message.clone()),
+            os_error: None,
+        })
+    }
+}
+
+/// Checks an IP literal against `-4`/`-6` before anything is sent (bad input if it
+/// contradicts them). Names are filtered by family when they resolve.
+pub fn check_family(host: &crate::addr::Host, family: Family) -> Result<(), String> {
+    match host {
+        crate::addr::Host::Ip(ip) if !family.allows(*ip) => Err(format!(
+            "{ip} is not an {} address, as {} asks",
+            if family == Family::V4 { "IPv4" } else { "IPv6" },
+            if family == Family::V4 { "-4" } else { "-6" }
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Finds the address to connect to: an IP literal as it is, a name through the app's DNS
+/// configuration (the VNET's servers, not the machine's), first address of the allowed
+/// family, IPv4 first.
+pub async fn resolve_target(
+    host: &crate::addr::Host,
+    port: u16,
+    family: Family,
+    config: Option<&crate::dns::DnsConfig>,
+) -> Resolved {
+    use crate::addr::Host;
+    use crate::dns::resolve::RecordType;
+    let (name, config) = match (host, config) {
+        (Host::Ip(ip), _) => {
+            return Resolved {
+                address: Some(SocketAddr::new(*ip, port)),
+                lookup: None,
+                failure: None,
+            };
+        }
+        (Host::Name(name), Some(config)) => (name, config),
+        (Host::Name(name), None) => {
+            return Resolved {
+                address: None,
+                lookup: None,
+                failure: Some(format!("{name} did not resolve: no DNS configuration")),
+            };
+        }
+    };
+    let record_type = match family {
+        Family::Any => None,
+        Family::V4 => Some(RecordType::A),
+        Family::V6 => Some(RecordType::AAAA),
+    };
+    let question = match crate::dns::Question::new(host, record_type) {
+        Ok(question) => question,
+        Err(message) => {
+            return Resolved {
+                address: None,
+                lookup: None,
+                failure: Some(message),
+            };
+        }
+    };
+    let lookup = crate::dns::resolve(config, &question).await;
+    let address = lookup
+        .answer
+        .as_ref()
+        .and_then(|answer| answer.addresses.iter().find(|ip| family.allows(**ip)))
+        .map(|ip| SocketAddr::new(*ip, port));
+    let failure = address.is_none().then(|| {
+        let verdict = crate::dns::DnsRun::Sequential(lookup.clone()).verdict(config, &question);
+        format!("{name} did not resolve: {}", verdict.summary)
+    });
+    Resolved {
+        address,
+        lookup: Some((question, lookup)),
+        failure,
+    }
+}
+
+/// The report of a finished `tcpping` run.
+#[allow(clippy::too_many_arguments)]
+pub fn tcpping_report(
+    clock: crate::report::Clock,
+    settings: &crate::settings::AppSettings,
+    target: &str,
+    host: &crate::addr::Host,
+    port: u16,
+    dns_config: Option<&crate::dns::DnsConfig>,
+    resolved: &Resolved,
+    section: TcpSection,
+) -> crate::report::Report {
+    use crate::report::{ErrorKind, Report, ReportError, Target, Tool};
+    let verdict = verdict(target, resolved.address, &section.summary, section.timeout);
+    let error = (section.summary.connected == 0).then(|| ReportError {
+        kind: if resolved.failure.is_some() {
+            ErrorKind::Dns
+        } else {
+            ErrorKind::Tcp
+        },
+        message: verdict.summary.clone(),
+    });
+    let mut report = Report::new(Tool::Tcpping, clock, settings.reported().clone(), verdict);
+    report.target = Some(Target::Host {
+        host: host.to_string(),
+        port,
+    });
+    if let (Some(config), Some((_, lookup))) = (dns_config, &resolved.lookup) {
+        report.dns = Some(crate::dns::DnsRun::Sequential(lookup.clone()).section(config));
+    }
+    report.tcp = Some(section);
+    report.error = error;
+    report
+}
+
+/// `Average success time: 1.42ms` style figures for the summary line.
+pub fn display_optional(duration: Option<Duration>) -> String {
+    duration.map_or_else(|| "-".to_owned(), display_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(outcome: TcpOutcome, ms: u64) -> TcpAttempt {
+        TcpAttempt {
+            seq: 1,
+            address: None,
+            outcome,
+            elapsed: Duration::from_millis(ms),
+            message: None,
+            os_error: None,
+        }
+    }
+
+    #[test]
+    fn summary_counts_and_times() {
+        let run = ProbeRun {
+            attempts: vec![
+                attempt(TcpOutcome::Connected, 2),
+                attempt(TcpOutcome::Timeout, 300),
+                attempt(TcpOutcome::Connected, 4),
+            ],
+            interrupted: false,
+        };
+        let summary = TcpSummary::of(&run);
+        assert_eq!(
+            (summary.attempts, summary.connected, summary.success_percent),
+            (3, 2, 66)
+        );
+        assert_eq!(summary.min, Some(Duration::from_millis(2)));
+        assert_eq!(summary.average, Some(Duration::from_millis(3)));
+        assert_eq!(summary.max, Some(Duration::from_millis(4)));
+        assert_eq!(summary.main_failure(), Some(TcpOutcome::Timeout));
+        assert_eq!(
+            verdict("db:1433", None, &summary, DEFAULT_TIMEOUT).status,
+            VerdictStatus::Warn
+        );
+    }
+
+    #[test]
+    fn verdict_names_the_failure_class() {
+        let run = ProbeRun {
+            attempts: vec![
+                attempt(TcpOutcome::Refused, 1),
+                attempt(TcpOutcome::Refused, 1),
+            ],
+            interrupted: false,
+        };
+        let summary = TcpSummary::of(&run);
+        assert_eq!(summary.average, None);
+        let address = Some("10.1.2.4:1433".parse().unwrap());
+        let verdict = verdict("db:1433", address, &summary, DEFAULT_TIMEOUT);
+        assert_eq!(verdict.status, VerdictStatus::Fail);
+        assert!(
+            verdict.summary.contains("nothing listens on port 1433"),
+            "{}",
+            verdict.summary
+        );
+        assert!(verdict.next_steps[0].contains("netstat -aon"));
+    }
+}

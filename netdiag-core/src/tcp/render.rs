@@ -1,0 +1,121 @@
+//! The human output of `tcpping`, in Kudu's lines:
+//!
+//! ```text
+//! Connected to db.contoso.internal:1433, time taken: 1.42ms
+//! Connection attempt failed: Connection timed out after 21s (...what it usually means)
+//! Complete: 1/2 successful attempts (50%). Average success time: 1.42ms
+//! ```
+
+use std::time::Duration;
+
+use super::{TcpAttempt, TcpOutcome, TcpSummary, display_optional};
+
+/// The line for one attempt.
+pub fn attempt_line(target: &str, attempt: &TcpAttempt, timeout: Duration) -> String {
+    let meaning = attempt.outcome.meaning();
+    let os_message = attempt.message.as_deref().unwrap_or("unknown error");
+    match attempt.outcome {
+        TcpOutcome::Connected => format!(
+            "Connected to {target}, time taken: {}",
+            crate::report::display_millis(attempt.elapsed)
+        ),
+        TcpOutcome::Timeout => format!(
+            "Connection attempt failed: Connection timed out after {} ({meaning})",
+            humantime::format_duration(timeout)
+        ),
+        TcpOutcome::Refused => {
+            format!("Connection attempt failed: Connection refused ({meaning})")
+        }
+        TcpOutcome::Reset => format!("Connection attempt failed: Connection reset ({meaning})"),
+        TcpOutcome::Unreachable => {
+            format!("Connection attempt failed: {os_message} ({meaning})")
+        }
+        TcpOutcome::Dns | TcpOutcome::Error => {
+            format!("Connection attempt failed: {os_message}")
+        }
+    }
+}
+
+/// The closing lines: Kudu's `Complete:` line, then the spread of connect times.
+pub fn summary_lines(summary: &TcpSummary) -> Vec<String> {
+    let mut lines = Vec::new();
+    if summary.interrupted {
+        lines.push("Interrupted.".to_owned());
+    }
+    let mut complete = format!(
+        "Complete: {}/{} successful attempts ({}%).",
+        summary.connected, summary.attempts, summary.success_percent
+    );
+    if summary.connected > 0 {
+        complete = format!(
+            "{complete} Average success time: {}",
+            display_optional(summary.average)
+        );
+    }
+    lines.push(complete);
+    if summary.connected > 0 {
+        lines.push(format!(
+            "Minimum time: {}, Maximum time: {}",
+            display_optional(summary.min),
+            display_optional(summary.max)
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::{ProbeRun, TcpSummary};
+
+    fn attempt(outcome: TcpOutcome, micros: u64) -> TcpAttempt {
+        TcpAttempt {
+            seq: 1,
+            address: Some("10.1.2.4:1433".parse().unwrap()),
+            outcome,
+            elapsed: Duration::from_micros(micros),
+            message: Some("No route to host (os error 113)".to_owned()),
+            os_error: Some(113),
+        }
+    }
+
+    #[test]
+    fn kudu_lines() {
+        let timeout = Duration::from_secs(21);
+        let target = "db.contoso.internal:1433";
+        assert_eq!(
+            attempt_line(target, &attempt(TcpOutcome::Connected, 1420), timeout),
+            "Connected to db.contoso.internal:1433, time taken: 1.42ms"
+        );
+        assert!(
+            attempt_line(target, &attempt(TcpOutcome::Timeout, 21_000_000), timeout)
+                .starts_with("Connection attempt failed: Connection timed out after 21s (")
+        );
+        assert!(
+            attempt_line(target, &attempt(TcpOutcome::Unreachable, 5), timeout)
+                .starts_with("Connection attempt failed: No route to host (os error 113) (")
+        );
+        let run = ProbeRun {
+            attempts: vec![
+                attempt(TcpOutcome::Connected, 1420),
+                attempt(TcpOutcome::Timeout, 21_000_000),
+            ],
+            interrupted: false,
+        };
+        assert_eq!(
+            summary_lines(&TcpSummary::of(&run)),
+            [
+                "Complete: 1/2 successful attempts (50%). Average success time: 1.42ms",
+                "Minimum time: 1.42ms, Maximum time: 1.42ms",
+            ]
+        );
+        let failed = ProbeRun {
+            attempts: vec![attempt(TcpOutcome::Refused, 90)],
+            interrupted: true,
+        };
+        assert_eq!(
+            summary_lines(&TcpSummary::of(&failed)),
+            ["Interrupted.", "Complete: 0/1 successful attempts (0%)."]
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! End-to-end: the built `tcpping` binary against ports this test opens on loopback, and
+//! names served by a DNS server it starts there. The environment is cleared for every run;
+//! runs that resolve a name set `WEBSITE_DNS_SERVER` to the test's own server.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use netdiag_tests::{BlackholePort, DnsServer, OpenPort, binary, closed_port};
+use serde_json::Value;
+
+const SLACK: Duration = Duration::from_millis(400);
+
+fn tcpping() -> Command {
+    let mut command = Command::new(binary("tcpping"));
+    command.env_clear();
+    command
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+fn run(command: &mut Command) -> Run {
+    let started = Instant::now();
+    let output = command.timeout(Duration::from_secs(30)).output().unwrap();
+    Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: started.elapsed(),
+    }
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[test]
+fn open_port_connects_every_time() {
+    let open = OpenPort::start();
+    let target = open.addr().to_string();
+    let run = run(tcpping().args(["-n", "3", "-i", "0", &target]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    for line in &lines[..3] {
+        assert!(
+            line.starts_with(&format!("Connected to {target}, time taken: "))
+                && line.ends_with("ms"),
+            "{line}"
+        );
+    }
+    assert!(
+        lines[3].starts_with("Complete: 3/3 successful attempts (100%). Average success time: ")
+    );
+    assert!(lines[4].starts_with("Minimum time: "));
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn closed_port_is_refused_fast() {
+    let closed = closed_port();
+    let run = run(tcpping().args(["-n", "2", "-i", "0", &closed.to_string()]));
+    assert_eq!(run.code, 1);
+    assert!(run.elapsed < Duration::from_secs(1), "{:?}", run.elapsed);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Connection attempt failed: Connection refused (the host answered, but nothing listens on that port)"
+    );
+    assert_eq!(lines[2], "Complete: 0/2 successful attempts (0%).");
+    assert!(run.stdout.contains("netstat -aon"), "{}", run.stdout);
+}
+
+#[test]
+fn blackholed_port_times_out_at_the_deadline() {
+    let blackhole = BlackholePort::start();
+    let run = run(tcpping().args(["-w", "300ms", "-n", "1", &blackhole.addr().to_string()]));
+    assert_eq!(run.code, 1);
+    let deadline = Duration::from_millis(300);
+    assert!(
+        run.elapsed >= deadline && run.elapsed < deadline + SLACK,
+        "{:?}",
+        run.elapsed
+    );
+    assert!(
+        run.stdout
+            .starts_with("Connection attempt failed: Connection timed out after 300ms ("),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("NSG"));
+}
+
+#[test]
+fn names_resolve_with_the_app_dns_server() {
+    let dns = DnsServer::contoso();
+    let open = OpenPort::start();
+    let port = open.addr().port().to_string();
+    let run = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["-n", "1", "--json", "loop.contoso.internal", &port]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = json(&run);
+    assert_eq!(report["tool"], "tcpping");
+    assert_eq!(report["target"]["host"], "loop.contoso.internal");
+    assert_eq!(report["dns"]["servers"][0]["source"], "WEBSITE_DNS_SERVER");
+    assert_eq!(report["dns"]["attempts"][0]["outcome"], "answered");
+    assert_eq!(
+        report["tcp"]["attempts"][0]["address"],
+        open.addr().to_string()
+    );
+    assert_eq!(report["tcp"]["attempts"][0]["outcome"], "connected");
+
+    let text = self::run(
+        tcpping()
+            .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+            .args(["-n", "1", &format!("loop.contoso.internal:{port}")]),
+    );
+    assert!(text.stdout.starts_with(&format!(
+        "Connected to loop.contoso.internal:{port}, time taken: "
+    )));
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_classified_dns() {
+    let dns = DnsServer::contoso();
+    let run = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["nosuch.contoso.internal:1433"]));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .starts_with("Connection attempt failed: nosuch.contoso.internal did not resolve: "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("NXDOMAIN"));
+    assert!(run.stdout.contains("nameresolver nosuch.contoso.internal"));
+}
+
+#[test]
+fn defaults_are_in_the_report() {
+    // The name does not resolve, so nothing is sent to port 80.
+    let dns = DnsServer::contoso();
+    let run = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["--json", "nosuch.contoso.internal"]));
+    assert_eq!(run.code, 1);
+    let report = json(&run);
+    assert_eq!(report["target"]["port"], 80);
+    assert_eq!(report["tcp"]["timeout_ms"], 21000.0);
+    assert_eq!(report["tcp"]["count"], 4);
+    assert_eq!(report["tcp"]["interval_ms"], 1000.0);
+    assert_eq!(report["tcp"]["attempts"][0]["outcome"], "dns");
+    assert_eq!(report["dns"]["attempts"][0]["outcome"], "nxdomain");
+    assert_eq!(report["error"]["kind"], "dns");
+}
+
+#[test]
+fn ipv6_loopback_and_bracket_forms() {
+    let Some(open) = OpenPort::start_v6() else {
+        eprintln!("no ::1 on this machine; skipped");
+        return;
+    };
+    let port = open.addr().port().to_string();
+    for args in [
+        vec![format!("[::1]:{port}")],
+        vec!["::1".to_owned(), port.clone()],
+        vec!["[::1]".to_owned(), port.clone()],
+        vec!["-6".to_owned(), format!("[::1]:{port}")],
+    ] {
+        let run = run(tcpping().args(["-n", "1"]).args(&args));
+        assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stdout
+                .starts_with(&format!("Connected to [::1]:{port}, time taken: ")),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn host_and_port_forms_agree() {
+    let open = OpenPort::start();
+    let port = open.addr().port().to_string();
+    for args in [
+        vec![format!("127.0.0.1:{port}")],
+        vec!["127.0.0.1".to_owned(), port.clone()],
+        vec![format!("127.0.0.1:{port}"), port.clone()],
+        vec!["-4".to_owned(), format!("127.0.0.1:{port}")],
+    ] {
+        let run = run(tcpping().args(["-n", "1", "--json"]).args(&args));
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let report = json(&run);
+        assert_eq!(
+            report["target"]["port"].as_u64().unwrap().to_string(),
+            port,
+            "{args:?}"
+        );
+        assert_eq!(report["tcp"]["summary"]["connected"], 1);
+    }
+}
+
+#[test]
+fn contradictions_and_bad_values_exit_2() {
+    let cases: [(&[&str], &str); 14] = [
+        (&["-n", "-1", "127.0.0.1:80"], "not a whole number"),
+        (&["-w", "-3s", "127.0.0.1:80"], "not a duration"),
+        (&["127.0.0.1:80", "81"], "two different ports"),
+        (&["-n", "0", "127.0.0.1:80"], "give at least 1"),
+        (&["-w", "0s", "127.0.0.1:80"], "zero"),
+        (&["-w", "soon", "127.0.0.1:80"], "not a duration"),
+        (&["-i", "-1s", "127.0.0.1:80"], "not a duration"),
+        (&["-t", "-n", "3", "127.0.0.1:80"], "cannot be used with"),
+        (&["-s", "0", "127.0.0.1:80"], "give at least 1"),
+        (&["-4", "-6", "127.0.0.1:80"], "cannot be used with"),
+        (&["-4", "[::1]:80"], "not an IPv4 address"),
+        (&["127.0.0.1:99999"], "port '99999'"),
+        (&["[::1:80"], "never closed"),
+        (&["1.2.3.4.5:80"], "neither an IP address nor a host name"),
+    ];
+    for (args, expected) in cases {
+        for with_json in [false, true] {
+            let mut command = tcpping();
+            if with_json {
+                command.arg("--json");
+            }
+            let run = run(command.args(args));
+            assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+            let lines: Vec<&str> = run.stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "{args:?}: {}", run.stderr);
+            assert!(
+                lines[0].starts_with("error: ") && lines[0].contains(expected),
+                "{args:?}: {}",
+                lines[0]
+            );
+            if with_json {
+                assert_eq!(json(&run)["error"]["kind"], "usage");
+            } else {
+                assert_eq!(run.stdout, "");
+            }
+        }
+    }
+}
+
+/// Starts a continuous run, interrupts it with SIGINT after some attempts, and returns
+/// what it printed and its exit code.
+#[cfg(unix)]
+fn interrupted_run(extra: &[&str]) -> (i32, String) {
+    let open = OpenPort::start();
+    let child = StdCommand::new(binary("tcpping"))
+        .env_clear()
+        .args(["-t", "-i", "100ms"])
+        .args(extra)
+        .arg(open.addr().to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let status = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not stop at once"
+    );
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_prints_the_summary() {
+    let (code, stdout) = interrupted_run(&[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("Interrupted.\nComplete: "), "{stdout}");
+    let connected = stdout
+        .lines()
+        .filter(|l| l.starts_with("Connected to "))
+        .count();
+    assert!(connected >= 2, "{stdout}");
+    assert!(stdout.contains(&format!(
+        "Complete: {connected}/{connected} successful attempts (100%)"
+    )));
+
+    let (code, stdout) = interrupted_run(&["--json"]);
+    assert_eq!(code, 0);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["tcp"]["summary"]["interrupted"], true);
+    assert_eq!(report["tcp"]["count"], Value::Null);
+    assert!(report["tcp"]["attempts"].as_array().unwrap().len() >= 2);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn two_thousand_attempts_keep_the_open_file_count_flat() {
+    let open = OpenPort::start();
+    let mut child = StdCommand::new(binary("tcpping"))
+        .env_clear()
+        .args(["-n", "2000", "-i", "0", "--json", &open.addr().to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Read the report while sampling: a full pipe would stall the child.
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut text).unwrap();
+        text
+    });
+    let fd_dir = format!("/proc/{}/fd", child.id());
+    let mut samples = Vec::new();
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(entries) = std::fs::read_dir(&fd_dir) {
+            samples.push(entries.count());
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let report: Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert_eq!(report["tcp"]["summary"]["connected"], 2000);
+    // stdio, the runtime's epoll and wake-up descriptors, and one probe socket at a time.
+    let most = samples.iter().copied().max().unwrap_or(0);
+    assert!(most <= 12, "open descriptors peaked at {most}: {samples:?}");
+}
