@@ -88,17 +88,7 @@ fn main() -> ExitCode {
     let wants_json = std::env::args_os().skip(1).any(|arg| arg == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) if !error.use_stderr() => {
-            // --help and --version.
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(error)
-            if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
-        {
-            let _ = error.print();
-            return ExitCode::from(exit::BAD_INPUT);
-        }
+        Err(error) if is_help(&error) => error.exit(),
         Err(error) => {
             let message = usage_error_line(&error.to_string(), "nameresolver");
             return bad_input(wants_json, clock, &settings, ErrorKind::Usage, &message);
@@ -183,4 +173,14 @@ fn bad_input(
         println!("{report}");
     }
     ExitCode::from(exit::BAD_INPUT)
+}
+
+/// `--help`, `--version`, or no arguments at all: clap prints the help (exit 0, or 2 when
+/// arguments are missing).
+fn is_help(error: &clap::Error) -> bool {
+    use clap::error::ErrorKind as Kind;
+    matches!(
+        error.kind(),
+        Kind::DisplayHelp | Kind::DisplayVersion | Kind::DisplayHelpOnMissingArgumentOrSubcommand
+    )
 }

@@ -300,6 +300,51 @@ impl BlackholePort {
     }
 }
 
+/// What a finished run of a binary printed, and how long it took.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    /// Runs the command to its end (killed after 30 s: a hang is a failure, not a wait).
+    ///
+    /// # Panics
+    /// When the binary cannot be started or was killed by a signal.
+    pub fn of(command: &mut assert_cmd::Command) -> Self {
+        let started = std::time::Instant::now();
+        let output = command
+            .timeout(Duration::from_secs(30))
+            .output()
+            .expect("the binary runs");
+        Self {
+            code: output.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// The JSON report on stdout.
+    ///
+    /// # Panics
+    /// When stdout is not one JSON document.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// A command for a binary of this workspace with an empty environment, so no setting of
+/// the machine's (and no resolver but the ones a test names) leaks into a test.
+pub fn command(name: &str) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(binary(name));
+    command.env_clear();
+    command
+}
+
 /// The path of a binary of this workspace, built once per test process (same profile as
 /// the tests). Cargo only builds a package's binaries for that package's own tests, so the
 /// end-to-end crate asks cargo for them explicitly.

@@ -3,44 +3,25 @@
 //! (argument or `WEBSITE_DNS_SERVER`), so no test ever reaches the machine's resolver.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::Command;
-use netdiag_tests::{CONTOSO_ZONE_STALE, DeadDnsServer, DnsServer, binary};
+use netdiag_tests::{CONTOSO_ZONE_STALE, DeadDnsServer, DnsServer, Run, command};
 use serde_json::Value;
 
 /// Tolerance for process start and scheduling on a busy CI machine.
 const SLACK: Duration = Duration::from_millis(400);
 
 fn nameresolver() -> Command {
-    let mut command = Command::new(binary("nameresolver"));
-    command.env_clear();
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
+    command("nameresolver")
 }
 
 fn run(command: &mut Command) -> Run {
-    let started = Instant::now();
-    let output = command
-        .timeout(Duration::from_secs(30))
-        .output()
-        .expect("runs");
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
+    Run::of(command)
 }
 
 fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+    run.json()
 }
 
 fn assert_took(run: &Run, expected: Duration) {

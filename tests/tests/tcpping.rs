@@ -7,37 +7,21 @@ use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use netdiag_tests::{BlackholePort, DnsServer, OpenPort, binary, closed_port};
+use netdiag_tests::{BlackholePort, DnsServer, OpenPort, Run, binary, closed_port, command};
 use serde_json::Value;
 
 const SLACK: Duration = Duration::from_millis(400);
 
 fn tcpping() -> Command {
-    let mut command = Command::new(binary("tcpping"));
-    command.env_clear();
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
+    command("tcpping")
 }
 
 fn run(command: &mut Command) -> Run {
-    let started = Instant::now();
-    let output = command.timeout(Duration::from_secs(30)).output().unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        elapsed: started.elapsed(),
-    }
+    Run::of(command)
 }
 
 fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+    run.json()
 }
 
 #[test]
