@@ -10,10 +10,16 @@
 //! - [`report`]: the JSON support report both tools emit.
 
 pub mod addr;
+pub mod certs;
+pub mod checklist;
 pub mod cli;
 pub mod dns;
+pub mod nsg;
+pub mod ranges;
 pub mod report;
+pub mod routes;
 pub mod settings;
+pub mod snapshot;
 pub mod tcp;
 
 pub use cli::exit;

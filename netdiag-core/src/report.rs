@@ -96,6 +96,10 @@ pub enum ErrorKind {
     Usage,
     /// Bad app settings or system configuration (exit 2).
     Config,
+    /// A network snapshot that cannot be read (exit 2).
+    Snapshot,
+    /// A check of the checklist failed under `--no-probe` (exit 1).
+    Checklist,
     /// The name did not resolve (exit 1).
     Dns,
     /// No TCP attempt connected (exit 1).
@@ -130,7 +134,7 @@ pub struct Report {
     pub environment: BTreeMap<String, String>,
     pub dns: Option<DnsSection>,
     pub tcp: Option<crate::tcp::TcpSection>,
-    pub checklist: Vec<serde_json::Value>,
+    pub checklist: Vec<crate::checklist::Check>,
     pub verdict: Verdict,
     pub error: Option<ReportError>,
 }

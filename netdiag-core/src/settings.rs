@@ -62,6 +62,18 @@ impl AppSettings {
         Self { values }
     }
 
+    /// These settings, with the allow-listed ones of `other` (an exported snapshot's)
+    /// filling the gaps: the process's own environment wins.
+    #[must_use]
+    pub fn or_from(mut self, other: &BTreeMap<String, String>) -> Self {
+        for (name, value) in other {
+            if REPORTED.contains(&name.as_str()) && !self.values.contains_key(name) {
+                self.values.insert(name.clone(), value.clone());
+            }
+        }
+        self
+    }
+
     /// The value of a setting; a setting that is set but blank counts as unset, as App
     /// Service treats it.
     pub fn get(&self, name: &str) -> Option<&str> {

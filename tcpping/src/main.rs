@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
 use netdiag_core::addr::{Host, display_host_port, parse_target};
+use netdiag_core::checklist::{self, render::Marks};
 use netdiag_core::cli::{
     exit, input_failure, parse_interval, parse_positive, parse_timeout, usage_error_line,
 };
 use netdiag_core::dns::config::system_servers;
 use netdiag_core::dns::render::failure_line;
 use netdiag_core::dns::{ConfigInputs, DnsConfig, Transport};
-use netdiag_core::report::{Clock, ErrorKind, Tool, VerdictStatus};
+use netdiag_core::report::{Clock, ErrorKind, ReportError, Tool, VerdictStatus};
 use netdiag_core::settings::AppSettings;
+use netdiag_core::snapshot;
 use netdiag_core::tcp::render::{attempt_line, summary_lines};
 use netdiag_core::tcp::{
     self, DEFAULT_COUNT, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, TcpAttempt, TcpSection,
@@ -88,6 +90,15 @@ struct Cli {
     /// Use IPv6 only.
     #[arg(short = '6')]
     ipv6: bool,
+
+    /// Network snapshot: an exported Azure resource JSON file or a directory of them
+    /// (repeatable). Runs the checklist against it.
+    #[arg(long, value_name = "PATH")]
+    network: Vec<std::path::PathBuf>,
+
+    /// Send nothing: evaluate the snapshot for the target (needs --network).
+    #[arg(long, requires = "network")]
+    no_probe: bool,
 
     /// Print the JSON support report instead of text.
     #[arg(long)]
@@ -170,96 +181,100 @@ fn main() -> ExitCode {
         (_, Some(seconds)) => Limit::Duration(Duration::from_secs(u64::from(seconds))),
         _ => Limit::Count(cli.count),
     };
-    // Only a name needs DNS; its configuration is the app's, read once.
-    let dns_config = match &host {
-        Host::Ip(_) => None,
-        Host::Name(_) => {
-            let system = system_servers;
-            match DnsConfig::discover(&ConfigInputs {
-                server_argument: None,
-                settings: &settings,
-                network: None,
-                system: &system,
-                timeout_argument: None,
-                transport: Transport::Udp,
-            }) {
-                Ok(config) => Some(config),
-                Err(error) => {
-                    return bad_input(
-                        cli.json,
-                        clock,
-                        &settings,
-                        ErrorKind::Config,
-                        &error.to_string(),
-                    );
-                }
-            }
-        }
-    };
-
     if let Err(message) = tcp::check_family(&host, family) {
         return bad_input(cli.json, clock, &settings, ErrorKind::Usage, &message);
     }
-
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
+    let prepared = match snapshot::prepare(&cli.network, settings) {
+        Ok(prepared) => prepared,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(exit::FAILED);
+            let settings = AppSettings::from_process_env();
+            return bad_input(
+                cli.json,
+                clock,
+                &settings,
+                ErrorKind::Snapshot,
+                &error.to_string(),
+            );
         }
+    };
+    let settings = prepared.settings;
+    // A name needs the app's DNS configuration (read once); so does the checklist.
+    let dns_config = if matches!(host, Host::Name(_)) || prepared.snapshot.is_some() {
+        let system = system_servers;
+        match DnsConfig::discover(&ConfigInputs {
+            server_argument: None,
+            settings: &settings,
+            network: prepared.network_dns.as_ref(),
+            system: &system,
+            timeout_argument: None,
+            transport: Transport::Udp,
+        }) {
+            Ok(config) => Some(config),
+            Err(error) => {
+                return bad_input(
+                    cli.json,
+                    clock,
+                    &settings,
+                    ErrorKind::Config,
+                    &error.to_string(),
+                );
+            }
+        }
+    } else {
+        None
     };
     let target = display_host_port(&host, port);
-    let mut printer = Printer {
-        target: target.clone(),
-        timeout: cli.timeout,
-        print_lines: !cli.json,
-        live_counter: !cli.json && std::io::stderr().is_terminal(),
-        counter_shown: false,
-    };
-    let (resolved, run) = runtime.block_on(async {
-        let interrupted = async {
-            // If the handler cannot be installed, run to the end rather than stop at once.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        let resolved = tcp::resolve_target(&host, port, family, dns_config.as_ref()).await;
-        if let (true, Some(config), Some((_, lookup))) =
-            (printer.print_lines, &dns_config, &resolved.lookup)
-        {
-            for attempt in lookup.failed_attempts() {
-                println!("{}", failure_line(attempt, config));
-            }
-        }
-        let run = if let Some(address) = resolved.address {
-            let plan = ProbePlan {
-                address,
-                timeout: cli.timeout,
-                interval: cli.interval,
-                limit,
-            };
-            tcp::run_probes(&plan, &mut printer, interrupted).await
-        } else {
-            // The name did not resolve: one `dns` attempt says why; no packet is sent.
-            let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
-            for attempt in &attempts {
-                printer.finished(attempt);
-            }
-            ProbeRun {
-                attempts,
-                interrupted: false,
-            }
-        };
-        (resolved, run)
-    });
-    printer.clear_counter();
 
-    let section = TcpSection::new(cli.timeout, cli.interval, limit, &run);
-    let connected = section.summary.connected > 0;
-    let report = tcp::tcpping_report(
+    let (resolved, run) = if cli.no_probe {
+        // Evaluate the snapshot for the target without sending a packet.
+        let address = match host {
+            Host::Ip(ip) => Some(std::net::SocketAddr::new(ip, port)),
+            Host::Name(_) => None,
+        };
+        (
+            tcp::Resolved {
+                address,
+                lookup: None,
+                failure: None,
+            },
+            None,
+        )
+    } else {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                eprintln!("error: cannot start the async runtime: {error}");
+                return ExitCode::from(exit::FAILED);
+            }
+        };
+        let mut printer = Printer {
+            target: target.clone(),
+            timeout: cli.timeout,
+            print_lines: !cli.json,
+            live_counter: !cli.json && std::io::stderr().is_terminal(),
+            counter_shown: false,
+        };
+        let (resolved, run) = runtime.block_on(probe(
+            &cli,
+            &host,
+            port,
+            family,
+            limit,
+            dns_config.as_ref(),
+            &mut printer,
+        ));
+        printer.clear_counter();
+        (resolved, Some(run))
+    };
+
+    let section = run
+        .as_ref()
+        .map(|run| TcpSection::new(cli.timeout, cli.interval, limit, run));
+    let probe_failed = section.as_ref().is_some_and(|s| s.summary.connected == 0);
+    let mut report = tcp::tcpping_report(
         clock,
         &settings,
         &target,
@@ -269,6 +284,47 @@ fn main() -> ExitCode {
         &resolved,
         section,
     );
+    let checklist = (cli.no_probe || probe_failed || prepared.snapshot.is_some()).then(|| {
+        let inputs = checklist::Inputs {
+            target: checklist::Target {
+                host: host.to_string(),
+                ip: resolved.address.map(|a| a.ip()),
+                port,
+            },
+            settings: &settings,
+            snapshot: prepared.snapshot.as_ref(),
+            dns: match (&dns_config, &resolved.lookup) {
+                (Some(config), Some((_, lookup))) => Some((config, lookup)),
+                _ => None,
+            },
+            dns_config: dns_config.as_ref(),
+            tcp: report.tcp.as_ref().map(|t| &t.summary),
+            probed: !cli.no_probe,
+        };
+        let checks = checklist::run(&inputs);
+        let probe_verdict = (!cli.no_probe).then_some(&report.verdict);
+        let verdict = checklist::verdict(&checks, probe_verdict);
+        let header = checklist::header(&inputs.target, prepared.snapshot.as_ref());
+        (checks, verdict, header)
+    });
+    let mut exit_code = if report.tcp.as_ref().is_some_and(|t| t.summary.connected > 0) {
+        exit::SUCCESS
+    } else {
+        exit::FAILED
+    };
+    if let Some((checks, verdict, _)) = &checklist {
+        report.checklist.clone_from(checks);
+        report.verdict.clone_from(verdict);
+        if cli.no_probe {
+            let failed = checklist::any_failed(checks);
+            exit_code = if failed { exit::FAILED } else { exit::SUCCESS };
+            report.error = failed.then(|| ReportError {
+                kind: ErrorKind::Checklist,
+                message: verdict.summary.clone(),
+            });
+        }
+    }
+
     if cli.json {
         println!("{}", report.to_json());
     } else {
@@ -282,15 +338,73 @@ fn main() -> ExitCode {
                 println!("{line}");
             }
         }
-        if report.verdict.status != VerdictStatus::Pass {
-            println!("\n{}", report.verdict.render().trim_end());
+        match &checklist {
+            Some((checks, verdict, header)) => {
+                let marks = Marks::choose(
+                    std::io::stdout().is_terminal(),
+                    std::env::var_os("NO_COLOR").is_some(),
+                );
+                if report.tcp.is_some() {
+                    println!();
+                }
+                print!(
+                    "{}",
+                    checklist::render::render(header, checks, verdict, marks)
+                );
+            }
+            None if report.verdict.status != VerdictStatus::Pass => {
+                println!("\n{}", report.verdict.render().trim_end());
+            }
+            None => {}
         }
     }
-    ExitCode::from(if connected {
-        exit::SUCCESS
+    ExitCode::from(exit_code)
+}
+
+/// Resolves the target with the app's DNS and runs the attempts, printing as they finish.
+async fn probe(
+    cli: &Cli,
+    host: &Host,
+    port: u16,
+    family: Family,
+    limit: Limit,
+    dns_config: Option<&DnsConfig>,
+    printer: &mut Printer,
+) -> (tcp::Resolved, ProbeRun) {
+    let interrupted = async {
+        // If the handler cannot be installed, run to the end rather than stop at once.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let resolved = tcp::resolve_target(host, port, family, dns_config).await;
+    if let (true, Some(config), Some((_, lookup))) =
+        (printer.print_lines, dns_config, &resolved.lookup)
+    {
+        for attempt in lookup.failed_attempts() {
+            println!("{}", failure_line(attempt, config));
+        }
+    }
+    let run = if let Some(address) = resolved.address {
+        let plan = ProbePlan {
+            address,
+            timeout: cli.timeout,
+            interval: cli.interval,
+            limit,
+        };
+        tcp::run_probes(&plan, printer, interrupted).await
     } else {
-        exit::FAILED
-    })
+        // The name did not resolve: one `dns` attempt says why; no packet is sent.
+        let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
+        for attempt in &attempts {
+            printer.finished(attempt);
+        }
+        ProbeRun {
+            attempts,
+            interrupted: false,
+        }
+    };
+    (resolved, run)
 }
 
 /// Bad input: one `error:` line on stderr and, with `--json`, a report carrying the error.

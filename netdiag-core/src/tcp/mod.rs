@@ -434,7 +434,8 @@ pub async fn resolve_target(
     }
 }
 
-/// The report of a finished `tcpping` run.
+/// The report of a finished `tcpping` run; `section` is `None` when nothing was probed
+/// (`--no-probe`: the checklist's verdict and error then replace the placeholders).
 #[allow(clippy::too_many_arguments)]
 pub fn tcpping_report(
     clock: crate::report::Clock,
@@ -444,18 +445,28 @@ pub fn tcpping_report(
     port: u16,
     dns_config: Option<&crate::dns::DnsConfig>,
     resolved: &Resolved,
-    section: TcpSection,
+    section: Option<TcpSection>,
 ) -> crate::report::Report {
     use crate::report::{ErrorKind, Report, ReportError, Target, Tool};
-    let verdict = verdict(target, resolved.address, &section.summary, section.timeout);
-    let error = (section.summary.connected == 0).then(|| ReportError {
-        kind: if resolved.failure.is_some() {
-            ErrorKind::Dns
-        } else {
-            ErrorKind::Tcp
+    let verdict = match &section {
+        Some(section) => verdict(target, resolved.address, &section.summary, section.timeout),
+        None => Verdict {
+            status: VerdictStatus::Pass,
+            summary: format!("No probe sent to {target} (--no-probe)."),
+            next_steps: Vec::new(),
         },
-        message: verdict.summary.clone(),
-    });
+    };
+    let error = section
+        .as_ref()
+        .filter(|s| s.summary.connected == 0)
+        .map(|_| ReportError {
+            kind: if resolved.failure.is_some() {
+                ErrorKind::Dns
+            } else {
+                ErrorKind::Tcp
+            },
+            message: verdict.summary.clone(),
+        });
     let mut report = Report::new(Tool::Tcpping, clock, settings.reported().clone(), verdict);
     report.target = Some(Target::Host {
         host: host.to_string(),
@@ -464,7 +475,7 @@ pub fn tcpping_report(
     if let (Some(config), Some((_, lookup))) = (dns_config, &resolved.lookup) {
         report.dns = Some(crate::dns::DnsRun::Sequential(lookup.clone()).section(config));
     }
-    report.tcp = Some(section);
+    report.tcp = section;
     report.error = error;
     report
 }

@@ -1,0 +1,199 @@
+//! The guided checklist: the App Service troubleshooting tree for VNET Integration,
+//! automated. It turns what the probes saw and the network snapshot into checks, each with
+//! a stable id, a status, the evidence it used and the remedy, in the order of the docs'
+//! tree: what the probes saw, the app and plan, the gateway and certificates, addresses and
+//! routes, the path (NSGs, UDRs, on-premises), then manual steps on the target host.
+
+mod checks;
+pub mod render;
+
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::dns::{DnsConfig, Lookup};
+use crate::report::{Verdict, VerdictStatus};
+use crate::settings::AppSettings;
+use crate::snapshot::Snapshot;
+use crate::tcp::TcpSummary;
+
+/// Where a check stands in the troubleshooting tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Probe,
+    App,
+    Gateway,
+    Addresses,
+    Path,
+    Host,
+}
+
+impl Stage {
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Probe => "What the probes saw",
+            Self::App => "App and plan",
+            Self::Gateway => "Gateway and certificates",
+            Self::Addresses => "Addresses and routes",
+            Self::Path => "The path: NSGs, UDRs, on-premises",
+            Self::Host => "On the target host",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    /// Not decided: the evidence says what is missing.
+    Skip,
+    /// A step only a person can do.
+    Manual,
+}
+
+/// One check of the list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub stage: Stage,
+    pub status: Status,
+    pub title: &'static str,
+    pub evidence: String,
+    pub remedy: String,
+    /// Structured data behind the evidence, where it helps (NSG ranges, routes).
+    pub details: Option<serde_json::Value>,
+}
+
+/// What the checklist is about: the host and port the user probed (or would probe).
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// As the user typed it.
+    pub host: String,
+    /// Its address, when known (an IP literal, or what DNS answered).
+    pub ip: Option<IpAddr>,
+    pub port: u16,
+}
+
+/// Everything the checks read.
+pub struct Inputs<'a> {
+    pub target: Target,
+    pub settings: &'a AppSettings,
+    pub snapshot: Option<&'a Snapshot>,
+    /// The DNS configuration and lookup, when a name was resolved.
+    pub dns: Option<(&'a DnsConfig, &'a Lookup)>,
+    /// The DNS configuration alone (no lookup, e.g. `--no-probe`).
+    pub dns_config: Option<&'a DnsConfig>,
+    /// What the TCP attempts saw, when there were any.
+    pub tcp: Option<&'a TcpSummary>,
+    /// Whether the run sent probes at all (`--no-probe` did not).
+    pub probed: bool,
+}
+
+/// Runs every check, in the tree's order.
+pub fn run(inputs: &Inputs<'_>) -> Vec<Check> {
+    checks::all(inputs)
+}
+
+/// The most likely cause. A failing check past the probes explains the symptom, so the
+/// first of those (in the tree's order) leads; when only probe checks fail, the probe's
+/// own verdict (which knows the failure best) leads. Then the manual steps that apply.
+pub fn verdict(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
+    let failing = |c: &&Check| c.status == Status::Fail;
+    let causes: Vec<&Check> = checks
+        .iter()
+        .filter(failing)
+        .filter(|c| c.stage != Stage::Probe)
+        .collect();
+    let symptom = checks
+        .iter()
+        .filter(failing)
+        .find(|c| c.stage == Stage::Probe);
+    let warnings: Vec<&Check> = checks.iter().filter(|c| c.status == Status::Warn).collect();
+    let manual: Vec<&Check> = checks
+        .iter()
+        .filter(|c| c.status == Status::Manual)
+        .collect();
+    let step = |c: &&Check| format!("[{}] {}", c.id, c.remedy);
+    if let Some(first) = causes.first() {
+        let seen = symptom.map_or_else(String::new, |s| format!(" Seen: {}.", s.evidence));
+        return Verdict {
+            status: VerdictStatus::Fail,
+            summary: format!("{}: {}.{seen}", first.id, first.evidence),
+            next_steps: causes
+                .iter()
+                .take(4)
+                .map(step)
+                .chain(manual.iter().take(2).map(step))
+                .collect(),
+        };
+    }
+    if let Some(probe) = probe_verdict.filter(|v| v.status != VerdictStatus::Pass) {
+        let mut verdict = probe.clone();
+        verdict.next_steps.extend(manual.iter().take(2).map(step));
+        return verdict;
+    }
+    if let Some(symptom) = symptom {
+        return Verdict {
+            status: VerdictStatus::Fail,
+            summary: format!("{}: {}.", symptom.id, symptom.evidence),
+            next_steps: std::iter::once(step(&symptom))
+                .chain(manual.iter().take(2).map(step))
+                .collect(),
+        };
+    }
+    if let Some(first) = warnings.first() {
+        return Verdict {
+            status: VerdictStatus::Warn,
+            summary: format!("No check failed; {}: {}.", first.id, first.evidence),
+            next_steps: warnings
+                .iter()
+                .take(4)
+                .map(step)
+                .chain(manual.iter().take(2).map(step))
+                .collect(),
+        };
+    }
+    Verdict {
+        status: VerdictStatus::Pass,
+        summary: "No check failed.".to_owned(),
+        next_steps: manual.iter().take(3).map(step).collect(),
+    }
+}
+
+/// The first line of the checklist's text: what it is about and what it read.
+pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
+    let address = match target.ip {
+        Some(ip) if ip.to_string() != target.host => format!(" ({ip})"),
+        _ => String::new(),
+    };
+    let source = match snapshot {
+        Some(s) => format!(
+            "snapshot: {} ({} file{})",
+            s.describe(),
+            s.files.len(),
+            if s.files.len() == 1 { "" } else { "s" }
+        ),
+        None => "no network snapshot".to_owned(),
+    };
+    let mut header = format!(
+        "Checklist for {}:{}{address} - {source}",
+        target.host, target.port
+    );
+    for ignored in snapshot.map(|s| s.ignored.as_slice()).unwrap_or_default() {
+        let _ = write!(
+            header,
+            "\nIgnored: {} '{}' ({})",
+            ignored.resource_type, ignored.name, ignored.file
+        );
+    }
+    header
+}
+
+/// Whether any check failed (`--no-probe` exits 1 then).
+pub fn any_failed(checks: &[Check]) -> bool {
+    checks.iter().any(|c| c.status == Status::Fail)
+}

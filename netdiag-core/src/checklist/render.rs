@@ -1,0 +1,103 @@
+//! The checklist as people read it: grouped by the tree's stages, failures and warnings
+//! first within a stage, one clear mark per check, then the verdict. Plain ASCII marks
+//! when the output is not a terminal or `NO_COLOR` is set; colour marks otherwise.
+
+use std::fmt::Write as _;
+
+use super::{Check, Stage, Status};
+use crate::report::Verdict;
+
+/// How marks are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    Ascii,
+    Color,
+}
+
+impl Marks {
+    /// Colour only on a terminal, and never with `NO_COLOR` set (any value).
+    pub fn choose(is_terminal: bool, no_color: bool) -> Self {
+        if is_terminal && !no_color {
+            Self::Color
+        } else {
+            Self::Ascii
+        }
+    }
+
+    fn mark(self, status: Status) -> &'static str {
+        match (self, status) {
+            (Self::Ascii, Status::Pass) => "[ ok ]",
+            (Self::Ascii, Status::Fail) => "[FAIL]",
+            (Self::Ascii, Status::Warn) => "[WARN]",
+            (Self::Ascii, Status::Skip) => "[skip]",
+            (Self::Ascii, Status::Manual) => "[todo]",
+            (Self::Color, Status::Pass) => "\x1b[32m  ✓ \x1b[0m",
+            (Self::Color, Status::Fail) => "\x1b[1;31m  ✗ \x1b[0m",
+            (Self::Color, Status::Warn) => "\x1b[33m  ! \x1b[0m",
+            (Self::Color, Status::Skip) => "\x1b[2m  - \x1b[0m",
+            (Self::Color, Status::Manual) => "\x1b[36m  ? \x1b[0m",
+        }
+    }
+}
+
+const STAGES: [Stage; 6] = [
+    Stage::Probe,
+    Stage::App,
+    Stage::Gateway,
+    Stage::Addresses,
+    Stage::Path,
+    Stage::Host,
+];
+
+fn order(status: Status) -> u8 {
+    match status {
+        Status::Fail => 0,
+        Status::Warn => 1,
+        Status::Manual => 2,
+        Status::Pass => 3,
+        Status::Skip => 4,
+    }
+}
+
+/// The checklist and verdict, as text: the verdict first, so the first screen says what
+/// is wrong and what to do; then each stage's checks.
+pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -> String {
+    let mut out = format!("{header}\n\n{}", verdict.render());
+    let needs_snapshot =
+        |c: &&Check| c.status == Status::Skip && c.evidence.starts_with("no network snapshot");
+    let no_snapshot = checks.iter().filter(needs_snapshot).count();
+    for stage in STAGES {
+        let mut in_stage: Vec<&Check> = checks
+            .iter()
+            .filter(|c| c.stage == stage && !needs_snapshot(c))
+            .collect();
+        if in_stage.is_empty() {
+            continue;
+        }
+        in_stage.sort_by_key(|c| order(c.status));
+        let _ = writeln!(out, "\n{}", stage.title());
+        for check in in_stage {
+            let mark = marks.mark(check.status);
+            match check.status {
+                // Settled: one line, what was seen.
+                Status::Pass | Status::Skip => {
+                    let _ = writeln!(out, "{mark} {:<22} {}", check.id, check.evidence);
+                }
+                Status::Fail | Status::Warn | Status::Manual => {
+                    let _ = writeln!(out, "{mark} {:<22} {}", check.id, check.title);
+                    let _ = writeln!(out, "       {:<22} {}", "", check.evidence);
+                    if !check.remedy.is_empty() {
+                        let _ = writeln!(out, "       {:<22} -> {}", "", check.remedy);
+                    }
+                }
+            }
+        }
+    }
+    if no_snapshot > 0 {
+        let _ = writeln!(
+            out,
+            "\n{no_snapshot} more checks (app, plan, gateway, routes, NSGs) need the network snapshot: export it and pass --network."
+        );
+    }
+    out
+}

@@ -1,0 +1,682 @@
+//! The network snapshot: exported Azure resource JSON (`--network PATH`, a file or a
+//! directory of `.json` files), loaded into typed resources joined by their ARM ids.
+//!
+//! A file holds a single resource, a JSON array of resources, or a `{"value": [...]}` list;
+//! app settings come as `az webapp config appsettings list` output or as
+//! `{"properties": {NAME: VALUE}}`. Resources are recognised by `type`, case-insensitively;
+//! ARM's `properties` objects are merged into their parents so the ARM REST shape and the
+//! Azure CLI's flattened shape read alike. Nothing is dropped silently: unknown types are
+//! listed as ignored, and a file that is not JSON or a field of the wrong type is an error
+//! naming the file, the JSON path and the line.
+
+pub mod locate;
+pub mod model;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use locate::{Step, line_of};
+pub use model::*;
+
+/// Files larger than this are refused: an export of one app's network is a few hundred KB.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a snapshot could not be loaded. The message names the file, and for a bad field its
+/// JSON path and line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SnapshotError(pub String);
+
+/// A resource that was read but not used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Ignored {
+    pub file: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+}
+
+/// Every resource of a snapshot, by kind.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub files: Vec<String>,
+    pub sites: Vec<Site>,
+    pub plans: Vec<Plan>,
+    pub vnet_connections: Vec<VnetConnection>,
+    pub app_settings: BTreeMap<String, String>,
+    pub vnets: Vec<VirtualNetwork>,
+    pub gateways: Vec<Gateway>,
+    pub local_gateways: Vec<LocalGateway>,
+    pub connections: Vec<Connection>,
+    pub nsgs: Vec<Nsg>,
+    pub nics: Vec<Nic>,
+    pub route_tables: Vec<RouteTable>,
+    pub ignored: Vec<Ignored>,
+    /// ARM ids seen so far (lowercase) and the file that defined each.
+    seen_ids: BTreeMap<String, String>,
+}
+
+/// What `--network` brings to a run: the snapshot, the app settings with the snapshot's
+/// filling the gaps of the environment's, and the DNS servers of the app's network.
+pub struct Prepared {
+    pub snapshot: Option<Snapshot>,
+    pub settings: crate::settings::AppSettings,
+    pub network_dns: Option<crate::dns::NetworkDns>,
+}
+
+/// Loads the `--network` paths (none: no snapshot) and merges what they say into the
+/// settings the run uses.
+pub fn prepare(
+    paths: &[PathBuf],
+    environment: crate::settings::AppSettings,
+) -> Result<Prepared, SnapshotError> {
+    if paths.is_empty() {
+        return Ok(Prepared {
+            snapshot: None,
+            settings: environment,
+            network_dns: None,
+        });
+    }
+    let snapshot = Snapshot::load(paths)?;
+    let settings = environment.or_from(&snapshot.app_settings);
+    let network_dns = snapshot.app_dns_servers(settings.get(crate::settings::WEBSITE_SITE_NAME));
+    Ok(Prepared {
+        snapshot: Some(snapshot),
+        settings,
+        network_dns,
+    })
+}
+
+/// ARM ids compare case-insensitively.
+pub fn same_id(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// The subscription id in an ARM id (`/subscriptions/<id>/...`).
+pub fn subscription_of(id: &str) -> Option<&str> {
+    let mut parts = id.split('/').filter(|p| !p.is_empty());
+    while let Some(part) = parts.next() {
+        if part.eq_ignore_ascii_case("subscriptions") {
+            return parts.next();
+        }
+    }
+    None
+}
+
+impl Snapshot {
+    /// Loads every path (files, or directories of `.json` files, read in name order).
+    pub fn load(paths: &[PathBuf]) -> Result<Self, SnapshotError> {
+        let mut snapshot = Self::default();
+        for path in paths {
+            let metadata = std::fs::metadata(path)
+                .map_err(|e| SnapshotError(format!("--network {}: {e}", path.display())))?;
+            if metadata.is_dir() {
+                for file in json_files(path)? {
+                    snapshot.load_file(&file)?;
+                }
+            } else {
+                snapshot.load_file(path)?;
+            }
+        }
+        Ok(snapshot)
+    }
+
+    /// Loads one file's text (its name is used in errors).
+    pub fn load_text(&mut self, file: &str, text: &str) -> Result<(), SnapshotError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            SnapshotError(format!(
+                "{file}: line {}: not valid JSON: {}",
+                e.line(),
+                strip_position(&e.to_string())
+            ))
+        })?;
+        self.files.push(file.to_owned());
+        let source = Source { file, text };
+        match value {
+            Value::Array(items) if is_app_settings_list(&items) => {
+                self.add_app_settings_list(&source, &items)
+            }
+            Value::Array(items) => {
+                for (index, item) in items.into_iter().enumerate() {
+                    self.add_resource(&source, &[Step::Index(index)], item)?;
+                }
+                Ok(())
+            }
+            Value::Object(mut object)
+                if !object.contains_key("type")
+                    && object.get("value").is_some_and(Value::is_array) =>
+            {
+                let Some(Value::Array(items)) = object.remove("value") else {
+                    return Ok(());
+                };
+                for (index, item) in items.into_iter().enumerate() {
+                    self.add_resource(
+                        &source,
+                        &[Step::Key("value".into()), Step::Index(index)],
+                        item,
+                    )?;
+                }
+                Ok(())
+            }
+            object @ Value::Object(_) => self.add_resource(&source, &[], object),
+            other => Err(SnapshotError(format!(
+                "{file}: line 1: expected a resource, a list of resources or {{\"value\": [...]}}, found {}",
+                kind_of(&other)
+            ))),
+        }
+    }
+
+    fn load_file(&mut self, path: &Path) -> Result<(), SnapshotError> {
+        let file = path.display().to_string();
+        let size = std::fs::metadata(path)
+            .map_err(|e| SnapshotError(format!("{file}: {e}")))?
+            .len();
+        if size > MAX_FILE_BYTES {
+            return Err(SnapshotError(format!(
+                "{file}: {size} bytes is more than an export of one app's network ({MAX_FILE_BYTES} bytes at most)"
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| SnapshotError(format!("{file}: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            SnapshotError(format!(
+                "{file}: not a text file (invalid UTF-8 at byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        // PowerShell's Out-File writes a byte order mark; JSON parsers do not want it.
+        self.load_text(&file, text.strip_prefix('\u{feff}').unwrap_or(&text))
+    }
+
+    fn add_resource(
+        &mut self,
+        source: &Source<'_>,
+        at: &[Step],
+        value: Value,
+    ) -> Result<(), SnapshotError> {
+        let Value::Object(object) = value else {
+            return Err(source.error(
+                at,
+                &format!("expected a resource object, found {}", kind_of(&value)),
+            ));
+        };
+        let resource_type = match object.get("type") {
+            Some(Value::String(t)) => t.clone(),
+            Some(other) => {
+                let mut path = at.to_vec();
+                path.push(Step::Key("type".into()));
+                return Err(source.error(
+                    &path,
+                    &format!("expected a string, found {}", kind_of(other)),
+                ));
+            }
+            None => String::new(),
+        };
+        let name = object
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let normalised = normalise(Value::Object(object));
+        let kind = resource_type.to_ascii_lowercase();
+        match kind.as_str() {
+            "microsoft.web/sites" => {
+                self.push(source, at, normalised, |s| &mut s.sites, |r: &Site| &r.id)
+            }
+            "microsoft.web/serverfarms" => {
+                self.push(source, at, normalised, |s| &mut s.plans, |r: &Plan| &r.id)
+            }
+            "microsoft.web/sites/virtualnetworkconnections"
+            | "microsoft.web/serverfarms/virtualnetworkconnections"
+            | "microsoft.web/sites/slots/virtualnetworkconnections" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.vnet_connections,
+                |r: &VnetConnection| &r.id,
+            ),
+            "microsoft.network/virtualnetworks" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.vnets,
+                |r: &VirtualNetwork| &r.id,
+            ),
+            "microsoft.network/virtualnetworkgateways" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.gateways,
+                |r: &Gateway| &r.id,
+            ),
+            "microsoft.network/localnetworkgateways" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.local_gateways,
+                |r: &LocalGateway| &r.id,
+            ),
+            "microsoft.network/connections" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.connections,
+                |r: &Connection| &r.id,
+            ),
+            "microsoft.network/networksecuritygroups" => {
+                self.push(source, at, normalised, |s| &mut s.nsgs, |r: &Nsg| &r.id)
+            }
+            "microsoft.network/networkinterfaces" => {
+                self.push(source, at, normalised, |s| &mut s.nics, |r: &Nic| &r.id)
+            }
+            "microsoft.network/routetables" => self.push(
+                source,
+                at,
+                normalised,
+                |s| &mut s.route_tables,
+                |r: &RouteTable| &r.id,
+            ),
+            "microsoft.web/sites/config" | "" if is_app_settings_object(&normalised, &name) => {
+                self.add_app_settings_object(source, at, &normalised)
+            }
+            _ => {
+                self.ignored.push(Ignored {
+                    file: source.file.to_owned(),
+                    name,
+                    resource_type: if resource_type.is_empty() {
+                        "(no type)".to_owned()
+                    } else {
+                        resource_type
+                    },
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn push<T: DeserializeOwned>(
+        &mut self,
+        source: &Source<'_>,
+        at: &[Step],
+        value: Value,
+        list: impl FnOnce(&mut Self) -> &mut Vec<T>,
+        id_of: impl Fn(&T) -> &String,
+    ) -> Result<(), SnapshotError> {
+        let resource: T = serde_path_to_error::deserialize(value).map_err(|e| {
+            let mut path = at.to_vec();
+            path.extend(steps_of(e.path()));
+            source.error(&path, &e.inner().to_string())
+        })?;
+        let id = id_of(&resource).to_ascii_lowercase();
+        if !id.is_empty() {
+            if let Some(first) = self.seen_ids.get(&id) {
+                let mut path = at.to_vec();
+                path.push(Step::Key("id".into()));
+                return Err(source.error(
+                    &path,
+                    &format!("resource '{}' is defined twice (first in {first}); export each resource once", id_of(&resource)),
+                ));
+            }
+            self.seen_ids.insert(id, source.file.to_owned());
+        }
+        list(self).push(resource);
+        Ok(())
+    }
+
+    fn add_app_settings_list(
+        &mut self,
+        source: &Source<'_>,
+        items: &[Value],
+    ) -> Result<(), SnapshotError> {
+        for (index, item) in items.iter().enumerate() {
+            let name = item.get("name").and_then(Value::as_str);
+            let value = item.get("value");
+            match (name, value) {
+                (Some(name), Some(Value::String(value))) => {
+                    self.app_settings.insert(name.to_owned(), value.clone());
+                }
+                (Some(_), Some(Value::Null)) => {}
+                (Some(name), Some(other)) => {
+                    self.app_settings.insert(name.to_owned(), other.to_string());
+                }
+                _ => {
+                    return Err(source.error(
+                        &[Step::Index(index)],
+                        "an app setting needs a string \"name\" and a \"value\"",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_app_settings_object(
+        &mut self,
+        source: &Source<'_>,
+        at: &[Step],
+        value: &Value,
+    ) -> Result<(), SnapshotError> {
+        // Normalised: the settings are the object's own keys, less the resource's.
+        let Value::Object(object) = value else {
+            return Ok(());
+        };
+        for (name, setting) in object {
+            if matches!(
+                name.as_str(),
+                "id" | "name" | "type" | "kind" | "location" | "tags"
+            ) {
+                continue;
+            }
+            match setting {
+                Value::String(text) => {
+                    self.app_settings.insert(name.clone(), text.clone());
+                }
+                other => {
+                    let mut path = at.to_vec();
+                    path.push(Step::Key(name.clone()));
+                    return Err(source.error(
+                        &path,
+                        &format!("app setting values are strings, found {}", kind_of(other)),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The app being diagnosed: the site named `site_name` (from `WEBSITE_SITE_NAME`), or
+    /// the only site of the snapshot.
+    pub fn site(&self, site_name: Option<&str>) -> Option<&Site> {
+        match site_name {
+            Some(name) => self
+                .sites
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name)),
+            None if self.sites.len() == 1 => self.sites.first(),
+            None => None,
+        }
+    }
+
+    pub fn plan(&self, id: &str) -> Option<&Plan> {
+        self.plans.iter().find(|p| same_id(&p.id, id))
+    }
+
+    pub fn vnet(&self, id: &str) -> Option<&VirtualNetwork> {
+        self.vnets.iter().find(|v| same_id(&v.id, id))
+    }
+
+    pub fn nsg(&self, id: &str) -> Option<&Nsg> {
+        self.nsgs.iter().find(|n| same_id(&n.id, id))
+    }
+
+    pub fn route_table(&self, id: &str) -> Option<&RouteTable> {
+        self.route_tables.iter().find(|r| same_id(&r.id, id))
+    }
+
+    /// The VNET connections of a site or plan (children of its ARM id).
+    pub fn connections_of(&self, parent_id: &str) -> Vec<&VnetConnection> {
+        let prefix = format!(
+            "{}/virtualnetworkconnections/",
+            parent_id.to_ascii_lowercase()
+        );
+        self.vnet_connections
+            .iter()
+            .filter(|c| c.id.to_ascii_lowercase().starts_with(&prefix))
+            .collect()
+    }
+
+    /// The gateways deployed in a VNET (their IP configuration sits in its `GatewaySubnet`).
+    pub fn gateways_of(&self, vnet_id: &str) -> Vec<&Gateway> {
+        let prefix = format!("{}/subnets/", vnet_id.to_ascii_lowercase());
+        self.gateways
+            .iter()
+            .filter(|g| {
+                g.ip_configurations.iter().any(|c| {
+                    c.subnet
+                        .as_ref()
+                        .is_some_and(|s| s.id.to_ascii_lowercase().starts_with(&prefix))
+                })
+            })
+            .collect()
+    }
+
+    /// The site-to-site and other connections of a gateway.
+    pub fn connections_of_gateway(&self, gateway_id: &str) -> Vec<&Connection> {
+        self.connections
+            .iter()
+            .filter(|c| {
+                c.virtual_network_gateway1
+                    .as_ref()
+                    .is_some_and(|g| same_id(&g.id, gateway_id))
+            })
+            .collect()
+    }
+
+    /// The DNS servers the app gets from its network: its VNET connection's `dnsServers`,
+    /// else its VNET's `dhcpOptions.dnsServers`. The seam into the DNS configuration.
+    pub fn app_dns_servers(&self, site_name: Option<&str>) -> Option<crate::dns::NetworkDns> {
+        let site = self.site(site_name);
+        let connections: Vec<&VnetConnection> = match site {
+            Some(site) => self.connections_of(&site.id),
+            None => self.vnet_connections.iter().collect(),
+        };
+        let connection = connections
+            .iter()
+            .find(|c| c.is_swift != Some(true))
+            .or(connections.first());
+        if let Some(connection) = connection {
+            let entries: Vec<String> = connection
+                .dns_servers
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(|e| e.trim().to_owned())
+                .filter(|e| !e.is_empty())
+                .collect();
+            if !entries.is_empty() {
+                return Some(crate::dns::NetworkDns {
+                    origin: format!("VNET connection {} dnsServers", connection.name),
+                    entries,
+                });
+            }
+        }
+        let vnet = connection
+            .and_then(|c| c.vnet_resource_id.as_deref())
+            .and_then(|id| self.vnet(id))
+            .or_else(|| (self.vnets.len() == 1).then(|| &self.vnets[0]))?;
+        let entries = vnet.dhcp_options.as_ref()?.dns_servers.clone();
+        (!entries.is_empty()).then(|| crate::dns::NetworkDns {
+            origin: format!("VNET {} dhcpOptions.dnsServers", vnet.name),
+            entries,
+        })
+    }
+
+    /// One line per kind of resource, for the checklist's header.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let counts = [
+            ("site", self.sites.len()),
+            ("plan", self.plans.len()),
+            ("VNET connection", self.vnet_connections.len()),
+            ("VNET", self.vnets.len()),
+            ("gateway", self.gateways.len()),
+            ("local gateway", self.local_gateways.len()),
+            ("connection", self.connections.len()),
+            ("NSG", self.nsgs.len()),
+            ("NIC", self.nics.len()),
+            ("route table", self.route_tables.len()),
+        ];
+        for (kind, count) in counts.iter().filter(|(_, n)| *n > 0) {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{count} {kind}{}", if *count == 1 { "" } else { "s" });
+        }
+        if !self.app_settings.is_empty() {
+            let _ = write!(out, ", {} app settings", self.app_settings.len());
+        }
+        if !self.ignored.is_empty() {
+            let _ = write!(out, "; {} ignored", self.ignored.len());
+        }
+        out
+    }
+}
+
+struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error(&self, path: &[Step], message: &str) -> SnapshotError {
+        let line =
+            line_of(self.text, path).map_or_else(String::new, |line| format!("line {line}: "));
+        SnapshotError(format!(
+            "{}: {line}{}: {message}",
+            self.file,
+            display_path(path)
+        ))
+    }
+}
+
+/// A path as people read it: `value[2].securityRules[0].priority`.
+fn display_path(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Step::Index(index) => {
+                let _ = write!(out, "[{index}]");
+            }
+        }
+    }
+    if out.is_empty() {
+        "(top level)".to_owned()
+    } else {
+        out
+    }
+}
+
+fn steps_of(path: &serde_path_to_error::Path) -> Vec<Step> {
+    path.iter()
+        .filter_map(|segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(Step::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => Some(Step::Key(variant.clone())),
+            serde_path_to_error::Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// Merges every `properties` object into its parent (the parent's own `id`, `name` and
+/// `type` win) and drops unset fields, recursively: exports write an unset field as
+/// `null` or as `""` alike.
+fn normalise(value: Value) -> Value {
+    match value {
+        Value::Object(object) => {
+            let mut merged = Map::new();
+            let mut properties = None;
+            for (key, value) in object {
+                if is_unset(&value) {
+                    continue;
+                }
+                if key == "properties" && value.is_object() {
+                    properties = Some(value);
+                } else {
+                    merged.insert(key, normalise(value));
+                }
+            }
+            if let Some(Value::Object(properties)) = properties {
+                for (key, value) in properties {
+                    if is_unset(&value)
+                        || matches!(key.as_str(), "id" | "name" | "type")
+                            && merged.contains_key(&key)
+                    {
+                        continue;
+                    }
+                    merged.insert(key, normalise(value));
+                }
+            }
+            Value::Object(merged)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
+        other => other,
+    }
+}
+
+fn is_unset(value: &Value) -> bool {
+    value.is_null() || value.as_str().is_some_and(str::is_empty)
+}
+
+fn is_app_settings_list(items: &[Value]) -> bool {
+    !items.is_empty()
+        && items.iter().all(|item| {
+            item.as_object().is_some_and(|o| {
+                o.contains_key("name") && o.contains_key("value") && !o.contains_key("type")
+            })
+        })
+}
+
+fn is_app_settings_object(normalised: &Value, name: &str) -> bool {
+    let resource_keys = ["id", "name", "type", "kind", "location", "tags"];
+    normalised.as_object().is_some_and(|object| {
+        (name.is_empty()
+            || name.eq_ignore_ascii_case("appsettings")
+            || name.ends_with("/appsettings"))
+            && object.keys().any(|k| !resource_keys.contains(&k.as_str()))
+    })
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `serde_json` appends " at line L column C"; the message already starts with the line.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| SnapshotError(format!("{}: {e}", dir.display())))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|e| SnapshotError(format!("{}: {e}", dir.display())))?
+            .path();
+        if path.is_dir() {
+            files.extend(json_files(&path)?);
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(SnapshotError(format!(
+            "{}: no .json files in this directory",
+            dir.display()
+        )));
+    }
+    Ok(files)
+}

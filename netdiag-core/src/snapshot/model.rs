@@ -1,0 +1,544 @@
+//! The resource types of a network snapshot, as serde structs over the *normalised* JSON:
+//! ARM's `properties` objects merged into their parents and `null` fields removed, so the
+//! ARM REST shape and the Azure CLI's flattened shape read alike. Unknown fields are
+//! ignored; a known field of the wrong type is an error that names its path.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, de};
+
+/// A reference to another resource by its ARM id.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct IdRef {
+    pub id: String,
+}
+
+/// A list of CIDR prefixes (`addressSpace`, `vpnClientAddressPool`, ...).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AddressSpace {
+    pub address_prefixes: Vec<Cidr>,
+}
+
+/// A CIDR prefix; a bare IP address is taken as a single-address prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cidr(pub IpNet);
+
+impl FromStr for Cidr {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if let Ok(net) = text.parse::<IpNet>() {
+            return Ok(Self(net.trunc()));
+        }
+        if let Ok(ip) = text.parse::<IpAddr>() {
+            return Ok(Self(IpNet::from(ip)));
+        }
+        Err(format!("'{text}' is not a CIDR prefix (like 10.1.0.0/16)"))
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cidr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(de::Error::custom)
+    }
+}
+
+/// An NSG address prefix: `*`, a CIDR or IP, or a service tag (`VirtualNetwork`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressPrefix {
+    Any,
+    Net(IpNet),
+    Tag(String),
+}
+
+impl FromStr for AddressPrefix {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text == "*" || text.eq_ignore_ascii_case("any") {
+            return Ok(Self::Any);
+        }
+        let looks_like_address = text.starts_with(|c: char| c.is_ascii_digit())
+            || text.contains(':')
+            || text.contains('/');
+        if looks_like_address {
+            return text.parse::<Cidr>().map(|cidr| Self::Net(cidr.0));
+        }
+        if text.is_empty()
+            || !text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+        {
+            return Err(format!(
+                "'{text}' is neither an address prefix nor a service tag"
+            ));
+        }
+        Ok(Self::Tag(text.to_owned()))
+    }
+}
+
+impl fmt::Display for AddressPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Any => f.write_str("*"),
+            Self::Net(net) => net.fmt(f),
+            Self::Tag(tag) => f.write_str(tag),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AddressPrefix {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(de::Error::custom)
+    }
+}
+
+/// An NSG port range: `*`, `443` or `1024-65535`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortRange {
+    pub first: u16,
+    pub last: u16,
+}
+
+impl PortRange {
+    pub const ANY: Self = Self {
+        first: 0,
+        last: u16::MAX,
+    };
+
+    pub fn contains(self, port: u16) -> bool {
+        (self.first..=self.last).contains(&port)
+    }
+}
+
+impl FromStr for PortRange {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        if text == "*" || text.eq_ignore_ascii_case("any") {
+            return Ok(Self::ANY);
+        }
+        let bad = || format!("'{text}' is not a port range (like 443, 1024-65535 or *)");
+        let (first, last) = text.split_once('-').unwrap_or((text, text));
+        let first: u16 = first.trim().parse().map_err(|_| bad())?;
+        let last: u16 = last.trim().parse().map_err(|_| bad())?;
+        if first > last {
+            return Err(bad());
+        }
+        Ok(Self { first, last })
+    }
+}
+
+impl fmt::Display for PortRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == Self::ANY {
+            f.write_str("*")
+        } else if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}-{}", self.first, self.last)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PortRange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Ports appear as strings in ARM and sometimes as numbers in hand-made exports.
+        let value = serde_json::Value::deserialize(deserializer)?;
+        match value {
+            serde_json::Value::String(text) => text.parse().map_err(de::Error::custom),
+            serde_json::Value::Number(number) => number
+                .as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .map(|port| Self {
+                    first: port,
+                    last: port,
+                })
+                .ok_or_else(|| de::Error::custom(format!("{number} is not a port number"))),
+            other => Err(de::Error::custom(format!(
+                "expected a port range, found {other}"
+            ))),
+        }
+    }
+}
+
+/// An address or a CIDR prefix (a VNET connection route's `startAddress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpOrNet {
+    Ip(IpAddr),
+    Net(IpNet),
+}
+
+impl<'de> Deserialize<'de> for IpOrNet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let text = text.trim();
+        if let Ok(ip) = text.parse::<IpAddr>() {
+            return Ok(Self::Ip(ip));
+        }
+        text.parse::<IpNet>()
+            .map(|net| Self::Net(net.trunc()))
+            .map_err(|_| {
+                de::Error::custom(format!(
+                    "'{text}' is neither an IP address nor a CIDR prefix"
+                ))
+            })
+    }
+}
+
+/// `Microsoft.Web/sites`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+    pub server_farm_id: Option<String>,
+    pub vnet_route_all_enabled: Option<bool>,
+    pub virtual_network_subnet_id: Option<String>,
+    pub dns_configuration: Option<SiteDnsConfiguration>,
+    pub site_config: Option<SiteConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteDnsConfiguration {
+    pub dns_servers: Vec<String>,
+    pub dns_alt_server: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteConfig {
+    pub vnet_route_all_enabled: Option<bool>,
+}
+
+impl Site {
+    /// Whether all outbound traffic is routed into the VNET (`vnetRouteAllEnabled`).
+    pub fn route_all(&self) -> bool {
+        self.vnet_route_all_enabled
+            .or_else(|| {
+                self.site_config
+                    .as_ref()
+                    .and_then(|c| c.vnet_route_all_enabled)
+            })
+            .unwrap_or(false)
+    }
+}
+
+/// `Microsoft.Web/serverfarms` (the App Service plan).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Plan {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+    pub sku: Option<Sku>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Sku {
+    pub name: Option<String>,
+    pub tier: Option<String>,
+}
+
+/// `Microsoft.Web/sites/virtualNetworkConnections` (or at plan level).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VnetConnection {
+    pub id: String,
+    pub name: String,
+    pub vnet_resource_id: Option<String>,
+    pub cert_thumbprint: Option<String>,
+    pub cert_blob: Option<String>,
+    pub routes: Vec<VnetRoute>,
+    pub resync_required: Option<bool>,
+    pub dns_servers: Option<String>,
+    pub is_swift: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VnetRoute {
+    #[serde(default)]
+    pub name: String,
+    pub start_address: IpOrNet,
+    #[serde(default)]
+    pub end_address: Option<IpAddr>,
+    #[serde(default)]
+    pub route_type: Option<String>,
+}
+
+/// `Microsoft.Network/virtualNetworks`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VirtualNetwork {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+    pub address_space: AddressSpace,
+    pub dhcp_options: Option<DhcpOptions>,
+    pub subnets: Vec<Subnet>,
+    pub virtual_network_peerings: Vec<Peering>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DhcpOptions {
+    pub dns_servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Subnet {
+    pub id: String,
+    pub name: String,
+    pub address_prefix: Option<Cidr>,
+    pub address_prefixes: Vec<Cidr>,
+    pub network_security_group: Option<IdRef>,
+    pub route_table: Option<IdRef>,
+    pub ip_configurations: Vec<IdRef>,
+}
+
+impl Subnet {
+    /// `addressPrefix` and `addressPrefixes` together.
+    pub fn prefixes(&self) -> Vec<IpNet> {
+        self.address_prefix
+            .iter()
+            .chain(&self.address_prefixes)
+            .map(|c| c.0)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Peering {
+    pub name: String,
+    pub remote_address_space: Option<AddressSpace>,
+    pub remote_virtual_network: Option<IdRef>,
+    pub peering_state: Option<String>,
+}
+
+/// `Microsoft.Network/virtualNetworkGateways`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Gateway {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+    pub gateway_type: Option<String>,
+    pub vpn_type: Option<String>,
+    pub provisioning_state: Option<String>,
+    pub ip_configurations: Vec<GatewayIpConfiguration>,
+    pub vpn_client_configuration: Option<VpnClientConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GatewayIpConfiguration {
+    pub subnet: Option<IdRef>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VpnClientConfiguration {
+    pub vpn_client_address_pool: Option<AddressSpace>,
+    pub vpn_client_root_certificates: Vec<RootCertificate>,
+    pub vpn_client_protocols: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RootCertificate {
+    pub name: String,
+    pub public_cert_data: String,
+}
+
+impl Gateway {
+    /// The point-to-site address pool.
+    pub fn p2s_pool(&self) -> Vec<IpNet> {
+        self.vpn_client_configuration
+            .as_ref()
+            .and_then(|c| c.vpn_client_address_pool.as_ref())
+            .map(|pool| pool.address_prefixes.iter().map(|c| c.0).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn is_expressroute(&self) -> bool {
+        self.gateway_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("ExpressRoute"))
+    }
+}
+
+/// `Microsoft.Network/localNetworkGateways` (the on-premises side).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LocalGateway {
+    pub id: String,
+    pub name: String,
+    pub local_network_address_space: Option<AddressSpace>,
+    pub gateway_ip_address: Option<String>,
+}
+
+impl LocalGateway {
+    pub fn prefixes(&self) -> Vec<IpNet> {
+        self.local_network_address_space
+            .as_ref()
+            .map(|space| space.address_prefixes.iter().map(|c| c.0).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// `Microsoft.Network/connections` (site-to-site, VNET-to-VNET, `ExpressRoute`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    pub connection_status: Option<String>,
+    pub connection_type: Option<String>,
+    pub virtual_network_gateway1: Option<IdRef>,
+    pub local_network_gateway2: Option<IdRef>,
+}
+
+/// `Microsoft.Network/networkSecurityGroups`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Nsg {
+    pub id: String,
+    pub name: String,
+    pub security_rules: Vec<SecurityRule>,
+    pub default_security_rules: Vec<SecurityRule>,
+    pub subnets: Vec<IdRef>,
+    pub network_interfaces: Vec<IdRef>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityRule {
+    #[serde(default)]
+    pub name: String,
+    pub priority: u32,
+    pub direction: String,
+    pub access: String,
+    #[serde(default = "any_protocol")]
+    pub protocol: String,
+    #[serde(default)]
+    pub source_address_prefix: Option<AddressPrefix>,
+    #[serde(default)]
+    pub source_address_prefixes: Vec<AddressPrefix>,
+    #[serde(default)]
+    pub destination_address_prefix: Option<AddressPrefix>,
+    #[serde(default)]
+    pub destination_address_prefixes: Vec<AddressPrefix>,
+    #[serde(default)]
+    pub source_port_range: Option<PortRange>,
+    #[serde(default)]
+    pub source_port_ranges: Vec<PortRange>,
+    #[serde(default)]
+    pub destination_port_range: Option<PortRange>,
+    #[serde(default)]
+    pub destination_port_ranges: Vec<PortRange>,
+    #[serde(default)]
+    pub source_application_security_groups: Vec<IdRef>,
+    #[serde(default)]
+    pub destination_application_security_groups: Vec<IdRef>,
+}
+
+fn any_protocol() -> String {
+    "*".to_owned()
+}
+
+/// `Microsoft.Network/networkInterfaces`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Nic {
+    pub id: String,
+    pub name: String,
+    pub ip_configurations: Vec<NicIpConfiguration>,
+    pub network_security_group: Option<IdRef>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NicIpConfiguration {
+    #[serde(rename = "privateIPAddress", alias = "privateIpAddress")]
+    pub private_ip_address: Option<IpAddr>,
+    pub subnet: Option<IdRef>,
+}
+
+/// `Microsoft.Network/routeTables`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RouteTable {
+    pub id: String,
+    pub name: String,
+    pub disable_bgp_route_propagation: Option<bool>,
+    pub routes: Vec<Route>,
+    pub subnets: Vec<IdRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Route {
+    #[serde(default)]
+    pub name: String,
+    pub address_prefix: AddressPrefix,
+    pub next_hop_type: String,
+    #[serde(default)]
+    pub next_hop_ip_address: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_ports_and_tags() {
+        assert_eq!(
+            "10.1.0.5/16".parse::<Cidr>().unwrap().to_string(),
+            "10.1.0.0/16"
+        );
+        assert_eq!(
+            "10.1.0.5".parse::<Cidr>().unwrap().to_string(),
+            "10.1.0.5/32"
+        );
+        assert!("10.1.0.0/33".parse::<Cidr>().is_err());
+        assert_eq!("*".parse::<AddressPrefix>(), Ok(AddressPrefix::Any));
+        assert_eq!(
+            "VirtualNetwork".parse::<AddressPrefix>(),
+            Ok(AddressPrefix::Tag("VirtualNetwork".into()))
+        );
+        assert_eq!(
+            "Storage.WestEurope".parse::<AddressPrefix>(),
+            Ok(AddressPrefix::Tag("Storage.WestEurope".into()))
+        );
+        assert!("10.1.300.0/24".parse::<AddressPrefix>().is_err());
+        assert!("10.0.0.0/8; drop".parse::<AddressPrefix>().is_err());
+        assert_eq!("1433".parse::<PortRange>().unwrap().to_string(), "1433");
+        assert_eq!(
+            "1024-65535".parse::<PortRange>().unwrap().to_string(),
+            "1024-65535"
+        );
+        assert_eq!("*".parse::<PortRange>(), Ok(PortRange::ANY));
+        for bad in ["70000", "20-10", "http", ""] {
+            assert!(bad.parse::<PortRange>().is_err(), "{bad}");
+        }
+    }
+}
