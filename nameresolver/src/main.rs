@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use netdiag_core::addr::{Host, parse_server};
+use netdiag_core::checklist::{self, Evaluation, render::Marks};
 use netdiag_core::cli::{exit, input_failure, parse_timeout, usage_error_line};
 use netdiag_core::dns::{
     self, ConfigInputs, DnsConfig, DnsRun, Question, Transport, config::system_servers,
@@ -13,13 +14,16 @@ use netdiag_core::dns::{
 };
 use netdiag_core::report::{Clock, ErrorKind, Tool};
 use netdiag_core::settings::AppSettings;
+use netdiag_core::snapshot;
+use std::io::IsTerminal;
 
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
   1. the DNS_SERVER argument
   2. app setting WEBSITE_DNS_SERVER (comma-separated, up to 5)
-  3. the system configuration (/etc/resolv.conf; the network adapters on Windows)
-  4. Azure-provided DNS, 168.63.129.16
+  3. the app's VNET in a --network snapshot (its connection's dnsServers, else the VNET's)
+  4. the system configuration (/etc/resolv.conf; the network adapters on Windows)
+  5. Azure-provided DNS, 168.63.129.16
   WEBSITE_DNS_ALT_SERVER, when set, is asked last, after the list above.
 Servers are asked one after another, in order; each gets the timeout
 (--timeout, else WEBSITE_DNS_TIMEOUT seconds, else 3s) and
@@ -33,13 +37,15 @@ Examples:
   nameresolver 10.1.2.4                         # reverse (PTR) lookup
   nameresolver --all db.contoso.internal        # every server at once: who disagrees?
   nameresolver --json db.contoso.internal > dns-report.json
+  nameresolver --network export/ --no-probe db.contoso.internal  # checklist only
 
 Exit status: 0 resolved, 1 not resolved (or servers disagree with --all),
 2 bad input.";
 
 /// Resolve a name with the DNS servers this App Service app really uses.
-// Doc comments here are the --help text, where backticks would show.
-#[allow(clippy::doc_markdown)]
+// Doc comments here are the --help text, where backticks would show; the flags are the
+// command line's, each a bool as clap parses it.
+#[allow(clippy::doc_markdown, clippy::struct_excessive_bools)]
 #[derive(Debug, Parser)]
 #[command(name = "nameresolver", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
 struct Cli {
@@ -66,6 +72,15 @@ struct Cli {
     /// Ask every configured server at once and show each answer.
     #[arg(long)]
     all: bool,
+
+    /// Network snapshot: an exported Azure resource JSON file or a directory of them
+    /// (repeatable). Its VNET DNS servers are used, and the checklist runs against it.
+    #[arg(long, value_name = "PATH")]
+    network: Vec<std::path::PathBuf>,
+
+    /// Send nothing: evaluate the snapshot for the app's DNS servers (needs --network).
+    #[arg(long, requires = "network")]
+    no_probe: bool,
 
     /// Print the JSON support report instead of text.
     #[arg(long)]
@@ -95,11 +110,25 @@ fn main() -> ExitCode {
         }
     };
 
+    let prepared = match snapshot::prepare(&cli.network, settings) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            let settings = AppSettings::from_process_env();
+            return bad_input(
+                cli.json,
+                clock,
+                &settings,
+                ErrorKind::Snapshot,
+                &error.to_string(),
+            );
+        }
+    };
+    let settings = prepared.settings;
     let system = || system_servers();
     let config = match DnsConfig::discover(&ConfigInputs {
         server_argument: cli.server.as_deref(),
         settings: &settings,
-        network: None,
+        network: prepared.network_dns.as_ref(),
         system: &system,
         timeout_argument: cli.timeout,
         transport: if cli.tcp {
@@ -124,39 +153,88 @@ fn main() -> ExitCode {
         Err(message) => return bad_input(cli.json, clock, &settings, ErrorKind::Usage, &message),
     };
 
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return ExitCode::from(exit::FAILED);
-        }
+    let run = if cli.no_probe {
+        None
+    } else {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(error) => {
+                eprintln!("error: cannot start the async runtime: {error}");
+                return ExitCode::from(exit::FAILED);
+            }
+        };
+        Some(runtime.block_on(async {
+            if cli.all {
+                DnsRun::All(dns::resolve_all(&config, &question).await)
+            } else {
+                DnsRun::Sequential(dns::resolve(&config, &question).await)
+            }
+        }))
     };
-    let run = runtime.block_on(async {
-        if cli.all {
-            DnsRun::All(dns::resolve_all(&config, &question).await)
-        } else {
-            DnsRun::Sequential(dns::resolve(&config, &question).await)
-        }
+
+    let mut report = dns::nameresolver_report(clock, &settings, &config, &question, run.as_ref());
+    let failed = run.as_ref().is_some_and(|run| !run.succeeded());
+    let checklist = (cli.no_probe || failed || prepared.snapshot.is_some()).then(|| {
+        let inputs = checklist::Inputs {
+            target: dns::checklist_target(&config, &question),
+            settings: &settings,
+            snapshot: prepared.snapshot.as_ref(),
+            dns: match &run {
+                Some(DnsRun::Sequential(lookup)) => Some((&config, lookup)),
+                _ => None,
+            },
+            dns_config: Some(&config),
+            tcp: None,
+            probed: !cli.no_probe,
+        };
+        Evaluation::new(&inputs, run.is_some().then_some(&report.verdict))
     });
+    let mut exit_code = if run.as_ref().is_some_and(DnsRun::succeeded) {
+        exit::SUCCESS
+    } else {
+        exit::FAILED
+    };
+    if let Some(evaluation) = &checklist
+        && let Some(code) = evaluation.apply(&mut report, cli.no_probe)
+    {
+        exit_code = code;
+    }
 
     if cli.json {
-        let report = dns::nameresolver_report(clock, &settings, &config, &question, &run);
         println!("{}", report.to_json());
     } else {
         for warning in &config.warnings {
             eprintln!("warning: {warning}");
         }
-        let verdict = run.verdict(&config, &question);
-        print!("{}", render(&run, &config, &question, &verdict));
+        if let Some(run) = &run {
+            // The probe's own verdict is printed only when no checklist follows with it.
+            let verdict = run.verdict(&config, &question);
+            let shown = if checklist.is_some() {
+                netdiag_core::report::Verdict {
+                    status: netdiag_core::report::VerdictStatus::Pass,
+                    ..verdict
+                }
+            } else {
+                verdict
+            };
+            print!("{}", render(run, &config, &question, &shown));
+        }
+        if let Some(evaluation) = &checklist {
+            print!("{}", evaluation.render(marks()));
+        }
     }
-    ExitCode::from(if run.succeeded() {
-        exit::SUCCESS
-    } else {
-        exit::FAILED
-    })
+    ExitCode::from(exit_code)
+}
+
+/// Colour marks on a terminal unless `NO_COLOR` is set.
+fn marks() -> Marks {
+    Marks::choose(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").is_some(),
+    )
 }
 
 /// Bad input: one `error:` line on stderr and, with `--json`, a report carrying the error.

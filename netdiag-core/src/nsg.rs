@@ -36,11 +36,28 @@ pub enum Decision {
     Undecided,
 }
 
-/// The traffic analysed: TCP from the pool to `ip:port`.
+/// The traffic analysed: TCP (or UDP, for DNS) from the pool to `ip:port`.
 #[derive(Debug, Clone, Copy)]
 pub struct Flow {
     pub target: Ipv4Addr,
     pub port: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Tcp => "TCP",
+            Self::Udp => "UDP",
+        }
+    }
 }
 
 /// What the `VirtualNetwork` tag covers here.
@@ -133,7 +150,7 @@ fn azure_default_inbound_rules() -> Vec<SecurityRule> {
 fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
     let protocol = rule.protocol.trim();
     if !(protocol == "*"
-        || protocol.eq_ignore_ascii_case("tcp")
+        || protocol.eq_ignore_ascii_case(flow.protocol.name())
         || protocol.eq_ignore_ascii_case("any"))
     {
         return Match::No;

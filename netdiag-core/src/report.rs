@@ -68,8 +68,9 @@ impl Verdict {
     pub fn render(&self) -> String {
         use std::fmt::Write as _;
         let label = match self.status {
+            VerdictStatus::Pass => "Result",
             VerdictStatus::Warn => "Warning",
-            _ => "Likely cause",
+            VerdictStatus::Fail | VerdictStatus::Error => "Likely cause",
         };
         let mut out = format!("{label}: {}\n", self.summary);
         if !self.next_steps.is_empty() {

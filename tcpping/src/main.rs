@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
 use netdiag_core::addr::{Host, display_host_port, parse_target};
-use netdiag_core::checklist::{self, render::Marks};
+use netdiag_core::checklist::{self, Evaluation, render::Marks};
 use netdiag_core::cli::{
     exit, input_failure, parse_interval, parse_positive, parse_timeout, usage_error_line,
 };
 use netdiag_core::dns::config::system_servers;
 use netdiag_core::dns::render::failure_line;
 use netdiag_core::dns::{ConfigInputs, DnsConfig, Transport};
-use netdiag_core::report::{Clock, ErrorKind, ReportError, Tool, VerdictStatus};
+use netdiag_core::report::{Clock, ErrorKind, Tool, VerdictStatus};
 use netdiag_core::settings::AppSettings;
 use netdiag_core::snapshot;
 use netdiag_core::tcp::render::{attempt_line, summary_lines};
@@ -37,6 +37,8 @@ Examples:
   tcpping -s 60 -i 5s api.contoso.internal:443
   tcpping -w 3s -n 1 10.1.2.4:5432      # one attempt, give up after 3s
   tcpping --json db.contoso.internal:1433 > tcp-report.json
+  tcpping --network export/ db.contoso.internal:1433      # probe, then the checklist
+  tcpping --network export/ --no-probe 10.10.2.4:1433     # checklist only, no packet
 
 Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.";
 
@@ -290,6 +292,7 @@ fn main() -> ExitCode {
                 host: host.to_string(),
                 ip: resolved.address.map(|a| a.ip()),
                 port,
+                protocol: netdiag_core::nsg::Protocol::Tcp,
             },
             settings: &settings,
             snapshot: prepared.snapshot.as_ref(),
@@ -301,28 +304,17 @@ fn main() -> ExitCode {
             tcp: report.tcp.as_ref().map(|t| &t.summary),
             probed: !cli.no_probe,
         };
-        let checks = checklist::run(&inputs);
-        let probe_verdict = (!cli.no_probe).then_some(&report.verdict);
-        let verdict = checklist::verdict(&checks, probe_verdict);
-        let header = checklist::header(&inputs.target, prepared.snapshot.as_ref());
-        (checks, verdict, header)
+        Evaluation::new(&inputs, (!cli.no_probe).then_some(&report.verdict))
     });
     let mut exit_code = if report.tcp.as_ref().is_some_and(|t| t.summary.connected > 0) {
         exit::SUCCESS
     } else {
         exit::FAILED
     };
-    if let Some((checks, verdict, _)) = &checklist {
-        report.checklist.clone_from(checks);
-        report.verdict.clone_from(verdict);
-        if cli.no_probe {
-            let failed = checklist::any_failed(checks);
-            exit_code = if failed { exit::FAILED } else { exit::SUCCESS };
-            report.error = failed.then(|| ReportError {
-                kind: ErrorKind::Checklist,
-                message: verdict.summary.clone(),
-            });
-        }
+    if let Some(evaluation) = &checklist
+        && let Some(code) = evaluation.apply(&mut report, cli.no_probe)
+    {
+        exit_code = code;
     }
 
     if cli.json {
@@ -339,18 +331,11 @@ fn main() -> ExitCode {
             }
         }
         match &checklist {
-            Some((checks, verdict, header)) => {
-                let marks = Marks::choose(
-                    std::io::stdout().is_terminal(),
-                    std::env::var_os("NO_COLOR").is_some(),
-                );
+            Some(evaluation) => {
                 if report.tcp.is_some() {
                     println!();
                 }
-                print!(
-                    "{}",
-                    checklist::render::render(header, checks, verdict, marks)
-                );
+                print!("{}", evaluation.render(marks()));
             }
             None if report.verdict.status != VerdictStatus::Pass => {
                 println!("\n{}", report.verdict.render().trim_end());
@@ -430,5 +415,13 @@ fn is_help(error: &clap::Error) -> bool {
     matches!(
         error.kind(),
         Kind::DisplayHelp | Kind::DisplayVersion | Kind::DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
+/// Colour marks on a terminal unless `NO_COLOR` is set.
+fn marks() -> Marks {
+    Marks::choose(
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").is_some(),
     )
 }

@@ -1532,7 +1532,9 @@ fn nsg_p2s_to_target(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
     let flow = Flow {
         target,
         port: inputs.target.port,
+        protocol: inputs.target.protocol,
     };
+    let proto = inputs.target.protocol.name();
     let analysis = analyse_path(&nsgs, &pool, flow, &scene.tag_scope());
     let describe = |blocks: &[crate::nsg::Block]| {
         blocks
@@ -1550,12 +1552,12 @@ fn nsg_p2s_to_target(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
         (
             Status::Fail,
             format!(
-                "TCP {} to {target} ({where_}) is blocked for part of the pool: {}",
+                "{proto} {} to {target} ({where_}) is blocked for part of the pool: {}",
                 inputs.target.port,
                 describe(&analysis.blocked)
             ),
             format!(
-                "Allow TCP {} inbound from the whole P2S pool {} in the named NSG, above the blocking rule; the app's source address can be any address of the pool.",
+                "Allow {proto} {} inbound from the whole P2S pool {} in the named NSG, above the blocking rule; the app's source address can be any address of the pool.",
                 inputs.target.port,
                 nets(&scene.pool)
             ),
@@ -1570,7 +1572,7 @@ fn nsg_p2s_to_target(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
         (
             Status::Pass,
             format!(
-                "the whole pool {} may reach TCP {} on {target} ({where_})",
+                "the whole pool {} may reach {proto} {} on {target} ({where_})",
                 nets(&scene.pool),
                 inputs.target.port
             ),
@@ -1597,7 +1599,7 @@ fn nsg_p2s_to_target(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
             .push_str(" (assumed: the VirtualNetwork tag includes the P2S pool, as Azure adds it)");
     }
     result.details = Some(json!({
-        "pool": nets(&scene.pool),
+        "pool": scene.pool.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "target": target.to_string(),
         "port": inputs.target.port,
         "allowed": analysis.allowed,
@@ -1817,8 +1819,10 @@ fn host_firewall(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
         Status::Manual,
         "the host's own firewall is not visible from here",
         format!(
-            "On {}, allow TCP {} from the whole pool {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
-            inputs.target.host, inputs.target.port
+            "On {}, allow {} {} from the whole pool {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
+            inputs.target.host,
+            inputs.target.protocol.name(),
+            inputs.target.port
         ),
     )
 }
@@ -1856,6 +1860,14 @@ fn host_listening(inputs: &Inputs<'_>) -> Check {
 fn vm_cross_check(inputs: &Inputs<'_>) -> Check {
     const ID: &str = "vm.cross-check";
     const TITLE: &str = "The same host:port works from a VM in the VNET";
+    let target = &inputs.target;
+    let command = match target.protocol {
+        crate::nsg::Protocol::Udp => format!("nslookup <name> {}", target.host),
+        crate::nsg::Protocol::Tcp => format!(
+            "tcpping {}:{} (or Test-NetConnection {} -Port {})",
+            target.host, target.port, target.host, target.port
+        ),
+    };
     check(
         ID,
         Stage::Host,
@@ -1863,8 +1875,7 @@ fn vm_cross_check(inputs: &Inputs<'_>) -> Check {
         Status::Manual,
         "only a machine inside the VNET can tell whether the target works at all",
         format!(
-            "From a VM in the same VNET, run: tcpping {}:{} (or Test-NetConnection -Port {}). If it fails there too, the target is down; if it works, the problem is on the app's path.",
-            inputs.target.host, inputs.target.port, inputs.target.port
+            "From a VM in the same VNET, run: {command}. If it fails there too, the target is down; if it works, the problem is on the app's path."
         ),
     )
 }

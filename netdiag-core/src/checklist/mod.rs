@@ -76,6 +76,8 @@ pub struct Target {
     /// Its address, when known (an IP literal, or what DNS answered).
     pub ip: Option<IpAddr>,
     pub port: u16,
+    /// TCP for `tcpping`; UDP for `nameresolver`'s DNS servers.
+    pub protocol: crate::nsg::Protocol,
 }
 
 /// Everything the checks read.
@@ -191,6 +193,51 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         );
     }
     header
+}
+
+/// A checklist run: the checks, the verdict and the header of its text.
+pub struct Evaluation {
+    pub checks: Vec<Check>,
+    pub verdict: Verdict,
+    pub header: String,
+}
+
+impl Evaluation {
+    /// Runs the checks; `probe_verdict` is the tool's own verdict when it probed.
+    pub fn new(inputs: &Inputs<'_>, probe_verdict: Option<&Verdict>) -> Self {
+        let checks = run(inputs);
+        let verdict = verdict(&checks, probe_verdict);
+        let header = header(&inputs.target, inputs.snapshot);
+        Self {
+            checks,
+            verdict,
+            header,
+        }
+    }
+
+    /// Puts the checklist and its verdict into the report. Under `--no-probe` the checks
+    /// decide the exit code and the error; returns that exit code.
+    pub fn apply(&self, report: &mut crate::report::Report, no_probe: bool) -> Option<u8> {
+        report.checklist.clone_from(&self.checks);
+        report.verdict.clone_from(&self.verdict);
+        if !no_probe {
+            return None;
+        }
+        let failed = any_failed(&self.checks);
+        report.error = failed.then(|| crate::report::ReportError {
+            kind: crate::report::ErrorKind::Checklist,
+            message: self.verdict.summary.clone(),
+        });
+        Some(if failed {
+            crate::cli::exit::FAILED
+        } else {
+            crate::cli::exit::SUCCESS
+        })
+    }
+
+    pub fn render(&self, marks: render::Marks) -> String {
+        render::render(&self.header, &self.checks, &self.verdict, marks)
+    }
 }
 
 /// Whether any check failed (`--no-probe` exits 1 then).

@@ -285,17 +285,25 @@ fn all_verdict(results: &[ServerResult], config: &DnsConfig, question: &Question
     }
 }
 
-/// The report of a finished `nameresolver` run.
+/// The report of a `nameresolver` run; `run` is `None` under `--no-probe` (the
+/// checklist's verdict and error then replace the placeholders).
 pub fn nameresolver_report(
     clock: crate::report::Clock,
     settings: &crate::settings::AppSettings,
     config: &DnsConfig,
     question: &Question,
-    run: &DnsRun,
+    run: Option<&DnsRun>,
 ) -> crate::report::Report {
     use crate::report::{ErrorKind, Report, ReportError, Target, Tool};
-    let verdict = run.verdict(config, question);
-    let error = (!run.succeeded()).then(|| ReportError {
+    let verdict = match run {
+        Some(run) => run.verdict(config, question),
+        None => Verdict {
+            status: VerdictStatus::Pass,
+            summary: format!("No query sent for {} (--no-probe).", question.display),
+            next_steps: Vec::new(),
+        },
+    };
+    let error = run.filter(|run| !run.succeeded()).map(|_| ReportError {
         kind: ErrorKind::Dns,
         message: verdict.summary.clone(),
     });
@@ -309,7 +317,39 @@ pub fn nameresolver_report(
         name: question.display.clone(),
         types: question.type_names(),
     });
-    report.dns = Some(run.section(config));
+    report.dns = Some(match run {
+        Some(run) => run.section(config),
+        None => DnsRun::Sequential(Lookup {
+            attempts: Vec::new(),
+            outcome: DnsOutcome::Error,
+            answer: None,
+        })
+        .section(config),
+    });
     report.error = error;
     report
+}
+
+/// What the checklist checks for `nameresolver`: the path from the app to its first DNS
+/// server (UDP 53), since an unreachable DNS server is what makes names fail. Azure DNS
+/// (168.63.129.16) is reached through the platform, not the VNET, so the name stands in.
+pub fn checklist_target(config: &DnsConfig, question: &Question) -> crate::checklist::Target {
+    match config
+        .servers
+        .iter()
+        .find(|s| s.source != ServerSource::AzureDefault)
+    {
+        Some(server) => crate::checklist::Target {
+            host: server.address.ip().to_string(),
+            ip: Some(server.address.ip()),
+            port: server.address.port(),
+            protocol: crate::nsg::Protocol::Udp,
+        },
+        None => crate::checklist::Target {
+            host: question.display.clone(),
+            ip: None,
+            port: crate::addr::DNS_PORT,
+            protocol: crate::nsg::Protocol::Udp,
+        },
+    }
 }
