@@ -31,8 +31,15 @@ pub fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 /// Turns clap's rendered error (several lines: message, usage, tip) into the one line the
 /// tools print after `error: `.
 pub fn usage_error_line(rendered: &str, tool: &str) -> String {
-    let first = rendered.lines().next().unwrap_or_default();
-    let message = first.strip_prefix("error: ").unwrap_or(first).trim();
+    // The message is clap's first paragraph; some continue on indented lines
+    // ("required arguments were not provided:\n  --network <PATH>").
+    let paragraph: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let joined = paragraph.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined).trim();
     format!("{message} (see '{tool} --help')")
 }
 

@@ -1,0 +1,796 @@
+//! Every check of the checklist, pass and fail (and skip where data is missing), on the
+//! shipped example export with one thing changed at a time. Snapshot addresses are only
+//! evaluated here, never contacted.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use netdiag_core::checklist::{self, Check, Evaluation, Inputs, Stage, Status, Target};
+use netdiag_core::dns::config::TimeoutSource;
+use netdiag_core::dns::{
+    DnsAttempt, DnsConfig, DnsOutcome, DnsServer, Lookup, ServerSource, Transport,
+};
+use netdiag_core::nsg::Protocol;
+use netdiag_core::settings::AppSettings;
+use netdiag_core::snapshot::Snapshot;
+use netdiag_core::tcp::{ProbeRun, TcpAttempt, TcpOutcome, TcpSummary};
+use serde_json::{Value, json};
+
+fn example_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")
+}
+
+/// The example export as file name -> JSON, to be changed by a test.
+fn example() -> BTreeMap<String, Value> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(example_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        files.insert(
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+            serde_json::from_str(&text).unwrap(),
+        );
+    }
+    files
+}
+
+fn snapshot(files: &BTreeMap<String, Value>) -> Snapshot {
+    let mut snapshot = Snapshot::default();
+    for (name, value) in files {
+        snapshot.load_text(name, &value.to_string()).unwrap();
+    }
+    snapshot
+}
+
+/// What a run against the target saw, apart from the snapshot.
+struct Seen {
+    target: &'static str,
+    port: u16,
+    settings: Vec<(&'static str, &'static str)>,
+    lookup: Option<Lookup>,
+    tcp: Option<TcpSummary>,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            target: "10.10.2.4",
+            port: 1433,
+            settings: Vec::new(),
+            lookup: None,
+            tcp: None,
+        }
+    }
+}
+
+fn dns_config() -> DnsConfig {
+    DnsConfig {
+        servers: vec![DnsServer {
+            address: "10.10.0.4:53".parse().unwrap(),
+            source: ServerSource::Network,
+        }],
+        timeout: Duration::from_secs(3),
+        timeout_source: TimeoutSource::Default,
+        attempts: 1,
+        transport: Transport::Udp,
+        warnings: Vec::new(),
+    }
+}
+
+fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evaluation {
+    let snapshot = files.map(snapshot);
+    let settings = AppSettings::from_pairs(seen.settings.iter().copied());
+    let config = dns_config();
+    let inputs = Inputs {
+        target: Target {
+            host: seen.target.to_owned(),
+            ip: seen.target.parse::<IpAddr>().ok(),
+            port: seen.port,
+            protocol: Protocol::Tcp,
+        },
+        settings: &settings,
+        snapshot: snapshot.as_ref(),
+        dns: seen.lookup.as_ref().map(|lookup| (&config, lookup)),
+        dns_config: Some(&config),
+        tcp: seen.tcp.as_ref(),
+        probed: seen.lookup.is_some() || seen.tcp.is_some(),
+    };
+    Evaluation::new(&inputs, None)
+}
+
+fn find<'a>(checks: &'a [Check], id: &str) -> &'a Check {
+    checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
+/// The status of one check after changing the example with `change`.
+fn status_after(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>)) -> (Status, String) {
+    status_seen(id, change, &Seen::default())
+}
+
+fn status_seen(
+    id: &str,
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+    seen: &Seen,
+) -> (Status, String) {
+    let mut files = example();
+    change(&mut files);
+    let evaluation = evaluate_with(Some(&files), seen);
+    let check = find(&evaluation.checks, id);
+    (check.status, check.evidence.clone())
+}
+
+fn unchanged(_: &mut BTreeMap<String, Value>) {}
+
+#[test]
+fn the_example_has_one_planted_problem_and_the_ids_in_tree_order() {
+    let evaluation = evaluate_with(Some(&example()), &Seen::default());
+    let ids: Vec<&str> = evaluation.checks.iter().map(|c| c.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "dns.reachable",
+            "dns.resolves",
+            "tcp.connect",
+            "dns.configured",
+            "app.private-ip",
+            "plan.tier",
+            "plan.vnet-limit",
+            "app.single-vnet",
+            "vnet.same-subscription",
+            "vnet.location",
+            "gateway.present",
+            "gateway.type",
+            "gateway.routing",
+            "gateway.p2s",
+            "gateway.status",
+            "certs.in-sync",
+            "network.in-sync",
+            "p2s.rfc1918",
+            "address.overlap",
+            "route.target",
+            "nsg.p2s-to-target",
+            "udr.return-path",
+            "onprem.s2s-connected",
+            "onprem.p2s-route",
+            "host.firewall",
+            "host.listening",
+            "vm.cross-check",
+        ]
+    );
+    let stages: Vec<Stage> = evaluation.checks.iter().map(|c| c.stage).collect();
+    assert!(
+        stages.windows(2).all(|w| w[0] <= w[1]),
+        "stages out of order"
+    );
+    let failing: Vec<&str> = evaluation
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(failing, ["nsg.p2s-to-target"]);
+    assert!(
+        evaluation
+            .verdict
+            .summary
+            .starts_with("nsg.p2s-to-target: "),
+        "{}",
+        evaluation.verdict.summary
+    );
+    assert!(
+        evaluation
+            .verdict
+            .summary
+            .contains("172.16.200.128/25 by nsg-data/Deny-Sql-from-anywhere-else")
+    );
+    assert!(evaluation.verdict.next_steps[0].starts_with("[nsg.p2s-to-target] Allow TCP 1433"));
+}
+
+#[test]
+fn without_a_snapshot_the_snapshot_checks_skip_and_say_why() {
+    let evaluation = evaluate_with(None, &Seen::default());
+    for check in &evaluation.checks {
+        if matches!(
+            check.stage,
+            Stage::App | Stage::Gateway | Stage::Addresses | Stage::Path
+        ) && check.id != "app.private-ip"
+        {
+            assert_eq!(check.status, Status::Skip, "{}", check.id);
+            assert!(
+                check.evidence.contains("--network"),
+                "{}: {}",
+                check.id,
+                check.evidence
+            );
+        }
+    }
+    assert!(!checklist::any_failed(&evaluation.checks));
+}
+
+fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
+    let attempts = outcomes
+        .iter()
+        .map(|(outcome, server)| DnsAttempt {
+            server: server.parse().unwrap(),
+            source: ServerSource::Network,
+            attempt: 1,
+            outcome: *outcome,
+            elapsed: Duration::from_millis(if *outcome == DnsOutcome::Timeout {
+                3000
+            } else {
+                2
+            }),
+            rcode: None,
+            message: None,
+        })
+        .collect();
+    Lookup {
+        attempts,
+        outcome: outcomes.last().unwrap().0,
+        answer: None,
+    }
+}
+
+fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
+    TcpSummary::of(&ProbeRun {
+        attempts: outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, outcome)| TcpAttempt {
+                seq: u32::try_from(i).unwrap() + 1,
+                address: Some("10.10.2.4:1433".parse().unwrap()),
+                outcome: *outcome,
+                elapsed: Duration::from_millis(5),
+                message: None,
+                os_error: None,
+            })
+            .collect(),
+        interrupted: false,
+    })
+}
+
+#[test]
+fn probe_checks() {
+    let dead_then_answer = Seen {
+        lookup: Some(lookup(&[
+            (DnsOutcome::Timeout, "10.10.0.5:53"),
+            (DnsOutcome::Answered, "10.10.0.4:53"),
+        ])),
+        ..Seen::default()
+    };
+    let (status, evidence) = status_seen("dns.reachable", unchanged, &dead_then_answer);
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("10.10.0.5:53") && evidence.contains("3s"),
+        "{evidence}"
+    );
+    assert_eq!(
+        status_seen("dns.resolves", unchanged, &dead_then_answer).0,
+        Status::Pass
+    );
+
+    let nxdomain = Seen {
+        lookup: Some(lookup(&[(DnsOutcome::Nxdomain, "10.10.0.4:53")])),
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("dns.reachable", unchanged, &nxdomain).0,
+        Status::Pass
+    );
+    let (status, evidence) = status_seen("dns.resolves", unchanged, &nxdomain);
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("NXDOMAIN"));
+    assert_eq!(status_after("dns.resolves", unchanged).0, Status::Skip);
+
+    let timeouts = Seen {
+        tcp: Some(tcp(&[TcpOutcome::Timeout; 4])),
+        ..Seen::default()
+    };
+    let (status, evidence) = status_seen("tcp.connect", unchanged, &timeouts);
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("timeout ×4") && evidence.contains("drops the packets"),
+        "{evidence}"
+    );
+    let some = Seen {
+        tcp: Some(tcp(&[TcpOutcome::Connected, TcpOutcome::Timeout])),
+        ..Seen::default()
+    };
+    assert_eq!(status_seen("tcp.connect", unchanged, &some).0, Status::Warn);
+    let all = Seen {
+        tcp: Some(tcp(&[TcpOutcome::Connected])),
+        ..Seen::default()
+    };
+    assert_eq!(status_seen("tcp.connect", unchanged, &all).0, Status::Pass);
+    assert_eq!(status_after("tcp.connect", unchanged).0, Status::Skip);
+}
+
+#[test]
+fn the_snapshot_cause_leads_the_verdict_and_the_probe_is_the_symptom() {
+    let files = example();
+    let seen = Seen {
+        tcp: Some(tcp(&[TcpOutcome::Timeout; 4])),
+        ..Seen::default()
+    };
+    let evaluation = evaluate_with(Some(&files), &seen);
+    assert!(
+        evaluation
+            .verdict
+            .summary
+            .starts_with("nsg.p2s-to-target: ")
+    );
+    assert!(
+        evaluation
+            .verdict
+            .summary
+            .contains("Seen: no attempt connected"),
+        "{}",
+        evaluation.verdict.summary
+    );
+}
+
+#[test]
+fn dns_configured() {
+    assert_eq!(status_after("dns.configured", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("dns.configured", |f| {
+        f.get_mut("vnet.json").unwrap()["dhcpOptions"]["dnsServers"] = json!([]);
+        f.get_mut("vnet-connection.json").unwrap()["properties"]["dnsServers"] = json!(null);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("only IP addresses work"), "{evidence}");
+}
+
+#[test]
+fn app_private_ip() {
+    let in_app = |ip: &'static str| Seen {
+        settings: vec![
+            ("WEBSITE_SITE_NAME", "contoso-web"),
+            ("WEBSITE_PRIVATE_IP", ip),
+        ],
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("app.private-ip", unchanged, &in_app("172.16.200.77")).0,
+        Status::Pass
+    );
+    let (status, evidence) = status_seen("app.private-ip", unchanged, &in_app("10.99.0.1"));
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("outside the gateway's P2S pool 172.16.200.0/24"),
+        "{evidence}"
+    );
+    let missing = Seen {
+        settings: vec![("WEBSITE_SITE_NAME", "contoso-web")],
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("app.private-ip", unchanged, &missing).0,
+        Status::Fail
+    );
+    assert_eq!(status_after("app.private-ip", unchanged).0, Status::Skip);
+}
+
+#[test]
+fn plan_checks() {
+    assert_eq!(status_after("plan.tier", unchanged).0, Status::Pass);
+    assert_eq!(
+        status_after("plan.tier", |f| {
+            f.get_mut("plan.json").unwrap()["sku"]["tier"] = json!("Free");
+        })
+        .0,
+        Status::Fail
+    );
+    assert_eq!(
+        status_after("plan.tier", |f| {
+            f.get_mut("plan.json").unwrap()["sku"]["tier"] = json!("Basic");
+        })
+        .0,
+        Status::Warn
+    );
+    assert_eq!(
+        status_after("plan.tier", |f| {
+            f.remove("plan.json");
+        })
+        .0,
+        Status::Skip
+    );
+
+    assert_eq!(status_after("plan.vnet-limit", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("plan.vnet-limit", |f| {
+        let plan_id = f["plan.json"]["id"].as_str().unwrap().to_owned();
+        let connections: Vec<Value> = (0..6)
+            .map(|i| json!({
+                "id": format!("{plan_id}/virtualNetworkConnections/vnet{i}"),
+                "name": format!("vnet{i}"),
+                "type": "Microsoft.Web/serverfarms/virtualNetworkConnections",
+                "properties": {"vnetResourceId": format!("/subscriptions/x/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet{i}")}
+            }))
+            .collect();
+        f.insert("plan-connections.json".into(), Value::Array(connections));
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("7 VNETs"), "{evidence}");
+}
+
+#[test]
+fn app_single_vnet() {
+    assert_eq!(status_after("app.single-vnet", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("app.single-vnet", |f| {
+        let mut second = f["vnet-connection.json"].clone();
+        second["id"] = json!(
+            second["id"]
+                .as_str()
+                .unwrap()
+                .replace("vnet-contoso", "vnet-other")
+        );
+        second["name"] = json!("vnet-other");
+        f.insert("second-connection.json".into(), second);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("vnet-other"), "{evidence}");
+}
+
+#[test]
+fn vnet_subscription_and_location() {
+    assert_eq!(
+        status_after("vnet.same-subscription", unchanged).0,
+        Status::Pass
+    );
+    let (status, evidence) = status_after("vnet.same-subscription", |f| {
+        let other = |v: &Value| {
+            json!(v.as_str().unwrap().replace(
+                "6f1c2a4e-0000-4000-8000-00000000c0de",
+                "aaaaaaaa-0000-4000-8000-000000000001"
+            ))
+        };
+        let plan = f.get_mut("plan.json").unwrap();
+        plan["id"] = other(&plan["id"]);
+        let site = f.get_mut("site.json").unwrap();
+        site["properties"]["serverFarmId"] = other(&site["properties"]["serverFarmId"]);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("aaaaaaaa-"), "{evidence}");
+
+    assert_eq!(status_after("vnet.location", unchanged).0, Status::Pass);
+    assert_eq!(
+        status_after("vnet.location", |f| {
+            f.get_mut("vnet.json").unwrap()["location"] = json!("eastus");
+        })
+        .0,
+        Status::Warn
+    );
+}
+
+#[test]
+fn gateway_checks() {
+    for id in [
+        "gateway.present",
+        "gateway.type",
+        "gateway.routing",
+        "gateway.p2s",
+        "gateway.status",
+    ] {
+        assert_eq!(status_after(id, unchanged).0, Status::Pass, "{id}");
+    }
+    assert_eq!(
+        status_after("gateway.present", |f| {
+            f.remove("gateway.json");
+        })
+        .0,
+        Status::Fail
+    );
+    assert_eq!(
+        status_after("gateway.routing", |f| {
+            f.remove("gateway.json");
+        })
+        .0,
+        Status::Skip
+    );
+    let (status, evidence) = status_after("gateway.type", |f| {
+        let mut er = f["gateway.json"].clone();
+        er["id"] = json!(
+            er["id"]
+                .as_str()
+                .unwrap()
+                .replace("vgw-contoso", "ergw-contoso")
+        );
+        er["name"] = json!("ergw-contoso");
+        er["properties"]["gatewayType"] = json!("ExpressRoute");
+        f.insert("er.json".into(), er);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("ergw-contoso"));
+    assert_eq!(
+        status_after("gateway.routing", |f| {
+            f.get_mut("gateway.json").unwrap()["properties"]["vpnType"] = json!("PolicyBased");
+        })
+        .0,
+        Status::Fail
+    );
+    assert_eq!(status_after("gateway.p2s", |f| { f.get_mut("gateway.json").unwrap()["properties"]["vpnClientConfiguration"]["vpnClientAddressPool"] = json!(null); }).0, Status::Fail);
+    assert_eq!(
+        status_after("gateway.status", |f| {
+            f.get_mut("gateway.json").unwrap()["properties"]["provisioningState"] = json!("Failed");
+        })
+        .0,
+        Status::Fail
+    );
+    let (status, evidence) = status_after("gateway.status", |f| {
+        f.get_mut("onprem.json").unwrap()["value"][1]["properties"]["connectionStatus"] =
+            json!("NotConnected");
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("cn-amsterdam is NotConnected"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn regional_integration_skips_the_gateway_checks() {
+    let (status, evidence) = status_after("gateway.present", |f| {
+        f.get_mut("vnet-connection.json").unwrap()["properties"]["isSwift"] = json!(true);
+    });
+    assert_eq!(status, Status::Skip);
+    assert!(evidence.contains("regional"));
+}
+
+#[test]
+fn certificates() {
+    let (status, evidence) = status_after("certs.in-sync", unchanged);
+    assert_eq!(status, Status::Pass);
+    assert!(evidence.contains("72A5486BB07FC4354519DB241981358EE7210236"));
+    // Only the blob: its thumbprint is computed.
+    assert_eq!(
+        status_after("certs.in-sync", |f| {
+            f.get_mut("vnet-connection.json").unwrap()["properties"]["certThumbprint"] =
+                json!(null);
+        })
+        .0,
+        Status::Pass
+    );
+    let (status, evidence) = status_after("certs.in-sync", |f| {
+        f.get_mut("vnet-connection.json").unwrap()["properties"]["certThumbprint"] =
+            json!("00112233445566778899AABBCCDDEEFF00112233");
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("00112233445566778899AABBCCDDEEFF00112233")
+            && evidence.contains("P2SRootCert-contoso 72A5486B"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn network_in_sync() {
+    assert_eq!(status_after("network.in-sync", unchanged).0, Status::Pass);
+    assert_eq!(
+        status_after("network.in-sync", |f| {
+            f.get_mut("vnet-connection.json").unwrap()["properties"]["resyncRequired"] =
+                json!(true);
+        })
+        .0,
+        Status::Fail
+    );
+    let (status, evidence) = status_after("network.in-sync", |f| {
+        f.get_mut("vnet.json").unwrap()["addressSpace"]["addressPrefixes"] =
+            json!(["10.10.0.0/16", "10.20.0.0/16"]);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("10.20.0.0/16 is not in the app's routes"),
+        "{evidence}"
+    );
+    let (status, evidence) = status_after("network.in-sync", |f| {
+        f.get_mut("vnet.json").unwrap()["dhcpOptions"]["dnsServers"] =
+            json!(["10.10.0.4", "10.10.0.5"]);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("DNS servers"), "{evidence}");
+}
+
+#[test]
+fn addresses() {
+    assert_eq!(status_after("p2s.rfc1918", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("p2s.rfc1918", |f| {
+        f.get_mut("gateway.json").unwrap()["properties"]["vpnClientConfiguration"]["vpnClientAddressPool"]
+            ["addressPrefixes"] = json!(["100.64.0.0/24"]);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("100.64.0.0/24"));
+
+    assert_eq!(status_after("address.overlap", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("address.overlap", |f| {
+        f.get_mut("onprem.json").unwrap()["value"][0]["properties"]["localNetworkAddressSpace"]["addressPrefixes"] =
+            json!(["192.168.0.0/16", "10.10.5.0/24"]);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains(
+            "VNET vnet-contoso 10.10.0.0/16 overlaps on-premises lgw-amsterdam 10.10.5.0/24"
+        ),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn route_target() {
+    assert_eq!(status_after("route.target", unchanged).0, Status::Pass);
+    let outside = Seen {
+        target: "10.50.0.4",
+        ..Seen::default()
+    };
+    let (status, evidence) = status_seen("route.target", unchanged, &outside);
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("over the internet"), "{evidence}");
+    let route_all = |f: &mut BTreeMap<String, Value>| {
+        f.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
+    };
+    assert_eq!(
+        status_seen("route.target", route_all, &outside).0,
+        Status::Pass
+    );
+    let name = Seen {
+        target: "sql01.contoso.internal",
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("route.target", unchanged, &name).0,
+        Status::Skip
+    );
+}
+
+fn set_rule_sources(files: &mut BTreeMap<String, Value>, rule: usize, sources: Value) {
+    files.get_mut("nsg-data.json").unwrap()["properties"]["securityRules"][rule]["properties"]["sourceAddressPrefixes"] =
+        sources;
+}
+
+#[test]
+fn nsg_p2s_to_target() {
+    let mut files = example();
+    let evaluation = evaluate_with(Some(&files), &Seen::default());
+    let check = find(&evaluation.checks, "nsg.p2s-to-target");
+    assert_eq!(check.status, Status::Fail);
+    let details = check.details.as_ref().unwrap();
+    assert_eq!(details["pool"], json!(["172.16.200.0/24"]));
+    assert_eq!(details["target"], "10.10.2.4");
+    assert_eq!(details["port"], 1433);
+    assert_eq!(
+        details["allowed"],
+        json!([{"range": "172.16.200.0/25", "nsg": "nsg-data", "rule": "Allow-Sql-from-AppService-P2S"}])
+    );
+    assert_eq!(
+        details["blocked"],
+        json!([{"range": "172.16.200.128/25", "nsg": "nsg-data", "rule": "Deny-Sql-from-anywhere-else"}])
+    );
+    assert_eq!(details["undecided"], json!([]));
+
+    set_rule_sources(&mut files, 1, json!(["172.16.200.0/24"]));
+    let evaluation = evaluate_with(Some(&files), &Seen::default());
+    assert_eq!(
+        find(&evaluation.checks, "nsg.p2s-to-target").status,
+        Status::Pass
+    );
+
+    // Another port is not covered by the allow rules: the deny rule does not apply either
+    // (1433 only), so the default AllowVnetInBound lets the pool in, as Azure would.
+    let other_port = Seen {
+        port: 443,
+        ..Seen::default()
+    };
+    let (status, evidence) = status_seen("nsg.p2s-to-target", unchanged, &other_port);
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert!(
+        evidence.contains("assumed: the VirtualNetwork tag includes the P2S pool"),
+        "{evidence}"
+    );
+
+    // A service tag that cannot be decided offline makes it a warning naming the rule.
+    let (status, evidence) = status_after("nsg.p2s-to-target", |f| {
+        set_rule_sources(f, 1, json!(["AzureCloud"]));
+    });
+    assert_eq!(status, Status::Warn);
+    assert!(
+        evidence.contains("172.16.200.0/24 by nsg-data/Allow-Sql-from-AppService-P2S"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn nic_nsg_blocks_after_the_subnet_allows() {
+    let (status, evidence) = status_after("nsg.p2s-to-target", |f| {
+        set_rule_sources(f, 1, json!(["172.16.200.0/24"]));
+        let nsg_id = f["nsg-data.json"]["id"]
+            .as_str()
+            .unwrap()
+            .replace("nsg-data", "nsg-sql-nic");
+        f.insert("nsg-nic.json".into(), json!({
+            "id": nsg_id, "name": "nsg-sql-nic", "type": "Microsoft.Network/networkSecurityGroups",
+            "securityRules": [{"name": "Deny-P2S-low", "priority": 100, "direction": "Inbound", "access": "Deny",
+              "protocol": "*", "sourceAddressPrefix": "172.16.200.0/26", "sourcePortRange": "*",
+              "destinationAddressPrefix": "*", "destinationPortRange": "*"}]
+        }));
+        f.get_mut("nic-sql.json").unwrap()["properties"]["networkSecurityGroup"] =
+            json!({"id": nsg_id});
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("172.16.200.0/26 by nsg-sql-nic/Deny-P2S-low"),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn udr_return_path() {
+    assert_eq!(status_after("udr.return-path", unchanged).0, Status::Pass);
+    let (status, evidence) = status_after("udr.return-path", |f| {
+        f.get_mut("rt-data.json").unwrap()["properties"]["routes"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "p2s-to-firewall", "properties": {"addressPrefix": "172.16.200.0/24", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.10.1.4"}}));
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence
+            .contains("172.16.200.0/24 to VirtualAppliance 10.10.1.4 by rt-data/p2s-to-firewall"),
+        "{evidence}"
+    );
+    let (status, evidence) = status_after("udr.return-path", |f| {
+        f.get_mut("rt-data.json").unwrap()["properties"]["disableBgpRoutePropagation"] =
+            json!(true);
+    });
+    assert_eq!(status, Status::Fail);
+    assert!(evidence.contains("to Internet"), "{evidence}");
+}
+
+#[test]
+fn on_premises_targets() {
+    let onprem = Seen {
+        target: "192.168.10.5",
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("onprem.s2s-connected", unchanged, &onprem).0,
+        Status::Pass
+    );
+    assert_eq!(
+        status_seen("onprem.p2s-route", unchanged, &onprem).0,
+        Status::Manual
+    );
+    let down = |f: &mut BTreeMap<String, Value>| {
+        f.get_mut("onprem.json").unwrap()["value"][1]["properties"]["connectionStatus"] =
+            json!("Connecting");
+    };
+    let (status, evidence) = status_seen("onprem.s2s-connected", down, &onprem);
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("cn-amsterdam is Connecting"),
+        "{evidence}"
+    );
+    assert_eq!(
+        status_after("onprem.s2s-connected", unchanged).0,
+        Status::Skip
+    );
+    assert_eq!(status_after("onprem.p2s-route", unchanged).0, Status::Skip);
+}
+
+#[test]
+fn host_steps() {
+    assert_eq!(status_after("host.firewall", unchanged).0, Status::Manual);
+    assert_eq!(status_after("vm.cross-check", unchanged).0, Status::Manual);
+    assert_eq!(status_after("host.listening", unchanged).0, Status::Skip);
+    let refused = Seen {
+        tcp: Some(tcp(&[TcpOutcome::Refused])),
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("host.listening", unchanged, &refused).0,
+        Status::Manual
+    );
+}

@@ -1,0 +1,292 @@
+//! Loading network snapshots: every envelope form, both JSON shapes (ARM REST and the
+//! Azure CLI's flattened one), app settings in both forms, and errors that name the file,
+//! the JSON path and the line.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use netdiag_core::certs::thumbprint;
+use netdiag_core::snapshot::{AddressPrefix, PortRange, Snapshot};
+
+fn load(file: &str, text: &str) -> Result<Snapshot, String> {
+    let mut snapshot = Snapshot::default();
+    snapshot.load_text(file, text).map_err(|e| e.to_string())?;
+    Ok(snapshot)
+}
+
+const NSG_ARM: &str = r#"{
+  "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/nsg-a",
+  "name": "nsg-a",
+  "type": "Microsoft.Network/networkSecurityGroups",
+  "properties": {
+    "securityRules": [
+      {
+        "name": "allow-p2s",
+        "properties": {
+          "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+          "sourceAddressPrefixes": ["172.16.200.0/24", "172.16.201.0/24"],
+          "sourcePortRange": "*",
+          "destinationAddressPrefix": "VirtualNetwork",
+          "destinationPortRanges": ["1433", "5000-5010"]
+        }
+      }
+    ]
+  }
+}"#;
+
+const NSG_CLI: &str = r#"{
+  "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/nsg-a",
+  "name": "nsg-a",
+  "type": "Microsoft.Network/networkSecurityGroups",
+  "resourceGroup": "r",
+  "securityRules": [
+    {
+      "name": "allow-p2s",
+      "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+      "sourceAddressPrefix": null,
+      "sourceAddressPrefixes": ["172.16.200.0/24", "172.16.201.0/24"],
+      "sourcePortRange": "*",
+      "destinationAddressPrefix": "VirtualNetwork",
+      "destinationPortRange": "",
+      "destinationPortRanges": ["1433", "5000-5010"]
+    }
+  ]
+}"#;
+
+#[test]
+fn arm_and_cli_shapes_read_alike() {
+    let arm = load("arm.json", NSG_ARM).unwrap();
+    let cli = load("cli.json", NSG_CLI).unwrap();
+    assert_eq!(arm.nsgs[0].security_rules, cli.nsgs[0].security_rules);
+    let rule = &arm.nsgs[0].security_rules[0];
+    assert_eq!(rule.priority, 100);
+    assert_eq!(rule.source_address_prefixes.len(), 2);
+    assert_eq!(
+        rule.destination_address_prefix,
+        Some(AddressPrefix::Tag("VirtualNetwork".into()))
+    );
+    assert_eq!(
+        rule.destination_port_ranges[1],
+        PortRange {
+            first: 5000,
+            last: 5010
+        }
+    );
+}
+
+#[test]
+fn every_envelope_form() {
+    let one = load("one.json", NSG_ARM).unwrap();
+    assert_eq!(one.nsgs.len(), 1);
+    let array = load("array.json", &format!("[{NSG_ARM}]")).unwrap();
+    assert_eq!(array.nsgs.len(), 1);
+    let list = load(
+        "list.json",
+        &format!("{{\"value\": [{NSG_ARM}], \"nextLink\": null}}"),
+    )
+    .unwrap();
+    assert_eq!(list.nsgs.len(), 1);
+    // Types are recognised case-insensitively.
+    let lower = load(
+        "lower.json",
+        &NSG_ARM.replace(
+            "Microsoft.Network/networkSecurityGroups",
+            "microsoft.network/NETWORKSECURITYGROUPS",
+        ),
+    )
+    .unwrap();
+    assert_eq!(lower.nsgs.len(), 1);
+}
+
+#[test]
+fn app_settings_in_both_forms() {
+    let listed = load(
+        "appsettings.json",
+        r#"[{"name": "WEBSITE_DNS_SERVER", "value": "10.0.0.4", "slotSetting": false},
+            {"name": "WEBSITE_DNS_ALT_SERVER", "value": null, "slotSetting": false}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        listed.app_settings.get("WEBSITE_DNS_SERVER").unwrap(),
+        "10.0.0.4"
+    );
+    let object = load(
+        "config.json",
+        r#"{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app/config/appsettings",
+            "name": "appsettings", "type": "Microsoft.Web/sites/config",
+            "properties": {"WEBSITE_DNS_SERVER": "10.0.0.5", "WEBSITE_VNET_ROUTE_ALL": "1"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        object.app_settings.get("WEBSITE_DNS_SERVER").unwrap(),
+        "10.0.0.5"
+    );
+    let bare = load(
+        "bare.json",
+        r#"{"properties": {"WEBSITE_DNS_SERVER": "10.0.0.6"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        bare.app_settings.get("WEBSITE_DNS_SERVER").unwrap(),
+        "10.0.0.6"
+    );
+}
+
+#[test]
+fn unknown_types_are_listed_as_ignored() {
+    let snapshot = load(
+        "mixed.json",
+        r#"[{"id": "/x/storage", "name": "st1", "type": "Microsoft.Storage/storageAccounts"},
+            {"name": "no-type-here"}]"#,
+    )
+    .unwrap();
+    let ignored: Vec<(&str, &str)> = snapshot
+        .ignored
+        .iter()
+        .map(|i| (i.name.as_str(), i.resource_type.as_str()))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            ("st1", "Microsoft.Storage/storageAccounts"),
+            ("no-type-here", "(no type)")
+        ]
+    );
+}
+
+#[test]
+fn errors_name_the_file_the_path_and_the_line() {
+    let cases = [
+        (
+            "{\n  \"id\": \"x\",\n  \"type\": ",
+            "bad.json: line 3: not valid JSON",
+        ),
+        ("", "empty.json: line 1: not valid JSON"),
+        ("42", "scalar.json: line 1: expected a resource"),
+        (
+            &NSG_ARM.replace("\"priority\": 100", "\"priority\": \"high\""),
+            "nsg.json: line 10: securityRules[0].priority: invalid type: string \"high\"",
+        ),
+        (
+            &NSG_ARM.replace("\"172.16.201.0/24\"", "\"172.16.201.0/33\""),
+            "nsg.json: line 11: securityRules[0].sourceAddressPrefixes[1]: '172.16.201.0/33' is not a CIDR prefix",
+        ),
+        (
+            &NSG_ARM.replace("\"5000-5010\"", "\"5010-5000\""),
+            "nsg.json: line 14: securityRules[0].destinationPortRanges[1]: '5010-5000' is not a port range",
+        ),
+        (
+            &format!("[{NSG_ARM}, {NSG_CLI}]"),
+            "dup.json: line 20: [1].id: resource '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/nsg-a' is defined twice",
+        ),
+        (
+            r#"{"value": [{"id": "v", "type": "Microsoft.Network/virtualNetworks",
+  "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16", "10.1.0.0/16x"]}}}]}"#,
+            "vnet.json: line 2: value[0].addressSpace.addressPrefixes[1]: '10.1.0.0/16x' is not a CIDR prefix",
+        ),
+        (
+            r#"{"id": "v", "type": 7}"#,
+            "type.json: line 1: type: expected a string, found a number",
+        ),
+    ];
+    for (text, expected) in cases {
+        let file = expected.split(':').next().unwrap();
+        let error = load(file, text).unwrap_err();
+        assert!(
+            error.starts_with(expected),
+            "expected {expected:?}\n     got {error:?}"
+        );
+    }
+}
+
+#[test]
+fn files_that_are_not_text_and_directories() {
+    let dir = std::env::temp_dir().join(format!("netdiag-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let binary = dir.join("binary.json");
+    std::fs::write(&binary, [0x7b_u8, 0xff, 0xfe, 0x00]).unwrap();
+    let error = Snapshot::load(std::slice::from_ref(&binary))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("binary.json: not a text file"), "{error}");
+    std::fs::remove_file(&binary).unwrap();
+    let error = Snapshot::load(std::slice::from_ref(&dir))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("no .json files"), "{error}");
+    let error = Snapshot::load(&[dir.join("missing.json")])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("missing.json"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_example_export_loads_from_its_directory() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export");
+    let snapshot = Snapshot::load(&[dir]).unwrap();
+    assert_eq!(snapshot.sites.len(), 1);
+    assert_eq!(snapshot.nsgs[0].security_rules.len(), 4);
+    assert_eq!(snapshot.ignored.len(), 1);
+    assert_eq!(
+        snapshot.app_dns_servers(None).unwrap().entries,
+        ["10.10.0.4"]
+    );
+}
+
+/// The thumbprint computed from base64 DER matches `openssl x509 -fingerprint -sha1` on a
+/// certificate generated for this test.
+#[test]
+fn certificate_thumbprint_matches_openssl() {
+    let dir = std::env::temp_dir().join(format!("netdiag-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("root.pem");
+    let key = dir.join("root.key");
+    let generated = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=netdiag-test-root",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&pem)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let fingerprint = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+        .arg(&pem)
+        .output()
+        .unwrap();
+    let fingerprint = String::from_utf8(fingerprint.stdout).unwrap();
+    let expected: String = fingerprint
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "");
+    // The PEM body is base64 of the DER, with line breaks: exactly what exports carry.
+    let pem_text = std::fs::read_to_string(&pem).unwrap();
+    assert_eq!(thumbprint(&pem_text).unwrap(), expected);
+    let body: String = pem_text
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    assert_eq!(thumbprint(&body).unwrap(), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,216 @@
+//! End-to-end: both binaries evaluate the shipped example export with `--no-probe`. The
+//! export's addresses (10.x, 172.16.x) are only evaluated, never contacted: under
+//! `--no-probe` no packet is sent at all, and every run here uses it.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use std::path::PathBuf;
+
+use netdiag_tests::{Run, command};
+use serde_json::Value;
+
+fn example() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/contoso-export")
+        .display()
+        .to_string()
+}
+
+const IDS: [&str; 27] = [
+    "dns.reachable",
+    "dns.resolves",
+    "tcp.connect",
+    "dns.configured",
+    "app.private-ip",
+    "plan.tier",
+    "plan.vnet-limit",
+    "app.single-vnet",
+    "vnet.same-subscription",
+    "vnet.location",
+    "gateway.present",
+    "gateway.type",
+    "gateway.routing",
+    "gateway.p2s",
+    "gateway.status",
+    "certs.in-sync",
+    "network.in-sync",
+    "p2s.rfc1918",
+    "address.overlap",
+    "route.target",
+    "nsg.p2s-to-target",
+    "udr.return-path",
+    "onprem.s2s-connected",
+    "onprem.p2s-route",
+    "host.firewall",
+    "host.listening",
+    "vm.cross-check",
+];
+
+#[test]
+fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
+    let run =
+        Run::of(command("tcpping").args(["--network", &example(), "--no-probe", "10.10.2.4:1433"]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let first_screen: Vec<&str> = run.stdout.lines().take(8).collect();
+    assert!(
+        first_screen[0].starts_with("Checklist for 10.10.2.4:1433 - snapshot: 1 site, 1 plan"),
+        "{}",
+        first_screen[0]
+    );
+    assert!(
+        first_screen
+            .iter()
+            .any(|l| l.starts_with("Ignored: Microsoft.Storage/storageAccounts 'stcontosologs'"))
+    );
+    let cause = first_screen
+        .iter()
+        .find(|l| l.starts_with("Likely cause: "))
+        .unwrap();
+    assert!(
+        cause.contains("nsg.p2s-to-target")
+            && cause.contains("172.16.200.128/25 by nsg-data/Deny-Sql-from-anywhere-else"),
+        "{cause}"
+    );
+    assert!(first_screen.iter().any(|l| l.starts_with(
+        "  1. [nsg.p2s-to-target] Allow TCP 1433 inbound from the whole P2S pool 172.16.200.0/24"
+    )));
+    // Not a terminal: plain ASCII marks, no escape sequences.
+    assert!(run.stdout.contains("[FAIL] nsg.p2s-to-target"));
+    assert!(run.stdout.contains("[ ok ] certs.in-sync"));
+    assert!(!run.stdout.contains('\x1b'));
+    // The report's secrets stay out even of the text.
+    assert!(!run.stdout.contains("not-a-real-password"));
+}
+
+#[test]
+fn tcpping_no_probe_json_report() {
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &example(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    let ids: Vec<&str> = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, IDS);
+    for check in report["checklist"].as_array().unwrap() {
+        for field in [
+            "id", "stage", "status", "title", "evidence", "remedy", "details",
+        ] {
+            assert!(check.get(field).is_some(), "{} lacks {field}", check["id"]);
+        }
+    }
+    let nsg = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "nsg.p2s-to-target")
+        .unwrap();
+    assert_eq!(nsg["status"], "fail");
+    assert_eq!(nsg["stage"], "path");
+    assert_eq!(nsg["details"]["blocked"][0]["range"], "172.16.200.128/25");
+    assert_eq!(nsg["details"]["blocked"][0]["nsg"], "nsg-data");
+    assert_eq!(report["verdict"]["status"], "fail");
+    assert_eq!(report["error"]["kind"], "checklist");
+    assert_eq!(report["tcp"], Value::Null);
+    assert!(!run.stdout.contains("not-a-real-password"));
+    let certs = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "certs.in-sync")
+        .unwrap();
+    assert_eq!(
+        certs["details"]["app_thumbprint"],
+        "72A5486BB07FC4354519DB241981358EE7210236"
+    );
+    assert!(
+        !run.stdout.contains("MIIB"),
+        "a certificate blob leaked into the report"
+    );
+}
+
+#[test]
+fn nameresolver_no_probe_checks_the_path_to_the_vnet_dns_server() {
+    let run = Run::of(command("nameresolver").args([
+        "--json",
+        "--network",
+        &example(),
+        "--no-probe",
+        "sql01.contoso.internal",
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["dns"]["servers"][0]["address"], "10.10.0.4:53");
+    assert_eq!(report["dns"]["servers"][0]["source"], "network");
+    assert_eq!(report["dns"]["attempts"], serde_json::json!([]));
+    let nsg = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "nsg.p2s-to-target")
+        .unwrap();
+    assert_eq!(nsg["details"]["target"], "10.10.0.4");
+    assert_eq!(nsg["details"]["port"], 53);
+    assert_eq!(report["error"], Value::Null);
+}
+
+#[test]
+fn a_bad_snapshot_is_exit_2_naming_file_path_and_line() {
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("nsg.json");
+    std::fs::write(
+        &file,
+        "{\"name\": \"nsg\", \"type\": \"Microsoft.Network/networkSecurityGroups\",\n \"properties\": {\"securityRules\": [\n  {\"name\": \"r\", \"properties\": {\"priority\": \"high\", \"direction\": \"Inbound\", \"access\": \"Allow\"}}]}}\n",
+    )
+    .unwrap();
+    for tool in ["tcpping", "nameresolver"] {
+        let target = if tool == "tcpping" {
+            "10.10.2.4:1433"
+        } else {
+            "db.contoso.internal"
+        };
+        let run = Run::of(command(tool).args([
+            "--network",
+            &file.display().to_string(),
+            "--no-probe",
+            target,
+        ]));
+        assert_eq!(run.code, 2, "{tool}: {}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{}", run.stderr);
+        assert!(
+            lines[0].starts_with("error: ")
+                && lines[0].contains("nsg.json: line 3: securityRules[0].priority"),
+            "{}",
+            lines[0]
+        );
+        let json = Run::of(command(tool).args([
+            "--json",
+            "--network",
+            &file.display().to_string(),
+            "--no-probe",
+            target,
+        ]));
+        assert_eq!(json.json()["error"]["kind"], "snapshot");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_probe_needs_a_snapshot() {
+    let run = Run::of(command("tcpping").args(["--no-probe", "10.10.2.4:1433"]));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: ") && run.stderr.contains("--network"),
+        "{}",
+        run.stderr
+    );
+}
