@@ -7,6 +7,10 @@
 //! - [`addr`]: parsing of server addresses and host names as users type them;
 //! - [`dns`]: the app's DNS configuration and resolution with App Service's timing;
 //! - [`tcp`]: the TCP connect probe, its runs, summary and verdict;
+//! - [`snapshot`]: exported Azure resource JSON, loaded and joined by ARM id;
+//! - [`ranges`], [`nsg`], [`routes`], [`certs`]: address sets, NSG evaluation over the
+//!   P2S pool, the return route to it, certificate thumbprints;
+//! - [`checklist`]: the troubleshooting tree, automated: checks, verdict, text;
 //! - [`report`]: the JSON support report both tools emit.
 
 pub mod addr;

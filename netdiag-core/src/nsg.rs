@@ -155,12 +155,7 @@ fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
     {
         return Match::No;
     }
-    let destination_ports: Vec<PortRange> = rule
-        .destination_port_range
-        .iter()
-        .chain(&rule.destination_port_ranges)
-        .copied()
-        .collect();
+    let destination_ports: Vec<PortRange> = rule.destination_ports();
     if !destination_ports.is_empty() && !destination_ports.iter().any(|r| r.contains(flow.port)) {
         return Match::No;
     }
@@ -169,11 +164,7 @@ fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
         return Match::No;
     }
     let destination = if rule.destination_application_security_groups.is_empty() {
-        let prefixes: Vec<&AddressPrefix> = rule
-            .destination_address_prefix
-            .iter()
-            .chain(&rule.destination_address_prefixes)
-            .collect();
+        let prefixes: Vec<&AddressPrefix> = rule.destinations();
         if prefixes.is_empty() {
             Match::Yes
         } else {
@@ -194,12 +185,7 @@ fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
 }
 
 fn source_port_match(rule: &SecurityRule) -> Match {
-    let ranges: Vec<PortRange> = rule
-        .source_port_range
-        .iter()
-        .chain(&rule.source_port_ranges)
-        .copied()
-        .collect();
+    let ranges: Vec<PortRange> = rule.source_ports();
     if ranges.is_empty() || ranges.contains(&PortRange::ANY) {
         return Match::Yes;
     }
@@ -289,11 +275,7 @@ pub fn evaluate(
             continue;
         }
         let (mut sure, mut maybe) = if rule.source_application_security_groups.is_empty() {
-            let prefixes: Vec<&AddressPrefix> = rule
-                .source_address_prefix
-                .iter()
-                .chain(&rule.source_address_prefixes)
-                .collect();
+            let prefixes: Vec<&AddressPrefix> = rule.sources();
             if prefixes.is_empty() {
                 (remaining.clone(), RangeSet::empty())
             } else {
@@ -412,11 +394,7 @@ pub fn decide_address(nsgs: &[&Nsg], source: Ipv4Addr, flow: Flow, scope: &TagSc
                 continue;
             }
             let source_match = if rule.source_application_security_groups.is_empty() {
-                let prefixes: Vec<&AddressPrefix> = rule
-                    .source_address_prefix
-                    .iter()
-                    .chain(&rule.source_address_prefixes)
-                    .collect();
+                let prefixes: Vec<&AddressPrefix> = rule.sources();
                 if prefixes.is_empty() {
                     Match::Yes
                 } else {

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use netdiag_core::checklist::{self, Check, Evaluation, Inputs, Stage, Status, Target};
@@ -19,14 +18,10 @@ use netdiag_core::snapshot::Snapshot;
 use netdiag_core::tcp::{ProbeRun, TcpAttempt, TcpOutcome, TcpSummary};
 use serde_json::{Value, json};
 
-fn example_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")
-}
-
 /// The example export as file name -> JSON, to be changed by a test.
 fn example() -> BTreeMap<String, Value> {
     let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(example_dir()).unwrap() {
+    for entry in std::fs::read_dir(netdiag_tests::example_export()).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
         files.insert(

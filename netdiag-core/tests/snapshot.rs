@@ -3,7 +3,6 @@
 //! the JSON path and the line.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use netdiag_core::certs::thumbprint;
@@ -224,8 +223,7 @@ fn files_that_are_not_text_and_directories() {
 
 #[test]
 fn the_example_export_loads_from_its_directory() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export");
-    let snapshot = Snapshot::load(&[dir]).unwrap();
+    let snapshot = Snapshot::load(&[netdiag_tests::example_export()]).unwrap();
     assert_eq!(snapshot.sites.len(), 1);
     assert_eq!(snapshot.nsgs[0].security_rules.len(), 4);
     assert_eq!(snapshot.ignored.len(), 1);

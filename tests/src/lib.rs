@@ -300,6 +300,11 @@ impl BlackholePort {
     }
 }
 
+/// The example export shipped in the repository (`examples/contoso-export`).
+pub fn example_export() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")
+}
+
 /// What a finished run of a binary printed, and how long it took.
 pub struct Run {
     pub code: i32,

@@ -3,16 +3,11 @@
 //! `--no-probe` no packet is sent at all, and every run here uses it.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
-use std::path::PathBuf;
-
 use netdiag_tests::{Run, command};
 use serde_json::Value;
 
 fn example() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples/contoso-export")
-        .display()
-        .to_string()
+    netdiag_tests::example_export().display().to_string()
 }
 
 const IDS: [&str; 27] = [
@@ -213,4 +208,89 @@ fn no_probe_needs_a_snapshot() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_failed_probe_runs_the_checklist_without_a_snapshot() {
+    let closed = netdiag_tests::closed_port();
+    let run = Run::of(command("tcpping").args(["-n", "1", &closed.to_string()]));
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains(&format!("Checklist for {closed} - no network snapshot")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("[FAIL] tcp.connect"));
+    assert!(run.stdout.contains("[todo] host.listening"));
+    assert!(
+        run.stdout
+            .contains("more checks (app, plan, gateway, routes, NSGs) need the network snapshot")
+    );
+    let json = Run::of(command("tcpping").args(["--json", "-n", "1", &closed.to_string()])).json();
+    let listening = json["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "host.listening")
+        .unwrap();
+    assert_eq!(listening["status"], "manual");
+    assert_eq!(json["error"]["kind"], "tcp");
+}
+
+/// The snapshot's VNET DNS servers are the app's servers when no argument or app setting
+/// names one: here the VNET points at the test's own DNS server on loopback.
+#[test]
+fn the_snapshot_vnet_dns_servers_are_used_for_resolution() {
+    let dns = netdiag_tests::DnsServer::contoso();
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-vnetdns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("vnet.json"),
+        serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test",
+            "name": "vnet-test",
+            "type": "Microsoft.Network/virtualNetworks",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.10.0.0/16"]},
+                           "dhcpOptions": {"dnsServers": [dns.addr().to_string()]}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let run = Run::of(command("nameresolver").args([
+        "--json",
+        "--network",
+        &dir.display().to_string(),
+        "db.contoso.internal",
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(
+        report["dns"]["servers"][0]["address"],
+        dns.addr().to_string()
+    );
+    assert_eq!(report["dns"]["servers"][0]["source"], "network");
+    assert_eq!(report["dns"]["answer"]["addresses"][0], "10.1.2.4");
+    // With --network the checklist always runs.
+    assert_eq!(report["checklist"].as_array().unwrap().len(), IDS.len());
+
+    // An app setting still wins over the snapshot (the contract's precedence).
+    let dead = netdiag_tests::DeadDnsServer::start();
+    let run = Run::of(
+        command("nameresolver")
+            .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+            .args([
+                "--json",
+                "--timeout",
+                "200ms",
+                "--network",
+                &dir.display().to_string(),
+                "db.contoso.internal",
+            ]),
+    );
+    assert_eq!(
+        run.json()["dns"]["servers"][0]["source"],
+        "WEBSITE_DNS_SERVER"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -259,6 +259,15 @@ impl<'a> Scene<'a> {
     }
 }
 
+/// Why a check cannot decide: no snapshot at all, or the snapshot lacks `what`.
+fn lacking(scene: &Scene<'_>, what: &'static str) -> &'static str {
+    if scene.snapshot.is_none() {
+        NO_SNAPSHOT
+    } else {
+        what
+    }
+}
+
 fn check(
     id: &'static str,
     stage: Stage,
@@ -514,11 +523,7 @@ fn dns_configured(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
             ID,
             Stage::App,
             TITLE,
-            if scene.snapshot.is_none() {
-                NO_SNAPSHOT.to_owned()
-            } else {
-                "the snapshot has no VNET for the app".to_owned()
-            },
+            lacking(scene, "the snapshot has no VNET for the app"),
         );
     };
     let vnet_servers = vnet
@@ -646,11 +651,10 @@ fn plan_tier(scene: &Scene<'_>) -> Check {
             ID,
             Stage::App,
             TITLE,
-            if scene.snapshot.is_none() {
-                NO_SNAPSHOT
-            } else {
-                "the snapshot has no App Service plan (Microsoft.Web/serverfarms)"
-            },
+            lacking(
+                scene,
+                "the snapshot has no App Service plan (Microsoft.Web/serverfarms)",
+            ),
         );
     };
     let tier = plan
@@ -703,11 +707,7 @@ fn plan_vnet_limit(scene: &Scene<'_>) -> Check {
             ID,
             Stage::App,
             TITLE,
-            if scene.snapshot.is_none() {
-                NO_SNAPSHOT
-            } else {
-                "the snapshot has no App Service plan"
-            },
+            lacking(scene, "the snapshot has no App Service plan"),
         );
     };
     let plan_id = plan.id.to_ascii_lowercase();
@@ -815,11 +815,7 @@ fn vnet_same_subscription(scene: &Scene<'_>) -> Check {
             ID,
             Stage::App,
             TITLE,
-            if scene.snapshot.is_none() {
-                NO_SNAPSHOT
-            } else {
-                "the snapshot lacks the VNET or the plan"
-            },
+            lacking(scene, "the snapshot lacks the VNET or the plan"),
         );
     };
     match (subscription_of(&vnet.id), subscription_of(&plan.id)) {
@@ -859,11 +855,7 @@ fn vnet_location(scene: &Scene<'_>) -> Check {
             ID,
             Stage::App,
             TITLE,
-            if scene.snapshot.is_none() {
-                NO_SNAPSHOT
-            } else {
-                "the snapshot lacks the VNET or the plan"
-            },
+            lacking(scene, "the snapshot lacks the VNET or the plan"),
         );
     };
     let region = |s: &str| s.to_ascii_lowercase().replace(' ', "");
@@ -1589,7 +1581,7 @@ fn nsg_p2s_to_target(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
         .collect();
     let tag_decided = nsgs.iter().flat_map(|n| crate::nsg::inbound_rules(n)).any(|r| {
         deciding.contains(r.name.as_str())
-            && r.source_address_prefix.iter().chain(&r.source_address_prefixes).any(|p| {
+            && r.sources().into_iter().any(|p| {
                 matches!(p, crate::snapshot::AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
             })
     });
@@ -1808,9 +1800,9 @@ fn host_firewall(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
     const ID: &str = "host.firewall";
     const TITLE: &str = "The target host's firewall allows the P2S pool";
     let pool = if scene.pool.is_empty() {
-        "the P2S pool".to_owned()
+        "P2S pool".to_owned()
     } else {
-        nets(&scene.pool)
+        format!("pool {}", nets(&scene.pool))
     };
     check(
         ID,
@@ -1819,7 +1811,7 @@ fn host_firewall(inputs: &Inputs<'_>, scene: &Scene<'_>) -> Check {
         Status::Manual,
         "the host's own firewall is not visible from here",
         format!(
-            "On {}, allow {} {} from the whole pool {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
+            "On {}, allow {} {} from the whole {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
             inputs.target.host,
             inputs.target.protocol.name(),
             inputs.target.port

@@ -134,9 +134,8 @@ pub fn verdict(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
         };
     }
     if let Some(probe) = probe_verdict.filter(|v| v.status != VerdictStatus::Pass) {
-        let mut verdict = probe.clone();
-        verdict.next_steps.extend(manual.iter().take(2).map(step));
-        return verdict;
+        // The probe knows its failure best; the manual steps follow in the list itself.
+        return probe.clone();
     }
     if let Some(symptom) = symptom {
         return Verdict {

@@ -101,3 +101,16 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert_eq!(Marks::choose(true, false), Marks::Color);
+        assert_eq!(Marks::choose(true, true), Marks::Ascii);
+        assert_eq!(Marks::choose(false, false), Marks::Ascii);
+        assert!(Marks::Ascii.mark(Status::Fail).is_ascii());
+    }
+}

@@ -1,5 +1,5 @@
 //! DNS: which servers the app uses ([`config`]), asking them with App Service's timing
-//! ([`resolve`]), and what a lookup means for the person reading it ([`render`], the
+//! ([`mod@resolve`]), and what a lookup means for the person reading it ([`render`], the
 //! verdict and the report section).
 
 pub mod config;

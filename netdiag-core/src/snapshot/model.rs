@@ -461,6 +461,42 @@ pub struct SecurityRule {
     pub destination_application_security_groups: Vec<IdRef>,
 }
 
+impl SecurityRule {
+    /// `sourceAddressPrefix` and `sourceAddressPrefixes` together.
+    pub fn sources(&self) -> Vec<&AddressPrefix> {
+        self.source_address_prefix
+            .iter()
+            .chain(&self.source_address_prefixes)
+            .collect()
+    }
+
+    /// `destinationAddressPrefix` and `destinationAddressPrefixes` together.
+    pub fn destinations(&self) -> Vec<&AddressPrefix> {
+        self.destination_address_prefix
+            .iter()
+            .chain(&self.destination_address_prefixes)
+            .collect()
+    }
+
+    /// `sourcePortRange` and `sourcePortRanges` together.
+    pub fn source_ports(&self) -> Vec<PortRange> {
+        self.source_port_range
+            .iter()
+            .chain(&self.source_port_ranges)
+            .copied()
+            .collect()
+    }
+
+    /// `destinationPortRange` and `destinationPortRanges` together.
+    pub fn destination_ports(&self) -> Vec<PortRange> {
+        self.destination_port_range
+            .iter()
+            .chain(&self.destination_port_ranges)
+            .copied()
+            .collect()
+    }
+}
+
 fn any_protocol() -> String {
     "*".to_owned()
 }
