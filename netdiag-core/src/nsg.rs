@@ -28,7 +28,7 @@ pub const EPHEMERAL_PORTS: PortRange = PortRange {
 const AZURE_LOAD_BALANCER: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
 
 /// What decided a range of the pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     Allowed,
@@ -67,7 +67,7 @@ pub struct TagScope {
 }
 
 /// One range of the pool and what decided it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Block {
     pub range: String,
     pub nsg: String,
@@ -75,7 +75,7 @@ pub struct Block {
 }
 
 /// The pool, partitioned.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PathAnalysis {
     pub allowed: Vec<Block>,
     pub blocked: Vec<Block>,

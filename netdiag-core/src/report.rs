@@ -29,7 +29,7 @@ pub fn display_millis(duration: Duration) -> String {
     format!("{:.2}ms", duration.as_secs_f64() * 1000.0)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Tool {
     Nameresolver,
@@ -37,7 +37,7 @@ pub enum Tool {
 }
 
 /// What the run was about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
     Host { host: String, port: u16 },
@@ -46,7 +46,7 @@ pub enum Target {
 
 /// pass: the probe succeeded and nothing failed; fail: it failed; warn: it worked with
 /// a problem worth fixing; error: the run could not start (bad input).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictStatus {
     Pass,
@@ -56,7 +56,7 @@ pub enum VerdictStatus {
 }
 
 /// The most likely cause in one sentence, and what to do next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub status: VerdictStatus,
     pub summary: String,
@@ -84,13 +84,13 @@ impl Verdict {
 }
 
 /// Why a run failed, for machines: `kind` is stable, `message` is for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReportError {
     pub kind: ErrorKind,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorKind {
     /// Bad arguments (exit 2).
@@ -124,7 +124,7 @@ impl Clock {
 }
 
 /// The report envelope.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
@@ -198,6 +198,39 @@ impl Report {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| {
             format!("{{\"error\":{{\"kind\":\"internal\",\"message\":\"report not serialisable: {e}\"}}}}")
         })
+    }
+}
+
+/// The JSON Schema of the report, generated from these types. Every property is
+/// required: the report always writes every field (`null` where it does not apply).
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default();
+    require_every_property(&mut schema);
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("title".into(), "netdiag support report".into());
+        object.insert(
+            "description".into(),
+            format!(
+                "The JSON report of nameresolver and tcpping, schema_version {SCHEMA_VERSION}."
+            )
+            .into(),
+        );
+    }
+    schema
+}
+
+fn require_every_property(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(serde_json::Value::Object(properties)) = object.get("properties") {
+                let names: Vec<serde_json::Value> =
+                    properties.keys().cloned().map(Into::into).collect();
+                object.insert("required".into(), names.into());
+            }
+            object.values_mut().for_each(require_every_property);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(require_every_property),
+        _ => {}
     }
 }
 

@@ -12,7 +12,7 @@ use crate::ranges::{Interval, RangeSet};
 use crate::snapshot::{AddressPrefix, RouteTable};
 
 /// Where one range of the pool is sent from the target's subnet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReturnHop {
     pub range: String,
     pub next_hop: String,
@@ -20,7 +20,7 @@ pub struct ReturnHop {
 }
 
 /// The pool, split by the next hop of its return route.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReturnPath {
     pub via_gateway: Vec<ReturnHop>,
     pub diverted: Vec<ReturnHop>,

@@ -332,14 +332,40 @@ impl Run {
         }
     }
 
-    /// The JSON report on stdout.
+    /// The JSON report on stdout, validated against the checked-in report schema: every
+    /// report the end-to-end suite reads is checked this way.
     ///
     /// # Panics
-    /// When stdout is not one JSON document.
+    /// When stdout is not one JSON document, or the report breaks the schema.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+        let report: serde_json::Value = serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout));
+        let problems: Vec<String> = report_schema()
+            .iter_errors(&report)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "the report breaks schema/report.schema.json:\n{}\n{}",
+            problems.join("\n"),
+            self.stdout
+        );
+        report
     }
+}
+
+/// The report schema checked into the repository, compiled once.
+///
+/// # Panics
+/// When the schema file is missing or is not a valid JSON Schema.
+pub fn report_schema() -> &'static jsonschema::Validator {
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/report.schema.json");
+        let text = std::fs::read_to_string(&path).expect("schema/report.schema.json exists");
+        let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+        jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema")
+    })
 }
 
 /// A command for a binary of this workspace with an empty environment, so no setting of

@@ -284,6 +284,7 @@ fn ctrl_c_prints_the_summary() {
     let (code, stdout) = interrupted_run(&["--json"]);
     assert_eq!(code, 0);
     let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(netdiag_tests::report_schema().is_valid(&report));
     assert_eq!(report["tcp"]["summary"]["interrupted"], true);
     assert_eq!(report["tcp"]["count"], Value::Null);
     assert!(report["tcp"]["attempts"].as_array().unwrap().len() >= 2);
@@ -316,6 +317,7 @@ fn two_thousand_attempts_keep_the_open_file_count_flat() {
         std::thread::sleep(Duration::from_millis(2));
     }
     let report: Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert!(netdiag_tests::report_schema().is_valid(&report));
     assert_eq!(report["tcp"]["summary"]["connected"], 2000);
     // stdio, the runtime's epoll and wake-up descriptors, and one probe socket at a time.
     let most = samples.iter().copied().max().unwrap_or(0);

@@ -30,7 +30,7 @@ pub const MAX_ATTEMPTS: u32 = 5;
 pub const MAX_APP_SETTING_SERVERS: usize = 5;
 
 /// Where a DNS server in the list came from. The names are part of the report contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum ServerSource {
     #[serde(rename = "argument")]
     Argument,
@@ -66,14 +66,14 @@ impl fmt::Display for ServerSource {
 }
 
 /// One DNS server of the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DnsServer {
     pub address: SocketAddr,
     pub source: ServerSource,
 }
 
 /// How queries travel: UDP (with TCP when an answer is truncated), or TCP only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
     #[default]
@@ -82,7 +82,7 @@ pub enum Transport {
 }
 
 /// Where the per-server timeout came from, so `--help` and reports can say why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TimeoutSource {
     Argument,

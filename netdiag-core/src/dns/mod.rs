@@ -22,10 +22,11 @@ use crate::addr::display_server;
 use crate::report::{Verdict, VerdictStatus, millis};
 
 /// The `dns` section of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DnsSection {
     pub servers: Vec<DnsServer>,
     #[serde(rename = "timeout_ms", serialize_with = "millis")]
+    #[schemars(with = "f64")]
     pub timeout: Duration,
     pub timeout_source: config::TimeoutSource,
     pub attempts_per_server: u32,

@@ -103,7 +103,7 @@ impl Question {
 }
 
 /// What one server did with one attempt. The names are part of the report contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DnsOutcome {
     /// NOERROR with records.
@@ -141,7 +141,7 @@ impl DnsOutcome {
 }
 
 /// One query to one server, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DnsAttempt {
     pub server: SocketAddr,
     pub source: ServerSource,
@@ -149,6 +149,7 @@ pub struct DnsAttempt {
     pub attempt: u32,
     pub outcome: DnsOutcome,
     #[serde(rename = "elapsed_ms", serialize_with = "millis")]
+    #[schemars(with = "f64")]
     pub elapsed: Duration,
     /// The response code when the server answered (`NOERROR`, `NXDOMAIN`, ...).
     pub rcode: Option<String>,
@@ -157,7 +158,7 @@ pub struct DnsAttempt {
 }
 
 /// One record of an answer, in presentation form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct AnswerRecord {
     pub name: String,
     #[serde(rename = "type")]
@@ -167,7 +168,7 @@ pub struct AnswerRecord {
 }
 
 /// A server's answer: the records, and the parts a person reads first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DnsAnswer {
     pub server: SocketAddr,
     /// The end of the CNAME chain (the queried name when there is no chain).
@@ -179,7 +180,7 @@ pub struct DnsAnswer {
 }
 
 /// What one server said, over all its attempts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ServerResult {
     pub server: DnsServer,
     pub attempts: Vec<DnsAttempt>,
@@ -188,7 +189,7 @@ pub struct ServerResult {
 }
 
 /// A sequential lookup: every server tried, and how it ended.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Lookup {
     pub attempts: Vec<DnsAttempt>,
     /// The outcome of the server that ended the lookup, or of the last one tried.

@@ -114,17 +114,20 @@ pub async fn run_probes(
 }
 
 /// Counts and times over all attempts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TcpSummary {
     pub attempts: u32,
     pub connected: u32,
     /// Percentage of attempts that connected, rounded down (as Kudu prints it).
     pub success_percent: u32,
     #[serde(rename = "min_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
     pub min: Option<Duration>,
     #[serde(rename = "avg_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
     pub average: Option<Duration>,
     #[serde(rename = "max_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
     pub max: Option<Duration>,
     /// How many attempts ended each way (`connected`, `timeout`, ...).
     pub outcomes: BTreeMap<&'static str, u32>,
@@ -191,11 +194,13 @@ impl TcpSummary {
 }
 
 /// The `tcp` section of the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TcpSection {
     #[serde(rename = "timeout_ms", serialize_with = "millis")]
+    #[schemars(with = "f64")]
     pub timeout: Duration,
     #[serde(rename = "interval_ms", serialize_with = "millis")]
+    #[schemars(with = "f64")]
     pub interval: Duration,
     /// The attempts asked for; `null` for a continuous or timed run.
     pub count: Option<u32>,

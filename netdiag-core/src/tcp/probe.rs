@@ -16,7 +16,7 @@ use tokio::net::TcpSocket;
 use crate::report::millis;
 
 /// What happened to one attempt. The names are part of the report contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TcpOutcome {
     /// The handshake completed.
@@ -63,13 +63,14 @@ impl TcpOutcome {
 }
 
 /// One attempt, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TcpAttempt {
     pub seq: u32,
     /// The address connected to; `null` when the name did not resolve.
     pub address: Option<SocketAddr>,
     pub outcome: TcpOutcome,
     #[serde(rename = "elapsed_ms", serialize_with = "millis")]
+    #[schemars(with = "f64")]
     pub elapsed: Duration,
     /// The operating system's error text, for failures it reported.
     pub message: Option<String>,
