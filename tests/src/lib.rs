@@ -300,6 +300,53 @@ impl BlackholePort {
     }
 }
 
+/// A loopback address that counts what reaches it, UDP datagrams and TCP connections on
+/// one port: pointed at by tests that expect a run to send nothing at all.
+pub struct Sentinel {
+    addr: SocketAddr,
+    hits: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Sentinel {
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start() -> Self {
+        let (udp, tcp) = loop {
+            let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
+            let port = udp.local_addr().expect("udp addr").port();
+            if let Ok(tcp) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+                break (udp, tcp);
+            }
+        };
+        let addr = udp.local_addr().expect("udp addr");
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let udp_hits = Arc::clone(&hits);
+        thread::spawn(move || {
+            let mut buf = [0_u8; 2048];
+            while udp.recv_from(&mut buf).is_ok() {
+                udp_hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+        let tcp_hits = Arc::clone(&hits);
+        thread::spawn(move || {
+            for stream in tcp.incoming() {
+                tcp_hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                drop(stream);
+            }
+        });
+        Self { addr, hits }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Datagrams and connections received so far.
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// The example export shipped in the repository (`examples/contoso-export`).
 pub fn example_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")

@@ -10,11 +10,45 @@ use std::str::FromStr;
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, de};
 
-/// A reference to another resource by its ARM id.
+/// A reference to another resource by its ARM id. A reference without an id, or with a
+/// name where the id belongs, is an error: it would silently join nothing.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
-#[serde(default)]
+#[serde(try_from = "RawIdRef")]
 pub struct IdRef {
     pub id: String,
+}
+
+#[derive(Deserialize)]
+struct RawIdRef {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+impl TryFrom<RawIdRef> for IdRef {
+    type Error = String;
+    fn try_from(raw: RawIdRef) -> Result<Self, Self::Error> {
+        match raw.id {
+            Some(id) => check_arm_id(&id).map(|()| Self { id }),
+            None => Err("a reference needs an \"id\"".to_owned()),
+        }
+    }
+}
+
+/// An ARM resource id starts with `/subscriptions/` (or at least `/`).
+fn check_arm_id(id: &str) -> Result<(), String> {
+    if id.starts_with('/') && !id.contains(char::is_whitespace) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{id}' is not an ARM resource id (/subscriptions/.../providers/...)"
+        ))
+    }
+}
+
+fn arm_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let id = String::deserialize(deserializer)?;
+    check_arm_id(&id).map_err(de::Error::custom)?;
+    Ok(Some(id))
 }
 
 /// A list of CIDR prefixes (`addressSpace`, `vpnClientAddressPool`, ...).
@@ -206,6 +240,7 @@ pub struct Site {
     pub id: String,
     pub name: String,
     pub location: String,
+    #[serde(deserialize_with = "arm_id")]
     pub server_farm_id: Option<String>,
     pub vnet_route_all_enabled: Option<bool>,
     pub virtual_network_subnet_id: Option<String>,
@@ -262,6 +297,7 @@ pub struct Sku {
 pub struct VnetConnection {
     pub id: String,
     pub name: String,
+    #[serde(deserialize_with = "arm_id")]
     pub vnet_resource_id: Option<String>,
     pub cert_thumbprint: Option<String>,
     pub cert_blob: Option<String>,
