@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Benchmarks netdiag against the tools a user would reach for, side by side on this
+# machine, loopback only: every server here is started by this script on 127.0.0.1.
+#
+#   bench/run.sh            # installs what it needs (Debian), builds release, prints ratios
+#
+# Needs: hyperfine, dnsmasq, dig (bind9-dnsutils), kdig (knot-dnsutils), nc
+# (netcat-openbsd), gcc, python3, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v dig >/dev/null || need+=(bind9-dnsutils)
+command -v kdig >/dev/null || need+=(knot-dnsutils)
+command -v nc >/dev/null || need+=(netcat-openbsd)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo build --release -q -p nameresolver -p tcpping
+bin=target/release
+work=$(mktemp -d)
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+pids=()
+trap cleanup EXIT
+
+# A DNS server with the names we resolve, no upstream (nothing leaves the machine).
+dns_port=53917
+dnsmasq --no-daemon --port=$dns_port --listen-address=127.0.0.1 --bind-interfaces \
+  --no-resolv --no-hosts --host-record=db.contoso.internal,10.1.2.4 \
+  --log-facility=/dev/null >/dev/null 2>&1 &
+pids+=($!)
+# An open TCP port that accepts and closes every connection.
+tcp_port=53918
+python3 - "$tcp_port" >/dev/null 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1024)
+while True:
+    c, _ = s.accept(); c.close()
+PY
+pids+=($!)
+sleep 1
+
+ratio() { # ratio JSON: prints each command's mean and its ratio to the last command
+  python3 - "$1" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+peer = results[-1]
+for r in results:
+    print(f"  {r['command']:<70} {r['mean']*1000:8.3f} ms ± {r['stddev']*1000:6.3f}   {r['mean']/peer['mean']:5.2f}x")
+PY
+}
+
+echo "== One lookup, whole process (mean of 300 runs; ratio to kdig)"
+hyperfine -N -S none --warmup 30 --runs 300 --export-json "$work/dns.json" \
+  "$bin/nameresolver -t A db.contoso.internal 127.0.0.1:$dns_port" \
+  "$bin/nameresolver db.contoso.internal 127.0.0.1:$dns_port" \
+  "dig +short @127.0.0.1 -p $dns_port db.contoso.internal A" \
+  "kdig +short @127.0.0.1 -p $dns_port db.contoso.internal A" >/dev/null
+ratio "$work/dns.json"
+
+echo "== One TCP probe, whole process (mean of 300 runs; ratio to nc -z)"
+hyperfine -N -S none --warmup 30 --runs 300 --export-json "$work/tcp.json" \
+  "$bin/tcpping -n 1 127.0.0.1:$tcp_port" \
+  "nc -z 127.0.0.1 $tcp_port" >/dev/null
+ratio "$work/tcp.json"
+
+echo "== Measurement fidelity: connect time tcpping reports vs a raw connect() in C (medians of 2000)"
+gcc -O2 -o "$work/connect" bench/connect.c
+python3 - "$bin/tcpping" "$work/connect" "$tcp_port" <<'PY'
+import json, statistics, subprocess, sys
+tcpping, connect, port = sys.argv[1], sys.argv[2], sys.argv[3]
+report = json.loads(subprocess.run([tcpping, "-n", "2000", "-i", "0", "--json", f"127.0.0.1:{port}"],
+                                   capture_output=True, text=True).stdout)
+ours = [a["elapsed_ms"] * 1000 for a in report["tcp"]["attempts"] if a["outcome"] == "connected"]
+raw = [float(x) for x in subprocess.run([connect, "127.0.0.1", port, "2000"], capture_output=True, text=True).stdout.split()]
+m_ours, m_raw = statistics.median(ours), statistics.median(raw)
+print(f"  tcpping reports median {m_ours:7.2f} us (first attempt {ours[0]:.2f} us)")
+print(f"  raw connect()   median {m_raw:7.2f} us")
+print(f"  difference      {m_ours - m_raw:+7.2f} us (target: within 20 us)")
+PY
+
+echo "== The checklist at scale, whole process (mean of 30 runs; ratio to the example)"
+for case in "172.16.0.0/16 1000" "172.16.0.0/16 4000" "10.0.0.0/8 1000" "10.0.0.0/8 4000"; do
+  set -- $case
+  python3 bench/scale_snapshot.py examples/contoso-export "$work/scale-${1//\//_}-$2" "$1" "$2"
+done
+hyperfine -N -S none -i --warmup 3 --runs 30 --export-json "$work/scale.json" \
+  "$bin/tcpping --network $work/scale-172.16.0.0_16-1000 --no-probe 10.10.2.4:1433" \
+  "$bin/tcpping --network $work/scale-172.16.0.0_16-4000 --no-probe 10.10.2.4:1433" \
+  "$bin/tcpping --network $work/scale-10.0.0.0_8-1000 --no-probe 10.10.2.4:1433" \
+  "$bin/tcpping --network $work/scale-10.0.0.0_8-4000 --no-probe 10.10.2.4:1433" \
+  "$bin/tcpping --network examples/contoso-export --no-probe 10.10.2.4:1433" >/dev/null
+ratio "$work/scale.json"
+
+echo "== Peak memory (max RSS, KiB; ratio to kdig)"
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+k=$(peak kdig +short @127.0.0.1 -p $dns_port db.contoso.internal A)
+for cmd in "$bin/nameresolver db.contoso.internal 127.0.0.1:$dns_port" \
+           "$bin/tcpping -n 1 127.0.0.1:$tcp_port" \
+           "$bin/tcpping --network examples/contoso-export --no-probe 10.10.2.4:1433" \
+           "dig +short @127.0.0.1 -p $dns_port db.contoso.internal A" \
+           "nc -z 127.0.0.1 $tcp_port"; do
+  m=$(peak $cmd)
+  printf "  %-70s %8s KiB  %5.2fx\n" "$cmd" "$m" "$(python3 -c "print($m/$k)")"
+done
+printf "  %-70s %8s KiB  %5.2fx\n" "kdig +short @127.0.0.1 -p $dns_port db.contoso.internal A" "$k" 1
