@@ -56,7 +56,7 @@ PY
 }
 
 echo "== One lookup, whole process (mean of 300 runs; ratio to kdig)"
-hyperfine -N -S none --warmup 30 --runs 300 --export-json "$work/dns.json" \
+hyperfine -N --warmup 30 --runs 300 --export-json "$work/dns.json" \
   "$bin/nameresolver -t A db.contoso.internal 127.0.0.1:$dns_port" \
   "$bin/nameresolver db.contoso.internal 127.0.0.1:$dns_port" \
   "dig +short @127.0.0.1 -p $dns_port db.contoso.internal A" \
@@ -64,7 +64,7 @@ hyperfine -N -S none --warmup 30 --runs 300 --export-json "$work/dns.json" \
 ratio "$work/dns.json"
 
 echo "== One TCP probe, whole process (mean of 300 runs; ratio to nc -z)"
-hyperfine -N -S none --warmup 30 --runs 300 --export-json "$work/tcp.json" \
+hyperfine -N --warmup 30 --runs 300 --export-json "$work/tcp.json" \
   "$bin/tcpping -n 1 127.0.0.1:$tcp_port" \
   "nc -z 127.0.0.1 $tcp_port" >/dev/null
 ratio "$work/tcp.json"
@@ -89,7 +89,7 @@ for case in "172.16.0.0/16 1000" "172.16.0.0/16 4000" "10.0.0.0/8 1000" "10.0.0.
   set -- $case
   python3 bench/scale_snapshot.py examples/contoso-export "$work/scale-${1//\//_}-$2" "$1" "$2"
 done
-hyperfine -N -S none -i --warmup 3 --runs 30 --export-json "$work/scale.json" \
+hyperfine -N -i --warmup 3 --runs 30 --export-json "$work/scale.json" \
   "$bin/tcpping --network $work/scale-172.16.0.0_16-1000 --no-probe 10.10.2.4:1433" \
   "$bin/tcpping --network $work/scale-172.16.0.0_16-4000 --no-probe 10.10.2.4:1433" \
   "$bin/tcpping --network $work/scale-10.0.0.0_8-1000 --no-probe 10.10.2.4:1433" \
@@ -98,7 +98,7 @@ hyperfine -N -S none -i --warmup 3 --runs 30 --export-json "$work/scale.json" \
 ratio "$work/scale.json"
 
 echo "== Peak memory (max RSS, KiB; ratio to kdig)"
-peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+peak() { { /usr/bin/time -f %M "$@" 2>&1 >/dev/null || true; } | tail -n 1; }
 k=$(peak kdig +short @127.0.0.1 -p $dns_port db.contoso.internal A)
 for cmd in "$bin/nameresolver db.contoso.internal 127.0.0.1:$dns_port" \
            "$bin/tcpping -n 1 127.0.0.1:$tcp_port" \

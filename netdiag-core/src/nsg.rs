@@ -92,16 +92,16 @@ enum Match {
 
 /// The rules of an NSG that apply inbound, in evaluation order; Azure's default rules
 /// stand in when the export lacks them.
-pub fn inbound_rules(nsg: &Nsg) -> Vec<SecurityRule> {
+pub fn inbound_rules(nsg: &Nsg) -> Vec<&SecurityRule> {
+    static AZURE_DEFAULTS: std::sync::OnceLock<Vec<SecurityRule>> = std::sync::OnceLock::new();
     let defaults = if nsg.default_security_rules.is_empty() {
-        azure_default_inbound_rules()
+        AZURE_DEFAULTS.get_or_init(azure_default_inbound_rules)
     } else {
-        nsg.default_security_rules.clone()
+        &nsg.default_security_rules
     };
-    let mut rules: Vec<SecurityRule> = nsg
+    let mut rules: Vec<&SecurityRule> = nsg
         .security_rules
         .iter()
-        .cloned()
         .chain(defaults)
         .filter(|r| r.direction.eq_ignore_ascii_case("inbound"))
         .collect();
@@ -270,7 +270,7 @@ pub fn evaluate(
         if remaining.is_empty() {
             break;
         }
-        let flow_match = matches_flow(&rule, flow, scope);
+        let flow_match = matches_flow(rule, flow, scope);
         if flow_match == Match::No {
             continue;
         }
@@ -389,7 +389,7 @@ pub fn decide_address(nsgs: &[&Nsg], source: Ipv4Addr, flow: Flow, scope: &TagSc
     for nsg in nsgs {
         let mut verdict = Decision::Blocked;
         for rule in inbound_rules(nsg) {
-            let flow_match = matches_flow(&rule, flow, scope);
+            let flow_match = matches_flow(rule, flow, scope);
             if flow_match == Match::No {
                 continue;
             }

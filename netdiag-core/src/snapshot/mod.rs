@@ -224,58 +224,58 @@ impl Snapshot {
         let kind = resource_type.to_ascii_lowercase();
         match kind.as_str() {
             "microsoft.web/sites" => {
-                self.push(source, at, normalised, |s| &mut s.sites, |r: &Site| &r.id)
+                self.push(source, at, &normalised, |s| &mut s.sites, |r: &Site| &r.id)
             }
             "microsoft.web/serverfarms" => {
-                self.push(source, at, normalised, |s| &mut s.plans, |r: &Plan| &r.id)
+                self.push(source, at, &normalised, |s| &mut s.plans, |r: &Plan| &r.id)
             }
             "microsoft.web/sites/virtualnetworkconnections"
             | "microsoft.web/serverfarms/virtualnetworkconnections"
             | "microsoft.web/sites/slots/virtualnetworkconnections" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.vnet_connections,
                 |r: &VnetConnection| &r.id,
             ),
             "microsoft.network/virtualnetworks" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.vnets,
                 |r: &VirtualNetwork| &r.id,
             ),
             "microsoft.network/virtualnetworkgateways" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.gateways,
                 |r: &Gateway| &r.id,
             ),
             "microsoft.network/localnetworkgateways" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.local_gateways,
                 |r: &LocalGateway| &r.id,
             ),
             "microsoft.network/connections" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.connections,
                 |r: &Connection| &r.id,
             ),
             "microsoft.network/networksecuritygroups" => {
-                self.push(source, at, normalised, |s| &mut s.nsgs, |r: &Nsg| &r.id)
+                self.push(source, at, &normalised, |s| &mut s.nsgs, |r: &Nsg| &r.id)
             }
             "microsoft.network/networkinterfaces" => {
-                self.push(source, at, normalised, |s| &mut s.nics, |r: &Nic| &r.id)
+                self.push(source, at, &normalised, |s| &mut s.nics, |r: &Nic| &r.id)
             }
             "microsoft.network/routetables" => self.push(
                 source,
                 at,
-                normalised,
+                &normalised,
                 |s| &mut s.route_tables,
                 |r: &RouteTable| &r.id,
             ),
@@ -301,15 +301,27 @@ impl Snapshot {
         &mut self,
         source: &Source<'_>,
         at: &[Step],
-        value: Value,
+        value: &Value,
         list: impl FnOnce(&mut Self) -> &mut Vec<T>,
         id_of: impl Fn(&T) -> &String,
     ) -> Result<(), SnapshotError> {
-        let resource: T = serde_path_to_error::deserialize(value).map_err(|e| {
-            let mut path = at.to_vec();
-            path.extend(steps_of(e.path()));
-            source.error(&path, &e.inner().to_string())
-        })?;
+        // The happy path reads the value as borrowed; only a failure pays for a second
+        // pass that tracks the path of the bad field.
+        let resource = match T::deserialize(value) {
+            Ok(resource) => resource,
+            Err(plain) => {
+                let mut path = at.to_vec();
+                let message = match serde_path_to_error::deserialize::<_, T>(value) {
+                    Err(error) => {
+                        path.extend(steps_of(error.path()));
+                        error.inner().to_string()
+                    }
+                    // Not expected: the same value read twice. Report without a path.
+                    Ok(_) => plain.to_string(),
+                };
+                return Err(source.error(&path, &message));
+            }
+        };
         let id = id_of(&resource).to_ascii_lowercase();
         if !id.is_empty() {
             if let Some(first) = self.seen_ids.get(&id) {
