@@ -15,7 +15,6 @@ use netdiag_core::dns::{
 use netdiag_core::report::{Clock, ErrorKind, Tool};
 use netdiag_core::settings::AppSettings;
 use netdiag_core::snapshot;
-use std::io::IsTerminal;
 
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
@@ -223,18 +222,10 @@ fn main() -> ExitCode {
             print!("{}", render(run, &config, &question, &shown));
         }
         if let Some(evaluation) = &checklist {
-            print!("{}", evaluation.render(marks()));
+            print!("{}", evaluation.render(Marks::for_stdout()));
         }
     }
     ExitCode::from(exit_code)
-}
-
-/// Colour marks on a terminal unless `NO_COLOR` is set.
-fn marks() -> Marks {
-    Marks::choose(
-        std::io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").is_some(),
-    )
 }
 
 /// Bad input: one `error:` line on stderr and, with `--json`, a report carrying the error.

@@ -335,7 +335,7 @@ fn main() -> ExitCode {
                 if report.tcp.is_some() {
                     println!();
                 }
-                print!("{}", evaluation.render(marks()));
+                print!("{}", evaluation.render(Marks::for_stdout()));
             }
             None if report.verdict.status != VerdictStatus::Pass => {
                 println!("\n{}", report.verdict.render().trim_end());
@@ -415,13 +415,5 @@ fn is_help(error: &clap::Error) -> bool {
     matches!(
         error.kind(),
         Kind::DisplayHelp | Kind::DisplayVersion | Kind::DisplayHelpOnMissingArgumentOrSubcommand
-    )
-}
-
-/// Colour marks on a terminal unless `NO_COLOR` is set.
-fn marks() -> Marks {
-    Marks::choose(
-        std::io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").is_some(),
     )
 }

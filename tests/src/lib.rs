@@ -91,14 +91,8 @@ impl DnsServer {
             let handlers: Vec<Arc<dyn ZoneHandler>> = vec![Arc::new(handler)];
             catalog.upsert(LowerName::new(&origin), handlers);
         }
-        // UDP and TCP on the same port, as a real DNS server; retry if TCP's port is taken.
-        let (udp, tcp) = loop {
-            let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
-            let port = udp.local_addr().expect("udp addr").port();
-            if let Ok(tcp) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
-                break (udp, tcp);
-            }
-        };
+        // UDP and TCP on the same port, as a real DNS server.
+        let (udp, tcp) = bind_udp_and_tcp();
         let addr = udp.local_addr().expect("udp addr");
         udp.set_nonblocking(true).expect("nonblocking");
         tcp.set_nonblocking(true).expect("nonblocking");
@@ -143,6 +137,18 @@ impl Drop for DnsServer {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+    }
+}
+
+/// A UDP socket and a TCP listener on the same loopback port (the OS picks it; if its TCP
+/// twin is taken, try another).
+fn bind_udp_and_tcp() -> (StdUdpSocket, TcpListener) {
+    loop {
+        let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
+        let port = udp.local_addr().expect("udp addr").port();
+        if let Ok(tcp) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+            return (udp, tcp);
         }
     }
 }
@@ -311,13 +317,7 @@ impl Sentinel {
     /// # Panics
     /// When no loopback port can be bound.
     pub fn start() -> Self {
-        let (udp, tcp) = loop {
-            let udp = StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp");
-            let port = udp.local_addr().expect("udp addr").port();
-            if let Ok(tcp) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
-                break (udp, tcp);
-            }
-        };
+        let (udp, tcp) = bind_udp_and_tcp();
         let addr = udp.local_addr().expect("udp addr");
         let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let udp_hits = Arc::clone(&hits);
