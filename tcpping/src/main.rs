@@ -24,7 +24,8 @@ use netdiag_core::tcp::{
 
 const AFTER_HELP: &str = "\
 The host name is resolved with the app's DNS servers (WEBSITE_DNS_SERVER,
-then the system's; see nameresolver --help), not the machine's.
+else a --network snapshot's VNET DNS, else the system's; see nameresolver
+--help), 3s per server, in order.
 Each failed attempt is classified: refused (nothing listens on the port),
 timeout (packets dropped: NSG, firewall, route), unreachable (no route),
 reset, dns (the name did not resolve), error.
