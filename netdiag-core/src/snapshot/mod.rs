@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use locate::{Step, line_of};
 pub use model::*;
@@ -591,36 +591,33 @@ fn steps_of(path: &serde_path_to_error::Path) -> Vec<Step> {
 /// Merges every `properties` object into its parent (the parent's own `id`, `name` and
 /// `type` win) and drops unset fields, recursively: exports write an unset field as
 /// `null` or as `""` alike.
-fn normalise(value: Value) -> Value {
+fn normalise(mut value: Value) -> Value {
+    normalise_in_place(&mut value);
+    value
+}
+
+/// In place: the maps are kept, not rebuilt, which matters for exports of thousands of
+/// NSG rules.
+fn normalise_in_place(value: &mut Value) {
     match value {
         Value::Object(object) => {
-            let mut merged = Map::new();
-            let mut properties = None;
-            for (key, value) in object {
-                if is_unset(&value) {
-                    continue;
-                }
-                if key == "properties" && value.is_object() {
-                    properties = Some(value);
-                } else {
-                    merged.insert(key, normalise(value));
-                }
-            }
-            if let Some(Value::Object(properties)) = properties {
+            object.retain(|_, v| !is_unset(v));
+            let nested = object.get("properties").is_some_and(Value::is_object);
+            if let Some(Value::Object(properties)) =
+                nested.then(|| object.remove("properties")).flatten()
+            {
                 for (key, value) in properties {
-                    if is_unset(&value)
-                        || matches!(key.as_str(), "id" | "name" | "type")
-                            && merged.contains_key(&key)
-                    {
-                        continue;
+                    let parent_wins =
+                        matches!(key.as_str(), "id" | "name" | "type") && object.contains_key(&key);
+                    if !is_unset(&value) && !parent_wins {
+                        object.insert(key, value);
                     }
-                    merged.insert(key, normalise(value));
                 }
             }
-            Value::Object(merged)
+            object.values_mut().for_each(normalise_in_place);
         }
-        Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
-        other => other,
+        Value::Array(items) => items.iter_mut().for_each(normalise_in_place),
+        _ => {}
     }
 }
 
