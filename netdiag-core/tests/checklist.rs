@@ -233,8 +233,8 @@ fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
 }
 
 fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
-    TcpSummary::of(&ProbeRun {
-        attempts: outcomes
+    TcpSummary::of(&ProbeRun::from_attempts(
+        outcomes
             .iter()
             .enumerate()
             .map(|(i, outcome)| TcpAttempt {
@@ -246,8 +246,8 @@ fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
                 os_error: None,
             })
             .collect(),
-        interrupted: false,
-    })
+        false,
+    ))
 }
 
 #[test]

@@ -8,8 +8,8 @@ use netdiag_core::addr::Host;
 use netdiag_core::dns::config::TimeoutSource;
 use netdiag_core::dns::{DnsConfig, DnsServer, ServerSource, Transport};
 use netdiag_core::tcp::{
-    Family, Limit, ProbeObserver, ProbePlan, TcpAttempt, TcpOutcome, connect_once, resolve_target,
-    run_probes,
+    Family, Limit, ProbeObserver, ProbePlan, TcpAttempt, TcpOutcome, TcpSummary, connect_once,
+    resolve_target, run_probes,
 };
 use netdiag_tests::{BlackholePort, DnsServer as TestDns, OpenPort, closed_port};
 
@@ -31,6 +31,7 @@ fn plan(address: std::net::SocketAddr, limit: Limit) -> ProbePlan {
         address,
         timeout: Duration::from_millis(300),
         interval: Duration::ZERO,
+        keep_attempts: true,
         limit,
     }
 }
@@ -149,4 +150,19 @@ async fn names_resolve_through_the_app_dns_servers() {
     let attempt = resolved.dns_attempt().unwrap();
     assert_eq!(attempt.outcome, TcpOutcome::Dns);
     assert!(attempt.message.unwrap().contains("NXDOMAIN"));
+}
+
+#[tokio::test]
+async fn a_run_that_keeps_no_attempts_still_counts_them_all() {
+    let open = OpenPort::start();
+    let mut tally_only = plan(open.addr(), Limit::Count(50));
+    tally_only.keep_attempts = false;
+    let run = run_probes(&tally_only, &mut Seen::default(), std::future::pending()).await;
+    assert!(
+        run.attempts.is_empty(),
+        "text mode keeps no attempt: constant memory"
+    );
+    let summary = TcpSummary::of(&run);
+    assert_eq!((summary.attempts, summary.connected), (50, 50));
+    assert!(summary.min.unwrap() <= summary.average.unwrap() && summary.average <= summary.max);
 }

@@ -21,6 +21,7 @@ fn plan(address: std::net::SocketAddr) -> ProbePlan {
         address,
         timeout: Duration::from_secs(2),
         interval: Duration::ZERO,
+        keep_attempts: true,
         limit: Limit::Count(1000),
     }
 }

@@ -377,6 +377,8 @@ async fn probe(
             timeout: cli.timeout,
             interval: cli.interval,
             limit,
+            // Only the JSON report lists every attempt; text needs the tally alone.
+            keep_attempts: cli.json,
         };
         tcp::run_probes(&plan, printer, interrupted).await
     } else {
@@ -385,10 +387,7 @@ async fn probe(
         for attempt in &attempts {
             printer.finished(attempt);
         }
-        ProbeRun {
-            attempts,
-            interrupted: false,
-        }
+        ProbeRun::from_attempts(attempts, false)
     };
     (resolved, run)
 }

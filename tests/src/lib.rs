@@ -235,7 +235,17 @@ impl OpenPort {
     }
 
     fn on(ip: IpAddr) -> Option<Self> {
-        let listener = TcpListener::bind((ip, 0)).ok()?;
+        // A deep accept queue: at `-i 0` probes arrive faster than one thread accepts, and
+        // std's default backlog (128) would drop SYNs, costing a 1 s retransmission.
+        let socket = Socket::new(
+            Domain::for_address(SocketAddr::new(ip, 0)),
+            Type::STREAM,
+            None,
+        )
+        .ok()?;
+        socket.bind(&SocketAddr::new(ip, 0).into()).ok()?;
+        socket.listen(4096).ok()?;
+        let listener: TcpListener = socket.into();
         let addr = listener.local_addr().ok()?;
         thread::spawn(move || {
             for stream in listener.incoming() {

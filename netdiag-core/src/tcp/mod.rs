@@ -41,6 +41,9 @@ pub struct ProbePlan {
     pub timeout: Duration,
     pub interval: Duration,
     pub limit: Limit,
+    /// Keep every attempt (the JSON report lists them). Without it a run keeps only its
+    /// tally, so `-t` can run for days in constant memory.
+    pub keep_attempts: bool,
 }
 
 /// Told about the run as it happens, so the binary can print lines as they come and show a
@@ -52,11 +55,59 @@ pub trait ProbeObserver {
     fn finished(&mut self, attempt: &TcpAttempt);
 }
 
-/// The attempts made, and whether the run was interrupted.
+/// What a run did: the tally of every attempt, the attempts themselves when kept, and
+/// whether it was interrupted.
 #[derive(Debug, Clone, Default)]
 pub struct ProbeRun {
     pub attempts: Vec<TcpAttempt>,
+    pub tally: Tally,
     pub interrupted: bool,
+}
+
+impl ProbeRun {
+    /// A run made of these attempts, all kept.
+    pub fn from_attempts(attempts: Vec<TcpAttempt>, interrupted: bool) -> Self {
+        let mut tally = Tally::default();
+        for attempt in &attempts {
+            tally.add(attempt);
+        }
+        Self {
+            attempts,
+            tally,
+            interrupted,
+        }
+    }
+
+    fn record(&mut self, attempt: TcpAttempt, keep: bool) {
+        self.tally.add(&attempt);
+        if keep {
+            self.attempts.push(attempt);
+        }
+    }
+}
+
+/// Running counts and times: constant size, however long the run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub attempts: u32,
+    pub connected: u32,
+    pub min: Option<Duration>,
+    pub max: Option<Duration>,
+    pub total: Duration,
+    pub outcomes: BTreeMap<&'static str, u32>,
+}
+
+impl Tally {
+    pub fn add(&mut self, attempt: &TcpAttempt) {
+        self.attempts = self.attempts.saturating_add(1);
+        *self.outcomes.entry(attempt.outcome.as_str()).or_insert(0) += 1;
+        if attempt.outcome == TcpOutcome::Connected {
+            self.connected = self.connected.saturating_add(1);
+            self.min = Some(self.min.map_or(attempt.elapsed, |m| m.min(attempt.elapsed)));
+            self.max = Some(self.max.map_or(attempt.elapsed, |m| m.max(attempt.elapsed)));
+            self.total = self.total.saturating_add(attempt.elapsed);
+        }
+    }
 }
 
 /// Runs the attempts of a plan until its limit or until `stop` completes (Ctrl-C). An
@@ -92,7 +143,7 @@ pub async fn run_probes(
             return run;
         };
         observer.finished(&attempt);
-        run.attempts.push(attempt);
+        run.record(attempt, plan.keep_attempts);
         let done = match plan.limit {
             Limit::Count(count) => seq >= count,
             Limit::Continuous => false,
@@ -148,30 +199,20 @@ fn optional_millis<S: serde::Serializer>(
 
 impl TcpSummary {
     pub fn of(run: &ProbeRun) -> Self {
-        let times: Vec<Duration> = run
-            .attempts
-            .iter()
-            .filter(|a| a.outcome == TcpOutcome::Connected)
-            .map(|a| a.elapsed)
-            .collect();
-        let attempts = u32::try_from(run.attempts.len()).unwrap_or(u32::MAX);
-        let connected = u32::try_from(times.len()).unwrap_or(u32::MAX);
-        let mut outcomes = BTreeMap::new();
-        for attempt in &run.attempts {
-            *outcomes.entry(attempt.outcome.as_str()).or_insert(0) += 1;
-        }
+        let tally = &run.tally;
         Self {
-            attempts,
-            connected,
-            success_percent: if attempts == 0 {
+            attempts: tally.attempts,
+            connected: tally.connected,
+            success_percent: if tally.attempts == 0 {
                 0
             } else {
-                u32::try_from(u64::from(connected) * 100 / u64::from(attempts)).unwrap_or(100)
+                u32::try_from(u64::from(tally.connected) * 100 / u64::from(tally.attempts))
+                    .unwrap_or(100)
             },
-            min: times.iter().min().copied(),
-            average: (connected > 0).then(|| times.iter().sum::<Duration>() / connected.max(1)),
-            max: times.iter().max().copied(),
-            outcomes,
+            min: tally.min,
+            average: (tally.connected > 0).then(|| tally.total / tally.connected),
+            max: tally.max,
+            outcomes: tally.outcomes.clone(),
             interrupted: run.interrupted,
         }
     }
@@ -507,14 +548,14 @@ mod tests {
 
     #[test]
     fn summary_counts_and_times() {
-        let run = ProbeRun {
-            attempts: vec![
+        let run = ProbeRun::from_attempts(
+            vec![
                 attempt(TcpOutcome::Connected, 2),
                 attempt(TcpOutcome::Timeout, 300),
                 attempt(TcpOutcome::Connected, 4),
             ],
-            interrupted: false,
-        };
+            false,
+        );
         let summary = TcpSummary::of(&run);
         assert_eq!(
             (summary.attempts, summary.connected, summary.success_percent),
@@ -532,13 +573,13 @@ mod tests {
 
     #[test]
     fn verdict_names_the_failure_class() {
-        let run = ProbeRun {
-            attempts: vec![
+        let run = ProbeRun::from_attempts(
+            vec![
                 attempt(TcpOutcome::Refused, 1),
                 attempt(TcpOutcome::Refused, 1),
             ],
-            interrupted: false,
-        };
+            false,
+        );
         let summary = TcpSummary::of(&run);
         assert_eq!(summary.average, None);
         let address = Some("10.1.2.4:1433".parse().unwrap());

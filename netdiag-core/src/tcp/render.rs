@@ -95,13 +95,13 @@ mod tests {
             attempt_line(target, &attempt(TcpOutcome::Unreachable, 5), timeout)
                 .starts_with("Connection attempt failed: No route to host (os error 113) (")
         );
-        let run = ProbeRun {
-            attempts: vec![
+        let run = ProbeRun::from_attempts(
+            vec![
                 attempt(TcpOutcome::Connected, 1420),
                 attempt(TcpOutcome::Timeout, 21_000_000),
             ],
-            interrupted: false,
-        };
+            false,
+        );
         assert_eq!(
             summary_lines(&TcpSummary::of(&run)),
             [
@@ -109,10 +109,7 @@ mod tests {
                 "Minimum time: 1.42ms, Maximum time: 1.42ms",
             ]
         );
-        let failed = ProbeRun {
-            attempts: vec![attempt(TcpOutcome::Refused, 90)],
-            interrupted: true,
-        };
+        let failed = ProbeRun::from_attempts(vec![attempt(TcpOutcome::Refused, 90)], true);
         assert_eq!(
             summary_lines(&TcpSummary::of(&failed)),
             ["Interrupted.", "Complete: 0/1 successful attempts (0%)."]
