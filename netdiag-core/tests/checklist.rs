@@ -126,38 +126,7 @@ fn unchanged(_: &mut BTreeMap<String, Value>) {}
 fn the_example_has_one_planted_problem_and_the_ids_in_tree_order() {
     let evaluation = evaluate_with(Some(&example()), &Seen::default());
     let ids: Vec<&str> = evaluation.checks.iter().map(|c| c.id).collect();
-    assert_eq!(
-        ids,
-        [
-            "dns.reachable",
-            "dns.resolves",
-            "tcp.connect",
-            "dns.configured",
-            "app.private-ip",
-            "plan.tier",
-            "plan.vnet-limit",
-            "app.single-vnet",
-            "vnet.same-subscription",
-            "vnet.location",
-            "gateway.present",
-            "gateway.type",
-            "gateway.routing",
-            "gateway.p2s",
-            "gateway.status",
-            "certs.in-sync",
-            "network.in-sync",
-            "p2s.rfc1918",
-            "address.overlap",
-            "route.target",
-            "nsg.p2s-to-target",
-            "udr.return-path",
-            "onprem.s2s-connected",
-            "onprem.p2s-route",
-            "host.firewall",
-            "host.listening",
-            "vm.cross-check",
-        ]
-    );
+    assert_eq!(ids, netdiag_tests::CHECK_IDS);
     let stages: Vec<Stage> = evaluation.checks.iter().map(|c| c.stage).collect();
     assert!(
         stages.windows(2).all(|w| w[0] <= w[1]),

@@ -357,6 +357,38 @@ impl Sentinel {
     }
 }
 
+/// The checklist's ids in the order of the troubleshooting tree, as the product contract
+/// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
+pub const CHECK_IDS: [&str; 27] = [
+    "dns.reachable",
+    "dns.resolves",
+    "tcp.connect",
+    "dns.configured",
+    "app.private-ip",
+    "plan.tier",
+    "plan.vnet-limit",
+    "app.single-vnet",
+    "vnet.same-subscription",
+    "vnet.location",
+    "gateway.present",
+    "gateway.type",
+    "gateway.routing",
+    "gateway.p2s",
+    "gateway.status",
+    "certs.in-sync",
+    "network.in-sync",
+    "p2s.rfc1918",
+    "address.overlap",
+    "route.target",
+    "nsg.p2s-to-target",
+    "udr.return-path",
+    "onprem.s2s-connected",
+    "onprem.p2s-route",
+    "host.firewall",
+    "host.listening",
+    "vm.cross-check",
+];
+
 /// The example export shipped in the repository (`examples/contoso-export`).
 pub fn example_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")

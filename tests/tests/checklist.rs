@@ -10,36 +10,6 @@ fn example() -> String {
     netdiag_tests::example_export().display().to_string()
 }
 
-const IDS: [&str; 27] = [
-    "dns.reachable",
-    "dns.resolves",
-    "tcp.connect",
-    "dns.configured",
-    "app.private-ip",
-    "plan.tier",
-    "plan.vnet-limit",
-    "app.single-vnet",
-    "vnet.same-subscription",
-    "vnet.location",
-    "gateway.present",
-    "gateway.type",
-    "gateway.routing",
-    "gateway.p2s",
-    "gateway.status",
-    "certs.in-sync",
-    "network.in-sync",
-    "p2s.rfc1918",
-    "address.overlap",
-    "route.target",
-    "nsg.p2s-to-target",
-    "udr.return-path",
-    "onprem.s2s-connected",
-    "onprem.p2s-route",
-    "host.firewall",
-    "host.listening",
-    "vm.cross-check",
-];
-
 #[test]
 fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
     let run =
@@ -93,7 +63,7 @@ fn tcpping_no_probe_json_report() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, IDS);
+    assert_eq!(ids, netdiag_tests::CHECK_IDS);
     for check in report["checklist"].as_array().unwrap() {
         for field in [
             "id", "stage", "status", "title", "evidence", "remedy", "details",
@@ -272,7 +242,10 @@ fn the_snapshot_vnet_dns_servers_are_used_for_resolution() {
     assert_eq!(report["dns"]["servers"][0]["source"], "network");
     assert_eq!(report["dns"]["answer"]["addresses"][0], "10.1.2.4");
     // With --network the checklist always runs.
-    assert_eq!(report["checklist"].as_array().unwrap().len(), IDS.len());
+    assert_eq!(
+        report["checklist"].as_array().unwrap().len(),
+        netdiag_tests::CHECK_IDS.len()
+    );
 
     // An app setting still wins over the snapshot (the contract's precedence).
     let dead = netdiag_tests::DeadDnsServer::start();
