@@ -109,10 +109,9 @@ fn main() -> ExitCode {
         }
     };
 
-    let prepared = match snapshot::prepare(&cli.network, settings) {
+    let prepared = match snapshot::prepare(&cli.network, &settings) {
         Ok(prepared) => prepared,
         Err(error) => {
-            let settings = AppSettings::from_process_env();
             return bad_input(
                 cli.json,
                 clock,

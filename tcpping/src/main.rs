@@ -187,10 +187,9 @@ fn main() -> ExitCode {
     if let Err(message) = tcp::check_family(&host, family) {
         return bad_input(cli.json, clock, &settings, ErrorKind::Usage, &message);
     }
-    let prepared = match snapshot::prepare(&cli.network, settings) {
+    let prepared = match snapshot::prepare(&cli.network, &settings) {
         Ok(prepared) => prepared,
         Err(error) => {
-            let settings = AppSettings::from_process_env();
             return bad_input(
                 cli.json,
                 clock,

@@ -10,6 +10,16 @@ fn example() -> String {
     netdiag_tests::example_export().display().to_string()
 }
 
+/// The check with this id in a report's checklist.
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"))
+}
+
 #[test]
 fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
     let run =
@@ -71,12 +81,7 @@ fn tcpping_no_probe_json_report() {
             assert!(check.get(field).is_some(), "{} lacks {field}", check["id"]);
         }
     }
-    let nsg = report["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "nsg.p2s-to-target")
-        .unwrap();
+    let nsg = check(&report, "nsg.p2s-to-target");
     assert_eq!(nsg["status"], "fail");
     assert_eq!(nsg["stage"], "path");
     assert_eq!(nsg["details"]["blocked"][0]["range"], "172.16.200.128/25");
@@ -85,12 +90,7 @@ fn tcpping_no_probe_json_report() {
     assert_eq!(report["error"]["kind"], "checklist");
     assert_eq!(report["tcp"], Value::Null);
     assert!(!run.stdout.contains("not-a-real-password"));
-    let certs = report["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "certs.in-sync")
-        .unwrap();
+    let certs = check(&report, "certs.in-sync");
     assert_eq!(
         certs["details"]["app_thumbprint"],
         "72A5486BB07FC4354519DB241981358EE7210236"
@@ -115,12 +115,7 @@ fn nameresolver_no_probe_checks_the_path_to_the_vnet_dns_server() {
     assert_eq!(report["dns"]["servers"][0]["address"], "10.10.0.4:53");
     assert_eq!(report["dns"]["servers"][0]["source"], "network");
     assert_eq!(report["dns"]["attempts"], serde_json::json!([]));
-    let nsg = report["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "nsg.p2s-to-target")
-        .unwrap();
+    let nsg = check(&report, "nsg.p2s-to-target");
     assert_eq!(nsg["details"]["target"], "10.10.0.4");
     assert_eq!(nsg["details"]["port"], 53);
     assert_eq!(report["error"], Value::Null);
@@ -198,12 +193,7 @@ fn a_failed_probe_runs_the_checklist_without_a_snapshot() {
             .contains("more checks (app, plan, gateway, routes, NSGs) need the network snapshot")
     );
     let json = Run::of(command("tcpping").args(["--json", "-n", "1", &closed.to_string()])).json();
-    let listening = json["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "host.listening")
-        .unwrap();
+    let listening = check(&json, "host.listening");
     assert_eq!(listening["status"], "manual");
     assert_eq!(json["error"]["kind"], "tcp");
 }

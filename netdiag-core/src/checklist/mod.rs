@@ -120,17 +120,21 @@ pub fn verdict(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
         .filter(|c| c.status == Status::Manual)
         .collect();
     let step = |c: &&Check| format!("[{}] {}", c.id, c.remedy);
+    // The remedies of the leading checks, then the first manual steps that apply.
+    let steps = |leading: &[&Check]| -> Vec<String> {
+        leading
+            .iter()
+            .take(4)
+            .map(step)
+            .chain(manual.iter().take(2).map(step))
+            .collect()
+    };
     if let Some(first) = causes.first() {
         let seen = symptom.map_or_else(String::new, |s| format!(" Seen: {}.", s.evidence));
         return Verdict {
             status: VerdictStatus::Fail,
             summary: format!("{}: {}.{seen}", first.id, first.evidence),
-            next_steps: causes
-                .iter()
-                .take(4)
-                .map(step)
-                .chain(manual.iter().take(2).map(step))
-                .collect(),
+            next_steps: steps(&causes),
         };
     }
     if let Some(probe) = probe_verdict.filter(|v| v.status != VerdictStatus::Pass) {
@@ -141,21 +145,14 @@ pub fn verdict(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
         return Verdict {
             status: VerdictStatus::Fail,
             summary: format!("{}: {}.", symptom.id, symptom.evidence),
-            next_steps: std::iter::once(step(&symptom))
-                .chain(manual.iter().take(2).map(step))
-                .collect(),
+            next_steps: steps(&[symptom]),
         };
     }
     if let Some(first) = warnings.first() {
         return Verdict {
             status: VerdictStatus::Warn,
             summary: format!("No check failed; {}: {}.", first.id, first.evidence),
-            next_steps: warnings
-                .iter()
-                .take(4)
-                .map(step)
-                .chain(manual.iter().take(2).map(step))
-                .collect(),
+            next_steps: steps(&warnings),
         };
     }
     Verdict {

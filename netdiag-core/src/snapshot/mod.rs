@@ -72,17 +72,17 @@ pub struct Prepared {
 /// settings the run uses.
 pub fn prepare(
     paths: &[PathBuf],
-    environment: crate::settings::AppSettings,
+    environment: &crate::settings::AppSettings,
 ) -> Result<Prepared, SnapshotError> {
     if paths.is_empty() {
         return Ok(Prepared {
             snapshot: None,
-            settings: environment,
+            settings: environment.clone(),
             network_dns: None,
         });
     }
     let snapshot = Snapshot::load(paths)?;
-    let settings = environment.or_from(&snapshot.app_settings);
+    let settings = environment.clone().or_from(&snapshot.app_settings);
     let network_dns = snapshot.app_dns_servers(settings.get(crate::settings::WEBSITE_SITE_NAME));
     Ok(Prepared {
         snapshot: Some(snapshot),
