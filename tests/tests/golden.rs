@@ -1,0 +1,129 @@
+//! Golden tests: the text both tools print is a contract (Kudu's lines, nameresolver's
+//! answer block, the checklist of the example export). Each run's stdout and exit code are
+//! compared with a checked-in snapshot (`tests/snapshots/`), so any change to a line is
+//! deliberate: review it with `cargo insta review`, or `INSTA_UPDATE=always cargo test`.
+//!
+//! What varies from run to run is masked before the comparison: the ports the OS picked
+//! for the loopback servers, and measured times.
+#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
+
+use netdiag_tests::{BlackholePort, DeadDnsServer, DnsServer, OpenPort, Run, closed_port, command};
+
+/// Stdout and the exit code, as one snapshot.
+fn transcript(run: &Run) -> String {
+    format!("exit {}\n{}", run.code, run.stdout)
+}
+
+/// Masks loopback addresses, the ports the OS picked (also where a line names the port
+/// alone, `port 41291`) and measured times.
+macro_rules! assert_golden {
+    ($name:expr, $run:expr) => {
+        assert_golden!($name, $run, &[])
+    };
+    ($name:expr, $run:expr, $ports:expr) => {{
+        let mut filters: Vec<(String, String)> = vec![
+            (r"127\.0\.0\.1:\d+".into(), "127.0.0.1:PORT".into()),
+            (r"\[::1\]:\d+".into(), "[::1]:PORT".into()),
+            (r"\b\d+\.\d{2}ms\b".into(), "T.TTms".into()),
+        ];
+        let ports: &[std::net::SocketAddr] = $ports;
+        for address in ports {
+            filters.push((format!(r"\b{}\b", address.port()), "PORT".into()));
+        }
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        for (pattern, replacement) in &filters {
+            settings.add_filter(pattern, replacement.as_str());
+        }
+        settings.bind(|| insta::assert_snapshot!($name, transcript(&$run)));
+    }};
+}
+
+/// The example export as a user types it, from the repository's root.
+fn in_repository(tool: &str) -> assert_cmd::Command {
+    let mut command = command(tool);
+    command.current_dir(netdiag_tests::example_export().join("../.."));
+    command
+}
+
+#[test]
+fn tcpping_kudu_lines_connected() {
+    let open = OpenPort::start();
+    let run = Run::of(command("tcpping").args(["-n", "2", "-i", "0", &open.addr().to_string()]));
+    assert_golden!("tcpping_connected", run);
+}
+
+#[test]
+fn tcpping_kudu_lines_refused() {
+    let closed = closed_port();
+    let run = Run::of(command("tcpping").args(["-n", "2", "-i", "0", &closed.to_string()]));
+    assert_golden!("tcpping_refused", run, &[closed]);
+}
+
+#[test]
+fn tcpping_kudu_lines_timeout() {
+    let blackhole = BlackholePort::start();
+    let run =
+        Run::of(command("tcpping").args(["-n", "1", "-w", "300ms", &blackhole.addr().to_string()]));
+    assert_golden!("tcpping_timeout", run, &[blackhole.addr()]);
+}
+
+#[test]
+fn nameresolver_answer_block() {
+    let dns = DnsServer::contoso();
+    let run =
+        Run::of(command("nameresolver").args(["www.contoso.internal", &dns.addr().to_string()]));
+    assert_golden!("nameresolver_answer", run);
+}
+
+#[test]
+fn nameresolver_dead_server_then_answer() {
+    let dead = DeadDnsServer::start();
+    let dns = DnsServer::contoso();
+    let run = Run::of(
+        command("nameresolver")
+            .env(
+                "WEBSITE_DNS_SERVER",
+                format!("{},{}", dead.addr(), dns.addr()),
+            )
+            .args(["--timeout", "300ms", "app.contoso.internal"]),
+    );
+    assert_golden!("nameresolver_dead_then_answer", run);
+}
+
+#[test]
+fn nameresolver_nxdomain() {
+    let dns = DnsServer::contoso();
+    let run =
+        Run::of(command("nameresolver").args(["nope.contoso.internal", &dns.addr().to_string()]));
+    assert_golden!("nameresolver_nxdomain", run, &[dns.addr()]);
+}
+
+#[test]
+fn checklist_of_the_example_export_tcpping() {
+    let run = Run::of(in_repository("tcpping").args([
+        "--network",
+        "examples/contoso-export",
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_golden!("checklist_example_tcpping", run);
+}
+
+#[test]
+fn checklist_of_the_example_export_nameresolver() {
+    let run = Run::of(in_repository("nameresolver").args([
+        "--network",
+        "examples/contoso-export",
+        "--no-probe",
+        "db.contoso.internal",
+    ]));
+    assert_golden!("checklist_example_nameresolver", run);
+}
+
+#[test]
+fn checklist_after_a_failed_probe_without_a_snapshot() {
+    let closed = closed_port();
+    let run = Run::of(command("tcpping").args(["-n", "1", &closed.to_string()]));
+    assert_golden!("checklist_refused_no_snapshot", run, &[closed]);
+}
