@@ -5,16 +5,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use netdiag_cli::SharedArgs;
 use netdiag_core::addr::{Host, parse_server};
-use netdiag_core::checklist::{self, Evaluation, render::Marks};
-use netdiag_core::cli::{exit, input_failure, parse_timeout, usage_error_line};
-use netdiag_core::dns::{
-    self, ConfigInputs, DnsConfig, DnsRun, Question, Transport, config::system_servers,
-    render::render, resolve::RecordType,
-};
-use netdiag_core::report::{Clock, ErrorKind, Tool};
-use netdiag_core::settings::AppSettings;
-use netdiag_core::snapshot;
+use netdiag_core::diagnosis::{self, LookupPlan, Session};
+use netdiag_core::dns::Transport;
+use netdiag_core::dns::resolve::{RecordType, parse_query_type};
+use netdiag_core::vocab::{Tool, parse_timeout};
 
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
@@ -57,7 +53,7 @@ struct Cli {
     server: Option<String>,
 
     /// Record type: A, AAAA, CNAME, MX, TXT, SRV, NS, SOA or PTR [default: A and AAAA].
-    #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = dns::resolve::parse_query_type)]
+    #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = parse_query_type)]
     record_type: Option<RecordType>,
 
     /// Time each DNS server has to answer, e.g. 3s or 500ms [default: WEBSITE_DNS_TIMEOUT, else 3s].
@@ -72,18 +68,8 @@ struct Cli {
     #[arg(long)]
     all: bool,
 
-    /// Network snapshot: an exported Azure resource JSON file or a directory of them
-    /// (repeatable). Its VNET DNS servers are used, and the checklist runs against it.
-    #[arg(long, value_name = "PATH")]
-    network: Vec<std::path::PathBuf>,
-
-    /// Send nothing: evaluate the snapshot for the app's DNS servers (needs --network).
-    #[arg(long, requires = "network")]
-    no_probe: bool,
-
-    /// Print the JSON support report instead of text.
-    #[arg(long)]
-    json: bool,
+    #[command(flatten)]
+    shared: SharedArgs,
 }
 
 fn parse_host(text: &str) -> Result<Host, String> {
@@ -97,158 +83,26 @@ fn validate_server(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let clock = Clock::start();
-    let settings = AppSettings::from_process_env();
-    let wants_json = std::env::args_os().skip(1).any(|arg| arg == "--json");
-    let cli = match Cli::try_parse() {
+    let session = Session::start(Tool::Nameresolver);
+    let cli: Cli = match netdiag_cli::parse(&session) {
         Ok(cli) => cli,
-        Err(error) if is_help(&error) => error.exit(),
-        Err(error) => {
-            let message = usage_error_line(&error.to_string(), "nameresolver");
-            return bad_input(wants_json, clock, &settings, ErrorKind::Usage, &message);
-        }
+        Err(exit) => return exit,
     };
-
-    let prepared = match snapshot::prepare(&cli.network, &settings) {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            return bad_input(
-                cli.json,
-                clock,
-                &settings,
-                ErrorKind::Snapshot,
-                &error.to_string(),
-            );
-        }
-    };
-    let settings = prepared.settings;
-    let system = || system_servers();
-    let config = match DnsConfig::discover(&ConfigInputs {
-        server_argument: cli.server.as_deref(),
-        settings: &settings,
-        network: prepared.network_dns.as_ref(),
-        system: &system,
-        timeout_argument: cli.timeout,
+    let plan = LookupPlan {
+        shared: cli.shared.to_shared(),
+        host: cli.host,
+        server: cli.server,
+        record_type: cli.record_type,
+        timeout: cli.timeout,
         transport: if cli.tcp {
             Transport::Tcp
         } else {
             Transport::Udp
         },
-    }) {
-        Ok(config) => config,
-        Err(error) => {
-            return bad_input(
-                cli.json,
-                clock,
-                &settings,
-                ErrorKind::Config,
-                &error.to_string(),
-            );
-        }
+        all: cli.all,
     };
-    let question = match Question::new(&cli.host, cli.record_type) {
-        Ok(question) => question,
-        Err(message) => return bad_input(cli.json, clock, &settings, ErrorKind::Usage, &message),
-    };
-
-    let run = if cli.no_probe {
-        None
-    } else {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime,
-            Err(error) => {
-                eprintln!("error: cannot start the async runtime: {error}");
-                return ExitCode::from(exit::FAILED);
-            }
-        };
-        Some(runtime.block_on(async {
-            if cli.all {
-                DnsRun::All(dns::resolve_all(&config, &question).await)
-            } else {
-                DnsRun::Sequential(dns::resolve(&config, &question).await)
-            }
-        }))
-    };
-
-    let mut report = dns::nameresolver_report(clock, &settings, &config, &question, run.as_ref());
-    let failed = run.as_ref().is_some_and(|run| !run.succeeded());
-    let checklist = (cli.no_probe || failed || prepared.snapshot.is_some()).then(|| {
-        let inputs = checklist::Inputs {
-            target: dns::checklist_target(&config, &question),
-            settings: &settings,
-            snapshot: prepared.snapshot.as_ref(),
-            dns: match &run {
-                Some(DnsRun::Sequential(lookup)) => Some((&config, lookup)),
-                _ => None,
-            },
-            dns_config: Some(&config),
-            tcp: None,
-            probed: !cli.no_probe,
-        };
-        Evaluation::new(&inputs, run.is_some().then_some(&report.verdict))
-    });
-    let mut exit_code = if run.as_ref().is_some_and(DnsRun::succeeded) {
-        exit::SUCCESS
-    } else {
-        exit::FAILED
-    };
-    if let Some(evaluation) = &checklist
-        && let Some(code) = evaluation.apply(&mut report, cli.no_probe)
-    {
-        exit_code = code;
+    match netdiag_cli::block_on(diagnosis::lookup(&session, &plan)) {
+        Ok(outcome) => netdiag_cli::finish(&outcome),
+        Err(exit) => exit,
     }
-
-    if cli.json {
-        println!("{}", report.to_json());
-    } else {
-        for warning in &config.warnings {
-            eprintln!("warning: {warning}");
-        }
-        if let Some(run) = &run {
-            // The probe's own verdict is printed only when no checklist follows with it.
-            let verdict = run.verdict(&config, &question);
-            let shown = if checklist.is_some() {
-                netdiag_core::report::Verdict {
-                    status: netdiag_core::report::VerdictStatus::Pass,
-                    ..verdict
-                }
-            } else {
-                verdict
-            };
-            print!("{}", render(run, &config, &question, &shown));
-        }
-        if let Some(evaluation) = &checklist {
-            print!("{}", evaluation.render(Marks::for_stdout()));
-        }
-    }
-    ExitCode::from(exit_code)
-}
-
-/// Bad input: one `error:` line on stderr and, with `--json`, a report carrying the error.
-fn bad_input(
-    json: bool,
-    clock: Clock,
-    settings: &AppSettings,
-    kind: ErrorKind,
-    message: &str,
-) -> ExitCode {
-    let failure = input_failure(Tool::Nameresolver, clock, settings, kind, message, json);
-    eprintln!("{}", failure.error_line);
-    if let Some(report) = failure.report_json {
-        println!("{report}");
-    }
-    ExitCode::from(exit::BAD_INPUT)
-}
-
-/// `--help`, `--version`, or no arguments at all: clap prints the help (exit 0, or 2 when
-/// arguments are missing).
-fn is_help(error: &clap::Error) -> bool {
-    use clap::error::ErrorKind as Kind;
-    matches!(
-        error.kind(),
-        Kind::DisplayHelp | Kind::DisplayVersion | Kind::DisplayHelpOnMissingArgumentOrSubcommand
-    )
 }

@@ -1,29 +1,37 @@
 //! netdiag-core: network diagnostics for Azure App Service apps joined to a virtual
 //! network (VNET Integration). The `nameresolver` and `tcpping` binaries parse arguments
-//! and print; everything they know lives here.
+//! and print; everything they know lives here, in layers where a module only imports
+//! modules below it (`ARCHITECTURE.md` draws them):
 //!
-//! - [`settings`]: the app settings (environment) the tools read and may report;
-//! - [`cli`]: what both command lines share: durations, error lines, exit codes;
-//! - [`addr`]: parsing of server addresses and host names as users type them;
-//! - [`dns`]: the app's DNS configuration and resolution with App Service's timing;
-//! - [`tcp`]: the TCP connect probe, its runs, summary and verdict;
-//! - [`snapshot`]: exported Azure resource JSON, loaded and joined by ARM id;
-//! - [`ranges`], [`nsg`], [`routes`], [`certs`]: address sets, NSG evaluation over the
-//!   P2S pool, the return route to it, certificate thumbprints;
-//! - [`checklist`]: the troubleshooting tree, automated: checks, verdict, text;
-//! - [`report`]: the JSON support report both tools emit.
+//! 1. [`vocab`], [`settings`]: what every layer shares: tools, clocks, exit codes,
+//!    verdicts, durations; the app settings the tools read and may report;
+//! 2. [`addr`], [`ranges`], [`certs`]: host and server addresses as users type them,
+//!    address sets, certificate thumbprints;
+//! 3. [`snapshot`]: exported Azure resource JSON, loaded and joined by ARM id;
+//!    [`nsg`], [`routes`]: NSG evaluation over a whole source range, the route back to it;
+//! 4. [`dns`]: the app's DNS configuration and resolution with App Service's timing;
+//!    [`tcp`]: the TCP connect probe, its runs and summary;
+//! 5. [`checklist`]: the troubleshooting tree, automated: a registry of checks by stage;
+//! 6. [`report`]: the JSON support report both tools emit;
+//! 7. [`diagnosis`]: one run from plan to outcome, and the one place that decides the
+//!    verdict, its cause, the error and the exit code.
+
+pub mod settings;
+pub mod vocab;
 
 pub mod addr;
 pub mod certs;
-pub mod checklist;
-pub mod cli;
-pub mod dns;
-pub mod nsg;
 pub mod ranges;
-pub mod report;
+
+pub mod nsg;
 pub mod routes;
-pub mod settings;
 pub mod snapshot;
+
+pub mod dns;
 pub mod tcp;
 
-pub use cli::exit;
+pub mod checklist;
+
+pub mod report;
+
+pub mod diagnosis;

@@ -5,36 +5,16 @@
 //! `IP:port` or `[IPv6]:port`; certificates appear as thumbprints, never as blobs.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant, SystemTime};
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
+use crate::checklist::Check;
 use crate::dns::DnsSection;
+use crate::tcp::TcpSection;
+use crate::vocab::{Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_millis};
 
 /// Bumped on any change that breaks a reader of the report.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// Serialises a duration as milliseconds with microsecond precision.
-pub fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_f64(to_millis(*duration))
-}
-
-/// A duration in milliseconds, rounded to the microsecond.
-pub fn to_millis(duration: Duration) -> f64 {
-    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
-/// A duration as people read it in the tools' output, Kudu style: `1.42ms`.
-pub fn display_millis(duration: Duration) -> String {
-    format!("{:.2}ms", duration.as_secs_f64() * 1000.0)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Tool {
-    Nameresolver,
-    Tcpping,
-}
 
 /// What the run was about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -44,83 +24,11 @@ pub enum Target {
     Name { name: String, types: Vec<String> },
 }
 
-/// pass: the probe succeeded and nothing failed; fail: it failed; warn: it worked with
-/// a problem worth fixing; error: the run could not start (bad input).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum VerdictStatus {
-    Pass,
-    Warn,
-    Fail,
-    Error,
-}
-
-/// The most likely cause in one sentence, and what to do next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Verdict {
-    pub status: VerdictStatus,
-    pub summary: String,
-    pub next_steps: Vec<String>,
-}
-
-impl Verdict {
-    /// The verdict as text: the likely cause (or the warning), then numbered next steps.
-    pub fn render(&self) -> String {
-        use std::fmt::Write as _;
-        let label = match self.status {
-            VerdictStatus::Pass => "Result",
-            VerdictStatus::Warn => "Warning",
-            VerdictStatus::Fail | VerdictStatus::Error => "Likely cause",
-        };
-        let mut out = format!("{label}: {}\n", self.summary);
-        if !self.next_steps.is_empty() {
-            out.push_str("Next steps:\n");
-            for (index, step) in self.next_steps.iter().enumerate() {
-                let _ = writeln!(out, "  {}. {step}", index + 1);
-            }
-        }
-        out
-    }
-}
-
 /// Why a run failed, for machines: `kind` is stable, `message` is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReportError {
     pub kind: ErrorKind,
     pub message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ErrorKind {
-    /// Bad arguments (exit 2).
-    Usage,
-    /// Bad app settings or system configuration (exit 2).
-    Config,
-    /// A network snapshot that cannot be read (exit 2).
-    Snapshot,
-    /// A check of the checklist failed under `--no-probe` (exit 1).
-    Checklist,
-    /// The name did not resolve (exit 1).
-    Dns,
-    /// No TCP attempt connected (exit 1).
-    Tcp,
-}
-
-/// When the run started, for `started_at` and `elapsed_ms`.
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub started_at: SystemTime,
-    pub started: Instant,
-}
-
-impl Clock {
-    pub fn start() -> Self {
-        Self {
-            started_at: SystemTime::now(),
-            started: Instant::now(),
-        }
-    }
 }
 
 /// The report envelope.
@@ -134,14 +42,15 @@ pub struct Report {
     pub target: Option<Target>,
     pub environment: BTreeMap<String, String>,
     pub dns: Option<DnsSection>,
-    pub tcp: Option<crate::tcp::TcpSection>,
-    pub checklist: Vec<crate::checklist::Check>,
+    pub tcp: Option<TcpSection>,
+    pub checklist: Vec<Check>,
     pub verdict: Verdict,
     pub error: Option<ReportError>,
 }
 
 impl Report {
-    /// An envelope with nothing measured yet; `finish` stamps the elapsed time.
+    /// An envelope with nothing measured yet; the diagnosis stamps the elapsed time when
+    /// the run ends.
     pub fn new(
         tool: Tool,
         clock: Clock,
@@ -176,14 +85,14 @@ impl Report {
             tool,
             clock,
             environment,
-            Verdict {
-                status: VerdictStatus::Error,
-                summary: format!("The run did not start: {message}"),
-                next_steps: vec![format!(
+            Verdict::new(
+                VerdictStatus::Error,
+                format!("The run did not start: {message}"),
+                vec![format!(
                     "Correct the input and run again; see '{} --help'.",
-                    tool_name(tool)
+                    tool.name()
                 )],
-            },
+            ),
         );
         report.error = Some(ReportError {
             kind,
@@ -234,22 +143,9 @@ fn require_every_property(value: &mut serde_json::Value) {
     }
 }
 
-pub fn tool_name(tool: Tool) -> &'static str {
-    match tool {
-        Tool::Nameresolver => "nameresolver",
-        Tool::Tcpping => "tcpping",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn millis_keep_microseconds() {
-        assert!((to_millis(Duration::from_micros(1420)) - 1.42).abs() < f64::EPSILON);
-        assert!((to_millis(Duration::from_secs(3)) - 3000.0).abs() < f64::EPSILON);
-    }
 
     #[test]
     fn input_error_report_has_every_field() {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use netdiag_core::checklist::{self, Check, Evaluation, Inputs, Stage, Status, Target};
+use netdiag_core::checklist::{Check, Evaluation, Inputs, Stage, Status, Target};
 use netdiag_core::dns::config::TimeoutSource;
 use netdiag_core::dns::{
     DnsAttempt, DnsConfig, DnsOutcome, DnsServer, Lookup, ServerSource, Transport,
@@ -93,7 +93,7 @@ fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evalua
         tcp: seen.tcp.as_ref(),
         probed: seen.lookup.is_some() || seen.tcp.is_some(),
     };
-    Evaluation::new(&inputs, None)
+    Evaluation::new(&inputs)
 }
 
 fn find<'a>(checks: &'a [Check], id: &str) -> &'a Check {
@@ -141,19 +141,21 @@ fn the_example_has_one_planted_problem_and_the_ids_in_tree_order() {
     assert_eq!(failing, ["nsg.p2s-to-target"]);
     assert!(
         evaluation
-            .verdict
+            .verdict(None)
             .summary
             .starts_with("nsg.p2s-to-target: "),
         "{}",
-        evaluation.verdict.summary
+        evaluation.verdict(None).summary
     );
     assert!(
         evaluation
-            .verdict
+            .verdict(None)
             .summary
             .contains("172.16.200.128/25 by nsg-data/Deny-Sql-from-anywhere-else")
     );
-    assert!(evaluation.verdict.next_steps[0].starts_with("[nsg.p2s-to-target] Allow TCP 1433"));
+    assert!(
+        evaluation.verdict(None).next_steps[0].starts_with("[nsg.p2s-to-target] Allow TCP 1433")
+    );
 }
 
 #[test]
@@ -174,7 +176,7 @@ fn without_a_snapshot_the_snapshot_checks_skip_and_say_why() {
             );
         }
     }
-    assert!(!checklist::any_failed(&evaluation.checks));
+    assert!(!evaluation.any_failed());
 }
 
 fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
@@ -285,17 +287,17 @@ fn the_snapshot_cause_leads_the_verdict_and_the_probe_is_the_symptom() {
     let evaluation = evaluate_with(Some(&files), &seen);
     assert!(
         evaluation
-            .verdict
+            .verdict(None)
             .summary
             .starts_with("nsg.p2s-to-target: ")
     );
     assert!(
         evaluation
-            .verdict
+            .verdict(None)
             .summary
             .contains("Seen: no attempt connected"),
         "{}",
-        evaluation.verdict.summary
+        evaluation.verdict(None).summary
     );
 }
 

@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use netdiag_core::addr::{Host, parse_server, parse_target, validate_name};
-use netdiag_core::cli::{parse_interval, parse_positive, parse_timeout};
+use netdiag_core::vocab::{parse_interval, parse_positive, parse_timeout};
 use netdiag_core::dns::config::parse_resolv_conf;
 use netdiag_core::snapshot::{AddressPrefix, Cidr, PortRange};
 

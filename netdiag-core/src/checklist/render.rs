@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Stage, Status};
-use crate::report::Verdict;
+use super::{Check, Evaluation, SkipReason, Stage, Status};
+use crate::vocab::Verdict;
 
 /// How marks are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,8 +72,7 @@ fn order(status: Status) -> u8 {
 /// is wrong and what to do; then each stage's checks.
 pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -> String {
     let mut out = format!("{header}\n\n{}", verdict.render());
-    let needs_snapshot =
-        |c: &&Check| c.status == Status::Skip && c.evidence.starts_with("no network snapshot");
+    let needs_snapshot = |c: &&Check| c.skip == Some(SkipReason::NoSnapshot);
     let no_snapshot = checks.iter().filter(needs_snapshot).count();
     for stage in STAGES {
         let mut in_stage: Vec<&Check> = checks
@@ -109,6 +108,13 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
         );
     }
     out
+}
+
+impl Evaluation {
+    /// The checklist as text, led by the run's verdict.
+    pub fn render(&self, verdict: &Verdict, marks: Marks) -> String {
+        render(&self.header, &self.checks, verdict, marks)
+    }
 }
 
 #[cfg(test)]

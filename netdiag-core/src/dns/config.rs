@@ -17,6 +17,7 @@ use crate::settings::{
     AppSettings, WEBSITE_DNS_ALT_SERVER, WEBSITE_DNS_ATTEMPTS, WEBSITE_DNS_SERVER,
     WEBSITE_DNS_TIMEOUT,
 };
+use crate::snapshot::NetworkDns;
 
 /// Azure-provided DNS: the virtual IP every Azure VNET can reach.
 pub const AZURE_DNS: IpAddr = IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16));
@@ -104,16 +105,16 @@ pub struct DnsConfig {
     pub warnings: Vec<String>,
 }
 
-/// The DNS servers of a network snapshot, with where they were read (file and field), so
-/// a malformed entry can be named. Filled by the snapshot loader.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkDns {
-    pub origin: String,
-    pub entries: Vec<String>,
+/// Why the system's DNS configuration could not be read: where, and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {reason}")]
+pub struct SystemConfigError {
+    pub origin: &'static str,
+    pub reason: String,
 }
 
 /// The system's DNS servers, or why they could not be read.
-pub type SystemServers = Result<Vec<IpAddr>, String>;
+pub type SystemServers = Result<Vec<IpAddr>, SystemConfigError>;
 
 /// Everything the server list is built from. The system source is a function so that it
 /// is only read when no earlier source yields servers, and so tests can supply their own.
@@ -301,7 +302,10 @@ fn parse_whole_number(
 
 /// Parses resolv.conf text (hickory's own parser) into its name servers.
 pub fn parse_resolv_conf(text: &[u8]) -> SystemServers {
-    let config = resolv_conf::Config::parse(text).map_err(|e| e.to_string())?;
+    let config = resolv_conf::Config::parse(text).map_err(|e| SystemConfigError {
+        origin: "resolv.conf",
+        reason: e.to_string(),
+    })?;
     Ok(config
         .nameservers
         .into_iter()
@@ -316,14 +320,23 @@ pub fn parse_resolv_conf(text: &[u8]) -> SystemServers {
 #[cfg(unix)]
 pub fn system_servers() -> SystemServers {
     const PATH: &str = "/etc/resolv.conf";
-    let text = std::fs::read(PATH).map_err(|e| format!("{PATH}: {e}"))?;
-    parse_resolv_conf(&text).map_err(|e| format!("{PATH}: {e}"))
+    let text = std::fs::read(PATH).map_err(|e| SystemConfigError {
+        origin: PATH,
+        reason: e.to_string(),
+    })?;
+    parse_resolv_conf(&text).map_err(|e| SystemConfigError {
+        origin: PATH,
+        reason: e.reason,
+    })
 }
 
 /// The operating system's DNS servers: those of the network adapters that are up.
 #[cfg(windows)]
 pub fn system_servers() -> SystemServers {
-    let adapters = ipconfig::get_adapters().map_err(|e| format!("network adapters: {e}"))?;
+    let adapters = ipconfig::get_adapters().map_err(|e| SystemConfigError {
+        origin: "network adapters",
+        reason: e.to_string(),
+    })?;
     Ok(adapters
         .iter()
         .filter(|adapter| adapter.oper_status() == ipconfig::OperStatus::IfOperStatusUp)
@@ -335,7 +348,10 @@ pub fn system_servers() -> SystemServers {
 
 #[cfg(not(any(unix, windows)))]
 pub fn system_servers() -> SystemServers {
-    Err("reading the system DNS configuration is not supported on this platform".to_owned())
+    Err(SystemConfigError {
+        origin: "system DNS configuration",
+        reason: "not supported on this platform".to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -483,7 +499,13 @@ mod tests {
 
     #[test]
     fn unreadable_system_configuration_warns_and_falls_back_to_azure() {
-        let config = discover(None, &[], None, &|| Err("no resolv.conf".to_owned())).unwrap();
+        let unreadable = || {
+            Err(SystemConfigError {
+                origin: "/etc/resolv.conf",
+                reason: "no resolv.conf".to_owned(),
+            })
+        };
+        let config = discover(None, &[], None, &unreadable).unwrap();
         assert_eq!(
             listed(&config),
             pairs(&[("168.63.129.16:53", "azure-default")])

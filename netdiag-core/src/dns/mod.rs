@@ -10,16 +10,14 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-pub use config::{
-    ConfigError, ConfigInputs, DnsConfig, DnsServer, NetworkDns, ServerSource, Transport,
-};
+pub use config::{ConfigError, ConfigInputs, DnsConfig, DnsServer, ServerSource, Transport};
 pub use resolve::{
-    DnsAnswer, DnsAttempt, DnsOutcome, Lookup, Question, ServerResult, agreement, resolve,
-    resolve_all,
+    DnsAnswer, DnsAttempt, DnsOutcome, Lookup, Question, QuestionError, ServerResult, agreement,
+    resolve, resolve_all,
 };
 
 use crate::addr::display_server;
-use crate::report::{Verdict, VerdictStatus, millis};
+use crate::vocab::{Verdict, VerdictStatus, millis};
 
 /// The `dns` section of the report.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -89,13 +87,9 @@ impl DnsRun {
     }
 }
 
-fn fmt_duration(duration: Duration) -> String {
-    humantime::format_duration(duration).to_string()
-}
-
 fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> Verdict {
     let name = &question.display;
-    let timeout = fmt_duration(config.timeout);
+    let timeout = crate::vocab::display_duration(config.timeout);
     let timeouts = lookup
         .attempts
         .iter()
@@ -123,16 +117,18 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
     };
     let mut verdict = match lookup.outcome {
         DnsOutcome::Answered if dead.is_empty() => Verdict {
+            cause: None,
             status: VerdictStatus::Pass,
             summary: format!("{name} resolved by {deciding}."),
             next_steps: Vec::new(),
         },
         DnsOutcome::Answered => Verdict {
+            cause: None,
             status: VerdictStatus::Warn,
             summary: format!(
                 "{name} resolved by {deciding}, but {} did not answer: every lookup of the app waits {} longer before it gets an answer.",
                 dead.join(", "),
-                fmt_duration(waited),
+                crate::vocab::display_duration(waited),
             ),
             next_steps: {
                 let mut steps = vec![format!(
@@ -144,6 +140,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             },
         },
         DnsOutcome::Nxdomain => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!("{deciding} says {name} does not exist (NXDOMAIN)."),
             next_steps: vec![
@@ -160,6 +157,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             ],
         },
         DnsOutcome::Nodata => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!(
                 "{name} exists on {deciding} but has no {} records.",
@@ -170,6 +168,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             )],
         },
         DnsOutcome::Timeout => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!(
                 "No DNS server answered: {} did not answer within {timeout} each.",
@@ -178,6 +177,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             next_steps: reachability_steps(),
         },
         DnsOutcome::Servfail => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!(
                 "{deciding} failed to resolve {name} (SERVFAIL): the server is up, but its own forwarder or the zone's servers failed it."
@@ -190,6 +190,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             ],
         },
         DnsOutcome::Refused => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!(
                 "{deciding} refused to answer (REFUSED): it does not serve recursive queries from the app's address."
@@ -199,6 +200,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
             )],
         },
         DnsOutcome::Error => Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!(
                 "The lookup of {name} failed: {}.",
@@ -217,7 +219,7 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
         verdict.next_steps.push(format!(
             "Also: {} did not answer, so every lookup of the app waits {} longer; fix it or remove it.",
             dead.join(", "),
-            fmt_duration(waited)
+            crate::vocab::display_duration(waited)
         ));
     }
     verdict
@@ -240,6 +242,7 @@ fn all_verdict(results: &[ServerResult], config: &DnsConfig, question: &Question
     if groups.len() <= 1 {
         let all_answered = results.iter().all(|r| r.outcome == DnsOutcome::Answered);
         return Verdict {
+            cause: None,
             status: if all_answered {
                 VerdictStatus::Pass
             } else {
@@ -277,80 +280,12 @@ fn all_verdict(results: &[ServerResult], config: &DnsConfig, question: &Question
         ));
     }
     Verdict {
+        cause: None,
         status: VerdictStatus::Fail,
         summary: format!(
             "The app's DNS servers disagree on {name}: {} different answers.",
             groups.len()
         ),
         next_steps,
-    }
-}
-
-/// The report of a `nameresolver` run; `run` is `None` under `--no-probe` (the
-/// checklist's verdict and error then replace the placeholders).
-pub fn nameresolver_report(
-    clock: crate::report::Clock,
-    settings: &crate::settings::AppSettings,
-    config: &DnsConfig,
-    question: &Question,
-    run: Option<&DnsRun>,
-) -> crate::report::Report {
-    use crate::report::{ErrorKind, Report, ReportError, Target, Tool};
-    let verdict = match run {
-        Some(run) => run.verdict(config, question),
-        None => Verdict {
-            status: VerdictStatus::Pass,
-            summary: format!("No query sent for {} (--no-probe).", question.display),
-            next_steps: Vec::new(),
-        },
-    };
-    let error = run.filter(|run| !run.succeeded()).map(|_| ReportError {
-        kind: ErrorKind::Dns,
-        message: verdict.summary.clone(),
-    });
-    let mut report = Report::new(
-        Tool::Nameresolver,
-        clock,
-        settings.reported().clone(),
-        verdict,
-    );
-    report.target = Some(Target::Name {
-        name: question.display.clone(),
-        types: question.type_names(),
-    });
-    report.dns = Some(match run {
-        Some(run) => run.section(config),
-        None => DnsRun::Sequential(Lookup {
-            attempts: Vec::new(),
-            outcome: DnsOutcome::Error,
-            answer: None,
-        })
-        .section(config),
-    });
-    report.error = error;
-    report
-}
-
-/// What the checklist checks for `nameresolver`: the path from the app to its first DNS
-/// server (UDP 53), since an unreachable DNS server is what makes names fail. Azure DNS
-/// (168.63.129.16) is reached through the platform, not the VNET, so the name stands in.
-pub fn checklist_target(config: &DnsConfig, question: &Question) -> crate::checklist::Target {
-    match config
-        .servers
-        .iter()
-        .find(|s| s.source != ServerSource::AzureDefault)
-    {
-        Some(server) => crate::checklist::Target {
-            host: server.address.ip().to_string(),
-            ip: Some(server.address.ip()),
-            port: server.address.port(),
-            protocol: crate::nsg::Protocol::Udp,
-        },
-        None => crate::checklist::Target {
-            host: question.display.clone(),
-            ip: None,
-            port: crate::addr::DNS_PORT,
-            protocol: crate::nsg::Protocol::Udp,
-        },
     }
 }

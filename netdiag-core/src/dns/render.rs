@@ -8,10 +8,16 @@ use hickory_proto::rr::RecordType;
 
 use super::{DnsAnswer, DnsAttempt, DnsConfig, DnsOutcome, DnsRun, Lookup, Question, agreement};
 use crate::addr::display_server;
-use crate::report::{Verdict, VerdictStatus, display_millis};
+use crate::vocab::{Verdict, VerdictStatus, display_millis};
 
-/// The whole human output of a run (stdout).
-pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question, verdict: &Verdict) -> String {
+/// The whole human output of a run (stdout); the verdict closes it when it is given and
+/// says something (not a plain pass).
+pub fn render(
+    run: &DnsRun,
+    config: &DnsConfig,
+    question: &Question,
+    verdict: Option<&Verdict>,
+) -> String {
     let mut out = String::new();
     match run {
         DnsRun::Sequential(lookup) => render_sequential(&mut out, lookup, config, question),
@@ -46,7 +52,7 @@ pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question, verdict: &V
             }
         }
     }
-    if verdict.status != VerdictStatus::Pass {
+    if let Some(verdict) = verdict.filter(|v| v.status != VerdictStatus::Pass) {
         out.push_str(&verdict.render());
     }
     out

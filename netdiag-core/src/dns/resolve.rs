@@ -23,7 +23,7 @@ use tokio::task::JoinSet;
 
 use super::config::{DnsConfig, DnsServer, ServerSource, Transport};
 use crate::addr::Host;
-use crate::report::millis;
+use crate::vocab::millis;
 
 /// The record types `nameresolver -t` accepts.
 pub const QUERY_TYPES: &[RecordType] = &[
@@ -38,19 +38,31 @@ pub const QUERY_TYPES: &[RecordType] = &[
     RecordType::PTR,
 ];
 
+/// A question that cannot be asked: a record type the tool does not ask for, or a name
+/// that is not a DNS name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    #[error("'{0}' is not a record type this tool asks for; use one of {names}", names = type_list())]
+    UnknownType(String),
+    #[error("'{name}': {reason}")]
+    BadName { name: String, reason: String },
+}
+
+fn type_list() -> String {
+    QUERY_TYPES
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Parses a record type name (case-insensitive) among [`QUERY_TYPES`].
-pub fn parse_query_type(text: &str) -> Result<RecordType, String> {
+pub fn parse_query_type(text: &str) -> Result<RecordType, QuestionError> {
     QUERY_TYPES
         .iter()
         .copied()
         .find(|t| t.to_string().eq_ignore_ascii_case(text.trim()))
-        .ok_or_else(|| {
-            let names: Vec<String> = QUERY_TYPES.iter().map(ToString::to_string).collect();
-            format!(
-                "'{text}' is not a record type this tool asks for; use one of {}",
-                names.join(", ")
-            )
-        })
+        .ok_or_else(|| QuestionError::UnknownType(text.to_owned()))
 }
 
 /// What to ask: a name and the record types wanted for it.
@@ -67,11 +79,14 @@ pub struct Question {
 
 impl Question {
     /// A and AAAA for a name, PTR for an IP literal, or the one type asked for.
-    pub fn new(host: &Host, record_type: Option<RecordType>) -> Result<Self, String> {
+    pub fn new(host: &Host, record_type: Option<RecordType>) -> Result<Self, QuestionError> {
         let (name, default_types) = match host {
             Host::Ip(ip) => (Name::from(*ip), vec![RecordType::PTR]),
             Host::Name(text) => {
-                let mut name = Name::from_ascii(text).map_err(|e| format!("'{text}': {e}"))?;
+                let mut name = Name::from_ascii(text).map_err(|e| QuestionError::BadName {
+                    name: text.clone(),
+                    reason: e.to_string(),
+                })?;
                 // Fully qualified: no search-list guessing, the server sees what was typed.
                 name.set_fqdn(true);
                 (name, vec![RecordType::A, RecordType::AAAA])

@@ -25,11 +25,56 @@ pub use model::*;
 /// Files larger than this are refused: an export of one app's network is a few hundred KB.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Why a snapshot could not be loaded. The message names the file, and for a bad field its
-/// JSON path and line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct SnapshotError(pub String);
+/// Why a snapshot could not be loaded: the file (or directory), and for a bad value its
+/// line and JSON path. Displayed as `FILE: line N: PATH: REASON`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotError {
+    pub file: String,
+    pub line: Option<usize>,
+    /// As people read it: `value[2].securityRules[0].priority`.
+    pub json_path: Option<String>,
+    pub reason: String,
+}
+
+impl SnapshotError {
+    /// A problem with a file or directory as a whole.
+    pub fn in_file(file: impl Into<String>, reason: impl ToString) -> Self {
+        Self {
+            file: file.into(),
+            line: None,
+            json_path: None,
+            reason: reason.to_string(),
+        }
+    }
+
+    fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+}
+
+impl std::fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: ", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        if let Some(path) = &self.json_path {
+            write!(f, "{path}: ")?;
+        }
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for SnapshotError {}
+
+/// The DNS servers of the app's network in a snapshot, with where they were read (file
+/// and field), so that a malformed entry can be named.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkDns {
+    pub origin: String,
+    pub entries: Vec<String>,
+}
 
 /// A resource that was read but not used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -60,37 +105,6 @@ pub struct Snapshot {
     seen_ids: BTreeMap<String, String>,
 }
 
-/// What `--network` brings to a run: the snapshot, the app settings with the snapshot's
-/// filling the gaps of the environment's, and the DNS servers of the app's network.
-pub struct Prepared {
-    pub snapshot: Option<Snapshot>,
-    pub settings: crate::settings::AppSettings,
-    pub network_dns: Option<crate::dns::NetworkDns>,
-}
-
-/// Loads the `--network` paths (none: no snapshot) and merges what they say into the
-/// settings the run uses.
-pub fn prepare(
-    paths: &[PathBuf],
-    environment: &crate::settings::AppSettings,
-) -> Result<Prepared, SnapshotError> {
-    if paths.is_empty() {
-        return Ok(Prepared {
-            snapshot: None,
-            settings: environment.clone(),
-            network_dns: None,
-        });
-    }
-    let snapshot = Snapshot::load(paths)?;
-    let settings = environment.clone().or_from(&snapshot.app_settings);
-    let network_dns = snapshot.app_dns_servers(settings.get(crate::settings::WEBSITE_SITE_NAME));
-    Ok(Prepared {
-        snapshot: Some(snapshot),
-        settings,
-        network_dns,
-    })
-}
-
 /// ARM ids compare case-insensitively.
 pub fn same_id(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
@@ -113,7 +127,7 @@ impl Snapshot {
         let mut snapshot = Self::default();
         for path in paths {
             let metadata = std::fs::metadata(path)
-                .map_err(|e| SnapshotError(format!("--network {}: {e}", path.display())))?;
+                .map_err(|e| SnapshotError::in_file(format!("--network {}", path.display()), e))?;
             if metadata.is_dir() {
                 for file in json_files(path)? {
                     snapshot.load_file(&file)?;
@@ -128,11 +142,11 @@ impl Snapshot {
     /// Loads one file's text (its name is used in errors).
     pub fn load_text(&mut self, file: &str, text: &str) -> Result<(), SnapshotError> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            SnapshotError(format!(
-                "{file}: line {}: not valid JSON: {}",
-                e.line(),
-                strip_position(&e.to_string())
-            ))
+            SnapshotError::in_file(
+                file,
+                format!("not valid JSON: {}", strip_position(&e.to_string())),
+            )
+            .at_line(e.line())
         })?;
         self.files.push(file.to_owned());
         let source = Source { file, text };
@@ -163,29 +177,39 @@ impl Snapshot {
                 Ok(())
             }
             object @ Value::Object(_) => self.add_resource(&source, &[], object),
-            other => Err(SnapshotError(format!(
-                "{file}: line 1: expected a resource, a list of resources or {{\"value\": [...]}}, found {}",
-                kind_of(&other)
-            ))),
+            other => Err(SnapshotError::in_file(
+                file,
+                format!(
+                    "expected a resource, a list of resources or {{\"value\": [...]}}, found {}",
+                    kind_of(&other)
+                ),
+            )
+            .at_line(1)),
         }
     }
 
     fn load_file(&mut self, path: &Path) -> Result<(), SnapshotError> {
         let file = path.display().to_string();
         let size = std::fs::metadata(path)
-            .map_err(|e| SnapshotError(format!("{file}: {e}")))?
+            .map_err(|e| SnapshotError::in_file(&file, e))?
             .len();
         if size > MAX_FILE_BYTES {
-            return Err(SnapshotError(format!(
-                "{file}: {size} bytes is more than an export of one app's network ({MAX_FILE_BYTES} bytes at most)"
-            )));
+            return Err(SnapshotError::in_file(
+                file,
+                format!(
+                    "{size} bytes is more than an export of one app's network ({MAX_FILE_BYTES} bytes at most)"
+                ),
+            ));
         }
-        let bytes = std::fs::read(path).map_err(|e| SnapshotError(format!("{file}: {e}")))?;
+        let bytes = std::fs::read(path).map_err(|e| SnapshotError::in_file(&file, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            SnapshotError(format!(
-                "{file}: not a text file (invalid UTF-8 at byte {})",
-                e.utf8_error().valid_up_to()
-            ))
+            SnapshotError::in_file(
+                &file,
+                format!(
+                    "not a text file (invalid UTF-8 at byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
         })?;
         // PowerShell's Out-File writes a byte order mark; JSON parsers do not want it.
         self.load_text(&file, text.strip_prefix('\u{feff}').unwrap_or(&text))
@@ -469,7 +493,7 @@ impl Snapshot {
 
     /// The DNS servers the app gets from its network: its VNET connection's `dnsServers`,
     /// else its VNET's `dhcpOptions.dnsServers`. The seam into the DNS configuration.
-    pub fn app_dns_servers(&self, site_name: Option<&str>) -> Option<crate::dns::NetworkDns> {
+    pub fn app_dns_servers(&self, site_name: Option<&str>) -> Option<NetworkDns> {
         let site = self.site(site_name);
         let connections: Vec<&VnetConnection> = match site {
             Some(site) => self.connections_of(&site.id),
@@ -489,7 +513,7 @@ impl Snapshot {
                 .filter(|e| !e.is_empty())
                 .collect();
             if !entries.is_empty() {
-                return Some(crate::dns::NetworkDns {
+                return Some(NetworkDns {
                     origin: format!("VNET connection {} dnsServers", connection.name),
                     entries,
                 });
@@ -500,7 +524,7 @@ impl Snapshot {
             .and_then(|id| self.vnet(id))
             .or_else(|| (self.vnets.len() == 1).then(|| &self.vnets[0]))?;
         let entries = vnet.dhcp_options.as_ref()?.dns_servers.clone();
-        (!entries.is_empty()).then(|| crate::dns::NetworkDns {
+        (!entries.is_empty()).then(|| NetworkDns {
             origin: format!("VNET {} dhcpOptions.dnsServers", vnet.name),
             entries,
         })
@@ -544,13 +568,12 @@ struct Source<'a> {
 
 impl Source<'_> {
     fn error(&self, path: &[Step], message: &str) -> SnapshotError {
-        let line =
-            line_of(self.text, path).map_or_else(String::new, |line| format!("line {line}: "));
-        SnapshotError(format!(
-            "{}: {line}{}: {message}",
-            self.file,
-            display_path(path)
-        ))
+        SnapshotError {
+            file: self.file.to_owned(),
+            line: line_of(self.text, path),
+            json_path: Some(display_path(path)).filter(|p| !p.is_empty()),
+            reason: message.to_owned(),
+        }
     }
 }
 
@@ -665,11 +688,11 @@ fn strip_position(message: &str) -> String {
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
     let entries =
-        std::fs::read_dir(dir).map_err(|e| SnapshotError(format!("{}: {e}", dir.display())))?;
+        std::fs::read_dir(dir).map_err(|e| SnapshotError::in_file(dir.display().to_string(), e))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry
-            .map_err(|e| SnapshotError(format!("{}: {e}", dir.display())))?
+            .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e))?
             .path();
         if path.is_dir() {
             files.extend(json_files(&path)?);
@@ -682,10 +705,10 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
     }
     files.sort();
     if files.is_empty() {
-        return Err(SnapshotError(format!(
-            "{}: no .json files in this directory",
-            dir.display()
-        )));
+        return Err(SnapshotError::in_file(
+            dir.display().to_string(),
+            "no .json files in this directory",
+        ));
     }
     Ok(files)
 }

@@ -14,7 +14,9 @@ use serde::Serialize;
 
 pub use probe::{TcpAttempt, TcpOutcome, classify, connect_once};
 
-use crate::report::{Verdict, VerdictStatus, display_millis, millis};
+use crate::addr::Host;
+use crate::dns::{DnsConfig, DnsRun, Lookup, Question};
+use crate::vocab::{Verdict, VerdictStatus, display_millis, millis};
 
 /// Windows gives up on an unanswered SYN after 21 s (3 + 6 + 12 s); so do we, on any OS.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(21);
@@ -282,6 +284,7 @@ pub fn verdict(
     let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
     if summary.attempts == 0 {
         return Verdict {
+            cause: None,
             status: VerdictStatus::Fail,
             summary: format!("Interrupted before any attempt to {target} finished."),
             next_steps: Vec::new(),
@@ -289,6 +292,7 @@ pub fn verdict(
     }
     if summary.connected == summary.attempts {
         return Verdict {
+            cause: None,
             status: VerdictStatus::Pass,
             summary: format!(
                 "{target} accepts TCP connections: {}/{} attempts connected.",
@@ -301,6 +305,7 @@ pub fn verdict(
     let failed = summary.attempts - summary.connected;
     if summary.connected > 0 {
         return Verdict {
+            cause: None,
             status: VerdictStatus::Warn,
             summary: format!(
                 "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
@@ -353,6 +358,7 @@ pub fn verdict(
         ),
     };
     Verdict {
+        cause: None,
         status: VerdictStatus::Fail,
         summary: summary_text,
         next_steps,
@@ -384,7 +390,7 @@ pub struct Resolved {
     /// `None` when the name did not resolve to a usable address.
     pub address: Option<SocketAddr>,
     /// The DNS question and lookup, when the host was a name.
-    pub lookup: Option<(crate::dns::Question, crate::dns::Lookup)>,
+    pub lookup: Option<(Question, Lookup)>,
     /// Why there is no address, in words.
     pub failure: Option<String>,
 }
@@ -407,15 +413,23 @@ impl Resolved {
     }
 }
 
+/// An IP literal of the other family than `-4`/`-6` ask for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{ip} is not an {family} address, as {flag} asks", family = if *.v4 { "IPv4" } else { "IPv6" }, flag = if *.v4 { "-4" } else { "-6" })]
+pub struct FamilyError {
+    pub ip: std::net::IpAddr,
+    /// Whether `-4` (else `-6`) was given.
+    pub v4: bool,
+}
+
 /// Checks an IP literal against `-4`/`-6` before anything is sent (bad input if it
 /// contradicts them). Names are filtered by family when they resolve.
-pub fn check_family(host: &crate::addr::Host, family: Family) -> Result<(), String> {
+pub fn check_family(host: &Host, family: Family) -> Result<(), FamilyError> {
     match host {
-        crate::addr::Host::Ip(ip) if !family.allows(*ip) => Err(format!(
-            "{ip} is not an {} address, as {} asks",
-            if family == Family::V4 { "IPv4" } else { "IPv6" },
-            if family == Family::V4 { "-4" } else { "-6" }
-        )),
+        Host::Ip(ip) if !family.allows(*ip) => Err(FamilyError {
+            ip: *ip,
+            v4: family == Family::V4,
+        }),
         _ => Ok(()),
     }
 }
@@ -424,12 +438,11 @@ pub fn check_family(host: &crate::addr::Host, family: Family) -> Result<(), Stri
 /// configuration (the VNET's servers, not the machine's), first address of the allowed
 /// family, IPv4 first.
 pub async fn resolve_target(
-    host: &crate::addr::Host,
+    host: &Host,
     port: u16,
     family: Family,
-    config: Option<&crate::dns::DnsConfig>,
+    config: Option<&DnsConfig>,
 ) -> Resolved {
-    use crate::addr::Host;
     use crate::dns::resolve::RecordType;
     let (name, config) = match (host, config) {
         (Host::Ip(ip), _) => {
@@ -453,13 +466,13 @@ pub async fn resolve_target(
         Family::V4 => Some(RecordType::A),
         Family::V6 => Some(RecordType::AAAA),
     };
-    let question = match crate::dns::Question::new(host, record_type) {
+    let question = match Question::new(host, record_type) {
         Ok(question) => question,
-        Err(message) => {
+        Err(error) => {
             return Resolved {
                 address: None,
                 lookup: None,
-                failure: Some(message),
+                failure: Some(error.to_string()),
             };
         }
     };
@@ -470,7 +483,7 @@ pub async fn resolve_target(
         .and_then(|answer| answer.addresses.iter().find(|ip| family.allows(**ip)))
         .map(|ip| SocketAddr::new(*ip, port));
     let failure = address.is_none().then(|| {
-        let verdict = crate::dns::DnsRun::Sequential(lookup.clone()).verdict(config, &question);
+        let verdict = DnsRun::Sequential(lookup.clone()).verdict(config, &question);
         format!("{name} did not resolve: {}", verdict.summary)
     });
     Resolved {
@@ -478,52 +491,6 @@ pub async fn resolve_target(
         lookup: Some((question, lookup)),
         failure,
     }
-}
-
-/// The report of a finished `tcpping` run; `section` is `None` when nothing was probed
-/// (`--no-probe`: the checklist's verdict and error then replace the placeholders).
-#[allow(clippy::too_many_arguments)]
-pub fn tcpping_report(
-    clock: crate::report::Clock,
-    settings: &crate::settings::AppSettings,
-    target: &str,
-    host: &crate::addr::Host,
-    port: u16,
-    dns_config: Option<&crate::dns::DnsConfig>,
-    resolved: &Resolved,
-    section: Option<TcpSection>,
-) -> crate::report::Report {
-    use crate::report::{ErrorKind, Report, ReportError, Target, Tool};
-    let verdict = match &section {
-        Some(section) => verdict(target, resolved.address, &section.summary, section.timeout),
-        None => Verdict {
-            status: VerdictStatus::Pass,
-            summary: format!("No probe sent to {target} (--no-probe)."),
-            next_steps: Vec::new(),
-        },
-    };
-    let error = section
-        .as_ref()
-        .filter(|s| s.summary.connected == 0)
-        .map(|_| ReportError {
-            kind: if resolved.failure.is_some() {
-                ErrorKind::Dns
-            } else {
-                ErrorKind::Tcp
-            },
-            message: verdict.summary.clone(),
-        });
-    let mut report = Report::new(Tool::Tcpping, clock, settings.reported().clone(), verdict);
-    report.target = Some(Target::Host {
-        host: host.to_string(),
-        port,
-    });
-    if let (Some(config), Some((_, lookup))) = (dns_config, &resolved.lookup) {
-        report.dns = Some(crate::dns::DnsRun::Sequential(lookup.clone()).section(config));
-    }
-    report.tcp = section;
-    report.error = error;
-    report
 }
 
 /// `Average success time: 1.42ms` style figures for the summary line.

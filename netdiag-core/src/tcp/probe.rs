@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::net::TcpSocket;
 
-use crate::report::millis;
+use crate::vocab::millis;
 
 /// What happened to one attempt. The names are part of the report contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]

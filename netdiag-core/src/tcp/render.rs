@@ -17,7 +17,7 @@ pub fn attempt_line(target: &str, attempt: &TcpAttempt, timeout: Duration) -> St
     match attempt.outcome {
         TcpOutcome::Connected => format!(
             "Connected to {target}, time taken: {}",
-            crate::report::display_millis(attempt.elapsed)
+            crate::vocab::display_millis(attempt.elapsed)
         ),
         TcpOutcome::Timeout => format!(
             "Connection attempt failed: Connection timed out after {} ({meaning})",

@@ -1,0 +1,168 @@
+//! What `nameresolver` and `tcpping` share on the command line, so that neither repeats
+//! the other: the flags both take ([`SharedArgs`], flattened into each), parsing with
+//! bad input as exit 2 (and a JSON report with `--json`), the async runtime, the live
+//! output of a run on a terminal, and printing an [`Outcome`]. Clap stays out of
+//! netdiag-core; the logic stays out of here.
+
+use std::future::Future;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
+use netdiag_core::vocab::{Exit, display_duration};
+
+/// The flags both tools take.
+// Doc comments here are the --help text, where backticks would show.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Clone, clap::Args)]
+pub struct SharedArgs {
+    /// Network snapshot: an exported Azure resource JSON file or a directory of them
+    /// (repeatable). Its VNET DNS servers are used, and the checklist runs against it.
+    #[arg(long, value_name = "PATH")]
+    pub network: Vec<PathBuf>,
+
+    /// Send nothing: evaluate the snapshot for the target (needs --network).
+    #[arg(long, requires = "network")]
+    pub no_probe: bool,
+
+    /// Print the JSON support report instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SharedArgs {
+    pub fn to_shared(&self) -> Shared {
+        Shared {
+            network: self.network.clone(),
+            no_probe: self.no_probe,
+            json: self.json,
+        }
+    }
+}
+
+/// Parses the command line. `--help` and `--version` print and exit as clap does; bad
+/// arguments become the tool's bad-input outcome (one `error:` line, exit 2, a report
+/// with `--json`), returned as the exit code to end with.
+pub fn parse<C: Parser>(session: &Session) -> Result<C, ExitCode> {
+    C::try_parse().map_err(|error| {
+        if is_help(&error) {
+            error.exit();
+        }
+        let wants_json = std::env::args_os().skip(1).any(|arg| arg == "--json");
+        let message = usage_error_line(&error.to_string(), session.tool.name());
+        finish(&diagnosis::bad_input(
+            session,
+            wants_json,
+            &InputError::Usage(message),
+        ))
+    })
+}
+
+/// `--help`, `--version`, or no arguments at all: clap prints the help (exit 0, or 2 when
+/// arguments are missing).
+fn is_help(error: &clap::Error) -> bool {
+    use clap::error::ErrorKind as Kind;
+    matches!(
+        error.kind(),
+        Kind::DisplayHelp | Kind::DisplayVersion | Kind::DisplayHelpOnMissingArgumentOrSubcommand
+    )
+}
+
+/// Turns clap's rendered error (several lines: message, usage, tip) into the one line the
+/// tools print after `error: `.
+pub fn usage_error_line(rendered: &str, tool: &str) -> String {
+    // The message is clap's first paragraph; some continue on indented lines
+    // ("required arguments were not provided:\n  --network <PATH>").
+    let paragraph: Vec<&str> = rendered
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let joined = paragraph.join(" ");
+    let message = joined.strip_prefix("error: ").unwrap_or(&joined).trim();
+    format!("{message} (see '{tool} --help')")
+}
+
+/// Runs a run to its end on a single-threaded runtime (the tools do one thing at a time;
+/// `--all` waits on several sockets, not threads).
+pub fn block_on<F: Future>(run: F) -> Result<F::Output, ExitCode> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => Ok(runtime.block_on(run)),
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            Err(ExitCode::from(Exit::Failed.code()))
+        }
+    }
+}
+
+/// Prints an outcome: warnings and the error line on stderr, the text or the JSON report
+/// on stdout. A reader that went away (`| head -1`) is not an error worth a word.
+pub fn finish(outcome: &Outcome) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    for warning in &outcome.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    if let Some(line) = &outcome.error_line {
+        let _ = writeln!(stderr, "{line}");
+    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(outcome.stdout().as_bytes());
+    let _ = stdout.flush();
+    ExitCode::from(outcome.exit.code())
+}
+
+/// The terminal as a run's live output: lines on stdout as they come and, when stderr is
+/// a terminal (and the output is text), a counter while an attempt waits.
+pub struct Terminal {
+    live_counter: bool,
+    counter_shown: bool,
+}
+
+impl Terminal {
+    /// `json`: the run prints a report, so no counter either.
+    pub fn new(json: bool) -> Self {
+        Self {
+            live_counter: !json && std::io::stderr().is_terminal(),
+            counter_shown: false,
+        }
+    }
+
+    /// Removes the counter, so that what follows starts on a clean line.
+    pub fn clear(&mut self) {
+        if self.counter_shown {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "\r\x1b[K");
+            let _ = stderr.flush();
+            self.counter_shown = false;
+        }
+    }
+}
+
+impl Live for Terminal {
+    fn line(&mut self, text: &str) {
+        self.clear();
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{text}");
+        let _ = stdout.flush();
+    }
+
+    fn waiting(&mut self, seq: u32, elapsed: Duration, timeout: Duration) {
+        if self.live_counter {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(
+                stderr,
+                "\r  attempt {seq}: waiting {}s of {} ...",
+                elapsed.as_secs(),
+                display_duration(timeout)
+            );
+            let _ = stderr.flush();
+            self.counter_shown = true;
+        }
+    }
+}

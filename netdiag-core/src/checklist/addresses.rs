@@ -1,0 +1,155 @@
+//! Stage 4, addresses and routes: the P2S pool inside RFC 1918, no overlapping address
+//! spaces, and the target inside what the app routes into the VNET.
+
+#![allow(unused_imports)]
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde_json::json;
+
+use super::Status;
+use super::registry::{Finding, SkipReason};
+use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
+use crate::certs::{normalise_thumbprint, thumbprint};
+use crate::dns::{DnsOutcome, ServerSource};
+use crate::nsg::{Flow, analyse_path};
+use crate::ranges::RangeSet;
+use crate::routes::return_path;
+use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
+use crate::snapshot::{Nsg, Site, same_id, subscription_of};
+use crate::tcp::TcpOutcome;
+
+pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
+    if scene.snapshot.is_none() {
+        return Finding::skip(SkipReason::NoSnapshot);
+    }
+    if scene.pool.is_empty() {
+        return Finding::skip(SkipReason::missing("no P2S pool in the snapshot"));
+    }
+    let outside: Vec<String> = scene
+        .pool
+        .iter()
+        .filter(|p| !is_rfc1918_net(**p))
+        .map(ToString::to_string)
+        .collect();
+    if outside.is_empty() {
+        Finding::pass(format!("{} inside RFC 1918", nets(&scene.pool)))
+    } else {
+        Finding::fail(
+            format!(
+                "{} not inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16: the app's traffic to it is not sent through the VNET",
+                outside.join(", ")
+            ),
+            "Change the gateway's point-to-site address pool to a range inside RFC 1918 that overlaps nothing, then Sync Network.",
+        )
+    }
+}
+
+pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
+    if scene.snapshot.is_none() {
+        return Finding::skip(SkipReason::NoSnapshot);
+    }
+    let Some(vnet) = scene.vnet else {
+        return Finding::skip(SkipReason::missing("the snapshot has no VNET for the app"));
+    };
+    let spaces: Vec<(String, IpNet)> = scene
+        .vnet_spaces()
+        .into_iter()
+        .map(|n| (format!("VNET {}", vnet.name), n))
+        .chain(
+            scene
+                .pool
+                .iter()
+                .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
+        )
+        .chain(
+            scene
+                .peered_spaces()
+                .into_iter()
+                .map(|(p, n)| (format!("peering {p}"), n)),
+        )
+        .chain(
+            scene
+                .onprem_spaces()
+                .into_iter()
+                .map(|(l, n)| (format!("on-premises {l}"), n)),
+        )
+        .collect();
+    let mut overlaps = Vec::new();
+    for (i, (a_name, a)) in spaces.iter().enumerate() {
+        for (b_name, b) in &spaces[i + 1..] {
+            if a_name != b_name && (a.contains(&b.network()) || b.contains(&a.network())) {
+                overlaps.push(format!("{a_name} {a} overlaps {b_name} {b}"));
+            }
+        }
+    }
+    if overlaps.is_empty() {
+        Finding::pass(format!("{} spaces, none overlapping", spaces.len()))
+    } else {
+        Finding::fail(
+            overlaps.join("; "),
+            "Re-address one side of each overlap: packets to the overlapping range cannot be routed both ways.",
+        )
+    }
+}
+
+pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    if scene.snapshot.is_none() {
+        return Finding::skip(SkipReason::NoSnapshot);
+    }
+    let Some(target) = scene.target else {
+        return Finding::skip(SkipReason::missing(format!(
+            "the address of {} is not known (give its IPv4 address, or let the probe resolve it)",
+            inputs.target.host
+        )));
+    };
+    if let Some(connection) = scene.connection.filter(|c| !c.routes.is_empty())
+        && route_set(connection).contains(target)
+    {
+        {
+            return Finding::pass(format!(
+                "{target} is in the app's routes (VNET connection {})",
+                connection.name
+            ));
+        }
+    }
+    let spaces: Vec<(String, IpNet)> = scene
+        .vnet_spaces()
+        .into_iter()
+        .map(|n| ("the VNET".to_owned(), n))
+        .chain(
+            scene
+                .peered_spaces()
+                .into_iter()
+                .map(|(p, n)| (format!("peering {p}"), n)),
+        )
+        .chain(
+            scene
+                .onprem_spaces()
+                .into_iter()
+                .map(|(l, n)| (format!("on-premises {l}"), n)),
+        )
+        .collect();
+    let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
+    let has_routes = scene.connection.is_some_and(|c| !c.routes.is_empty());
+    match inside {
+        Some((origin, net)) if has_routes => Finding::fail(
+            format!(
+                "{target} is in {origin} ({net}) but not in the app's routes: the app's network is older than that range"
+            ),
+            "Sync Network in the app's VNET Integration so the app receives the route.",
+        ),
+        Some((origin, net)) => Finding::pass(format!("{target} is in {origin} ({net})")),
+        None if scene.site.is_some_and(Site::route_all) => Finding::pass(format!(
+            "{target} is outside the VNET's ranges, but the app routes all traffic into the VNET (vnetRouteAllEnabled)"
+        )),
+        None => Finding::fail(
+            format!(
+                "{target} is in none of the app's routes or the VNET, peered and on-premises spaces: the app sends it over the internet, not the VNET"
+            ),
+            "Add the target's range to the VNET, a peering or the on-premises address space (then Sync Network), or use the target's private address.",
+        ),
+    }
+}

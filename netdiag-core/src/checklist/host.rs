@@ -1,0 +1,78 @@
+//! Stage 6, on the target host: what only a person there can check.
+
+#![allow(unused_imports)]
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde_json::json;
+
+use super::Status;
+use super::registry::{Finding, SkipReason};
+use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
+use crate::certs::{normalise_thumbprint, thumbprint};
+use crate::dns::{DnsOutcome, ServerSource};
+use crate::nsg::{Flow, analyse_path};
+use crate::ranges::RangeSet;
+use crate::routes::return_path;
+use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
+use crate::snapshot::{Nsg, Site, same_id, subscription_of};
+use crate::tcp::TcpOutcome;
+
+pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let pool = if scene.pool.is_empty() {
+        "P2S pool".to_owned()
+    } else {
+        format!("pool {}", nets(&scene.pool))
+    };
+    Finding::manual(
+        "the host's own firewall is not visible from here",
+        format!(
+            "On {}, allow {} {} from the whole {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
+            inputs.target.host,
+            inputs.target.protocol.name(),
+            inputs.target.port
+        ),
+    )
+}
+
+pub(super) fn host_listening(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let refused = inputs
+        .tcp
+        .is_some_and(|s| s.outcomes.contains_key("refused"));
+    if !refused {
+        return Finding::skip(SkipReason::not_applicable(
+            "does not apply: no attempt was refused",
+        ));
+    }
+    Finding::manual(
+        format!(
+            "{}:{} refused the connection: the host is up but nothing accepts on that port",
+            inputs.target.host, inputs.target.port
+        ),
+        format!(
+            "On the host, list what listens: netstat -aon | findstr :{} (Windows) or ss -ltnp 'sport = :{}' (Linux); start the service or fix the port.",
+            inputs.target.port, inputs.target.port
+        ),
+    )
+}
+
+pub(super) fn vm_cross_check(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let target = &inputs.target;
+    let command = match target.protocol {
+        crate::nsg::Protocol::Udp => format!("nslookup <name> {}", target.host),
+        crate::nsg::Protocol::Tcp => format!(
+            "tcpping {}:{} (or Test-NetConnection {} -Port {})",
+            target.host, target.port, target.host, target.port
+        ),
+    };
+    Finding::manual(
+        "only a machine inside the VNET can tell whether the target works at all",
+        format!(
+            "From a VM in the same VNET, run: {command}. If it fails there too, the target is down; if it works, the problem is on the app's path."
+        ),
+    )
+}

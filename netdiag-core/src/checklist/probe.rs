@@ -1,0 +1,147 @@
+//! Stage 1, what the probes saw: did every DNS server answer, did the name resolve, did a
+//! TCP connection open. These are the symptoms; the later stages look for the cause.
+
+#![allow(unused_imports)]
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
+
+use ipnet::{IpNet, Ipv4Net};
+use serde_json::json;
+
+use super::Status;
+use super::registry::{Finding, SkipReason};
+use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
+use crate::certs::{normalise_thumbprint, thumbprint};
+use crate::dns::{DnsOutcome, ServerSource};
+use crate::nsg::{Flow, analyse_path};
+use crate::ranges::RangeSet;
+use crate::routes::return_path;
+use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
+use crate::snapshot::{Nsg, Site, same_id, subscription_of};
+use crate::tcp::TcpOutcome;
+
+pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let Some((config, lookup)) = inputs.dns else {
+        return Finding::skip(SkipReason::not_probed("no name was resolved in this run"));
+    };
+    let timeout = humantime::format_duration(config.timeout);
+    let dead: Vec<String> = lookup
+        .attempts
+        .iter()
+        .filter(|a| a.outcome == DnsOutcome::Timeout)
+        .map(|a| format!("{} ({})", a.server, a.source))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if dead.is_empty() {
+        return Finding::pass(format!("every server asked answered within {timeout}"));
+    }
+    Finding::fail(
+        format!(
+            "{} did not answer within {timeout}: every lookup of the app waits {timeout} for each before trying the next",
+            dead.join(", ")
+        ),
+        "Allow UDP and TCP 53 from the whole P2S pool to these DNS servers (NSGs, firewalls, on-premises routes back to the pool), or remove dead servers from the VNET's DNS settings and Sync Network.",
+    )
+}
+
+pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let Some((_, lookup)) = inputs.dns else {
+        return Finding::skip(SkipReason::not_probed("no name was resolved in this run"));
+    };
+    let deciding = lookup
+        .attempts
+        .last()
+        .map_or_else(|| "no server".to_owned(), |a| a.server.to_string());
+    match lookup.outcome {
+        DnsOutcome::Answered => Finding::pass(format!(
+            "{} answered {}",
+            deciding,
+            lookup
+                .answer
+                .as_ref()
+                .map(|a| a
+                    .addresses
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        )),
+        DnsOutcome::Nxdomain => Finding::fail(
+            format!("{deciding} says the name does not exist (NXDOMAIN)"),
+            "Check the name; for a private zone, link it to the VNET whose DNS the app uses, or forward the zone from the VNET's DNS servers.",
+        ),
+        DnsOutcome::Nodata => Finding::fail(
+            format!("{deciding} knows the name but has no address records for it (NODATA)"),
+            "Add the A (or AAAA) record to the zone.",
+        ),
+        other => Finding::fail(
+            format!(
+                "every DNS server failed (last: {deciding}, {})",
+                other.as_str()
+            ),
+            "Make the app's DNS servers reachable from the whole P2S pool (UDP and TCP 53), or point the VNET at servers that answer.",
+        ),
+    }
+}
+
+pub(super) fn tcp_connect(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let Some(summary) = inputs.tcp else {
+        return Finding::skip(SkipReason::not_probed(if inputs.probed {
+            "no TCP connection was attempted in this run"
+        } else {
+            "--no-probe: no packet was sent"
+        }));
+    };
+    if summary.connected > 0 {
+        let status = if summary.connected == summary.attempts {
+            Status::Pass
+        } else {
+            Status::Warn
+        };
+        return Finding::new(
+            status,
+            format!(
+                "{}/{} attempts connected",
+                summary.connected, summary.attempts
+            ),
+            if status == Status::Warn {
+                "Some attempts failed: run longer (tcpping -t) and compare with the service's own limits."
+            } else {
+                ""
+            },
+        );
+    }
+    let class = summary.main_failure().unwrap_or(TcpOutcome::Error);
+    let counts: Vec<String> = summary
+        .outcomes
+        .iter()
+        .map(|(k, v)| format!("{k} ×{v}"))
+        .collect();
+    let remedy = match class {
+        TcpOutcome::Timeout => {
+            "Find what drops the packets: the NSG and UDR checks below, then the target's own firewall."
+        }
+        TcpOutcome::Refused => {
+            "The host is reachable: start the service or fix the port (see host.listening)."
+        }
+        TcpOutcome::Unreachable => {
+            "Check that the target lies in a range the app routes into the VNET (route.target)."
+        }
+        TcpOutcome::Dns => "Fix name resolution first (dns.* checks).",
+        _ => "Read the error of the attempts; it names the cause.",
+    };
+    Finding::fail(
+        format!(
+            "no attempt connected ({}): {} usually means {}",
+            counts.join(", "),
+            class.as_str(),
+            class.meaning()
+        ),
+        remedy,
+    )
+}

@@ -1,0 +1,387 @@
+//! The checks as data: one [`CheckSpec`] per check (its id, stage, the integration modes
+//! it applies to, its title, and the function that decides it), in the order of the docs'
+//! troubleshooting tree. A check function returns a [`Finding`] (status, evidence, remedy)
+//! and nothing else: the id, stage and title come from here, and so does the skip for a
+//! check of the other integration mode.
+//!
+//! To add a check: write its function in the file of its stage, and add one entry below.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::scene::Scene;
+use super::{Check, Inputs, Stage, Status, addresses, app, gateway, host, path, probe};
+
+/// How the app is joined to its VNET.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Gateway-required: a point-to-site VPN from the app's worker to the VNET gateway.
+    Gateway,
+    /// Regional: the app's outbound traffic leaves from a delegated subnet of the VNET.
+    Regional,
+}
+
+impl Mode {
+    /// As the checklist says it: "does not apply to regional integration".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Gateway => "gateway-required integration",
+            Self::Regional => "regional integration",
+        }
+    }
+}
+
+/// Which integration modes a check belongs to (the contract's `mode` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applies {
+    Both,
+    Gateway,
+    Regional,
+}
+
+impl Applies {
+    /// The mode a check does not belong to, when the snapshot shows that mode.
+    fn excludes(self, mode: Option<Mode>) -> Option<Mode> {
+        match (self, mode) {
+            (Self::Gateway, Some(Mode::Regional)) => Some(Mode::Regional),
+            (Self::Regional, Some(Mode::Gateway)) => Some(Mode::Gateway),
+            _ => None,
+        }
+    }
+}
+
+/// Why a check said `skip`: what it would need to decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The run had no network snapshot at all.
+    NoSnapshot,
+    /// The snapshot lacks a resource or a field; says which.
+    Missing(Cow<'static, str>),
+    /// The check is about something this run did not do (resolve a name, probe).
+    NotProbed(Cow<'static, str>),
+    /// The check does not apply to this target (not on-premises, nothing refused).
+    NotApplicable(Cow<'static, str>),
+    /// The check belongs to the other integration mode.
+    OtherMode(Mode),
+}
+
+impl SkipReason {
+    pub fn missing(what: impl Into<Cow<'static, str>>) -> Self {
+        Self::Missing(what.into())
+    }
+
+    pub fn not_probed(what: impl Into<Cow<'static, str>>) -> Self {
+        Self::NotProbed(what.into())
+    }
+
+    pub fn not_applicable(what: impl Into<Cow<'static, str>>) -> Self {
+        Self::NotApplicable(what.into())
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoSnapshot => f.write_str(
+                "no network snapshot: export the app's network resources and pass them with --network",
+            ),
+            Self::Missing(what) | Self::NotProbed(what) | Self::NotApplicable(what) => {
+                f.write_str(what)
+            }
+            Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.describe()),
+        }
+    }
+}
+
+/// What a check found: everything of a [`Check`] but what the registry knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub status: Status,
+    pub evidence: String,
+    pub remedy: String,
+    pub details: Option<serde_json::Value>,
+    pub skip: Option<SkipReason>,
+}
+
+impl Finding {
+    pub fn new(status: Status, evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
+        Self {
+            status,
+            evidence: evidence.into(),
+            remedy: remedy.into(),
+            details: None,
+            skip: None,
+        }
+    }
+
+    pub fn pass(evidence: impl Into<String>) -> Self {
+        Self::new(Status::Pass, evidence, "")
+    }
+
+    pub fn fail(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
+        Self::new(Status::Fail, evidence, remedy)
+    }
+
+    pub fn warn(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
+        Self::new(Status::Warn, evidence, remedy)
+    }
+
+    /// A step only a person can do.
+    pub fn manual(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
+        Self::new(Status::Manual, evidence, remedy)
+    }
+
+    pub fn skip(reason: SkipReason) -> Self {
+        Self {
+            skip: Some(reason.clone()),
+            ..Self::new(Status::Skip, reason.to_string(), "")
+        }
+    }
+}
+
+/// One check of the list, as data.
+pub struct CheckSpec {
+    /// Stable: support tooling and the report's `verdict.cause` use it.
+    pub id: &'static str,
+    pub stage: Stage,
+    pub applies: Applies,
+    pub title: &'static str,
+    decide: fn(&Scene<'_>) -> Finding,
+}
+
+const fn spec(
+    id: &'static str,
+    stage: Stage,
+    applies: Applies,
+    title: &'static str,
+    decide: fn(&Scene<'_>) -> Finding,
+) -> CheckSpec {
+    CheckSpec {
+        id,
+        stage,
+        applies,
+        title,
+        decide,
+    }
+}
+
+/// Every check, in the order of the troubleshooting tree (the contract's table).
+pub static REGISTRY: &[CheckSpec] = &[
+    spec(
+        "dns.reachable",
+        Stage::Probe,
+        Applies::Both,
+        "Every DNS server asked answers in time",
+        probe::dns_reachable,
+    ),
+    spec(
+        "dns.resolves",
+        Stage::Probe,
+        Applies::Both,
+        "The name resolves",
+        probe::dns_resolves,
+    ),
+    spec(
+        "tcp.connect",
+        Stage::Probe,
+        Applies::Both,
+        "A TCP connection opens",
+        probe::tcp_connect,
+    ),
+    spec(
+        "dns.configured",
+        Stage::App,
+        Applies::Both,
+        "The app has DNS servers for the VNET",
+        app::dns_configured,
+    ),
+    spec(
+        "app.private-ip",
+        Stage::App,
+        Applies::Both,
+        "The app has a private address in the P2S pool",
+        app::app_private_ip,
+    ),
+    spec(
+        "plan.tier",
+        Stage::App,
+        Applies::Both,
+        "The plan's tier supports VNET Integration",
+        app::plan_tier,
+    ),
+    spec(
+        "plan.vnet-limit",
+        Stage::App,
+        Applies::Gateway,
+        "At most 5 VNETs integrated in the plan",
+        app::plan_vnet_limit,
+    ),
+    spec(
+        "app.single-vnet",
+        Stage::App,
+        Applies::Both,
+        "The app has one gateway-based VNET connection",
+        app::app_single_vnet,
+    ),
+    spec(
+        "vnet.same-subscription",
+        Stage::App,
+        Applies::Gateway,
+        "VNET and plan in the same subscription",
+        app::vnet_same_subscription,
+    ),
+    spec(
+        "vnet.location",
+        Stage::App,
+        Applies::Both,
+        "VNET and plan in the same region",
+        app::vnet_location,
+    ),
+    spec(
+        "gateway.present",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The VNET has a virtual network gateway",
+        gateway::gateway_present,
+    ),
+    spec(
+        "gateway.type",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The gateway is a VPN gateway",
+        gateway::gateway_type,
+    ),
+    spec(
+        "gateway.routing",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The VPN gateway is route-based",
+        gateway::gateway_routing,
+    ),
+    spec(
+        "gateway.p2s",
+        Stage::Gateway,
+        Applies::Gateway,
+        "Point-to-site is configured on the gateway",
+        gateway::gateway_p2s,
+    ),
+    spec(
+        "gateway.status",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The gateway and its connections are up",
+        gateway::gateway_status,
+    ),
+    spec(
+        "certs.in-sync",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The app's certificate is one of the gateway's P2S root certificates",
+        gateway::certs_in_sync,
+    ),
+    spec(
+        "network.in-sync",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The app's routes and DNS match the VNET (Sync Network)",
+        gateway::network_in_sync,
+    ),
+    spec(
+        "p2s.rfc1918",
+        Stage::Addresses,
+        Applies::Gateway,
+        "The P2S pool is inside RFC 1918",
+        addresses::p2s_rfc1918,
+    ),
+    spec(
+        "address.overlap",
+        Stage::Addresses,
+        Applies::Both,
+        "VNET, P2S, peered and on-premises spaces do not overlap",
+        addresses::address_overlap,
+    ),
+    spec(
+        "route.target",
+        Stage::Addresses,
+        Applies::Both,
+        "The target is routed into the VNET",
+        addresses::route_target,
+    ),
+    spec(
+        "nsg.p2s-to-target",
+        Stage::Path,
+        Applies::Gateway,
+        "NSGs allow the whole P2S pool to the target port",
+        path::nsg_p2s_to_target,
+    ),
+    spec(
+        "udr.return-path",
+        Stage::Path,
+        Applies::Both,
+        "The target's subnet routes the P2S pool back to the gateway",
+        path::udr_return_path,
+    ),
+    spec(
+        "onprem.s2s-connected",
+        Stage::Path,
+        Applies::Gateway,
+        "The site-to-site connection to the target's network is up",
+        path::onprem_s2s_connected,
+    ),
+    spec(
+        "onprem.p2s-route",
+        Stage::Path,
+        Applies::Gateway,
+        "On-premises routes the P2S pool back",
+        path::onprem_p2s_route,
+    ),
+    spec(
+        "host.firewall",
+        Stage::Host,
+        Applies::Both,
+        "The target host's firewall allows the P2S pool",
+        host::host_firewall,
+    ),
+    spec(
+        "host.listening",
+        Stage::Host,
+        Applies::Both,
+        "Something listens on the port",
+        host::host_listening,
+    ),
+    spec(
+        "vm.cross-check",
+        Stage::Host,
+        Applies::Both,
+        "The same host:port works from a VM in the VNET",
+        host::vm_cross_check,
+    ),
+];
+
+/// Runs every check of the registry, in its order.
+pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Option<Mode>) {
+    let scene = Scene::new(inputs);
+    let checks = REGISTRY
+        .iter()
+        .map(|spec| {
+            let finding = match spec.applies.excludes(scene.mode) {
+                Some(mode) => Finding::skip(SkipReason::OtherMode(mode)),
+                None => (spec.decide)(&scene),
+            };
+            Check {
+                id: spec.id,
+                stage: spec.stage,
+                status: finding.status,
+                title: spec.title,
+                evidence: finding.evidence,
+                remedy: finding.remedy,
+                details: finding.details,
+                skip: finding.skip,
+            }
+        })
+        .collect();
+    (checks, scene.mode)
+}

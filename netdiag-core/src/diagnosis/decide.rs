@@ -1,0 +1,60 @@
+//! The one decision of a run: from what the probe concluded and what the checklist found,
+//! the verdict (with the check that is the likely cause), the error, the exit code; and
+//! the elapsed time, stamped last.
+
+use crate::checklist::Evaluation;
+use crate::report::{Report, ReportError};
+use crate::vocab::{Clock, ErrorKind, Exit, Verdict, VerdictStatus, to_millis};
+
+/// What the probe concluded on its own, before any checklist.
+pub(super) struct ProbeFinding {
+    pub verdict: Verdict,
+    pub succeeded: bool,
+    /// The report's `error.kind` when the probe failed (`dns` or `tcp`).
+    pub failure: ErrorKind,
+}
+
+/// Decides the run and stamps it into the report: verdict, checklist, error and elapsed
+/// time. `probe` is `None` under `--no-probe`. Returns the exit code.
+///
+/// The verdict comes from the checklist when one ran (see [`Evaluation::verdict`]), else
+/// from the probe. The exit code is the probe's (0 when it succeeded); under `--no-probe`,
+/// 1 when a check failed.
+pub(super) fn decide(
+    report: &mut Report,
+    clock: Clock,
+    probe: Option<&ProbeFinding>,
+    checklist: Option<&Evaluation>,
+) -> Exit {
+    let probe_verdict = probe.map(|p| &p.verdict);
+    let verdict = match checklist {
+        Some(evaluation) => evaluation.verdict(probe_verdict),
+        None => probe_verdict.cloned().unwrap_or_else(|| {
+            Verdict::new(VerdictStatus::Pass, "Nothing was probed.", Vec::new())
+        }),
+    };
+    let exit = match probe {
+        Some(probe) if probe.succeeded => Exit::Success,
+        Some(_) => Exit::Failed,
+        None if verdict.status == VerdictStatus::Fail => Exit::Failed,
+        None => Exit::Success,
+    };
+    report.error = match probe {
+        Some(probe) if !probe.succeeded => Some(ReportError {
+            kind: probe.failure,
+            message: probe.verdict.summary.clone(),
+        }),
+        _ if exit == Exit::Failed => Some(ReportError {
+            kind: ErrorKind::Checklist,
+            message: verdict.summary.clone(),
+        }),
+        _ => None,
+    };
+    if let Some(evaluation) = checklist {
+        report.checklist.clone_from(&evaluation.checks);
+    }
+    report.verdict = verdict;
+    // Last, so that the checklist's time is counted too.
+    report.elapsed_ms = to_millis(clock.started.elapsed());
+    exit
+}

@@ -1,0 +1,155 @@
+//! A `nameresolver` run: the app's DNS configuration, the lookup (sequential, as the app
+//! does it, or every server at once), the checklist when the lookup failed or a snapshot
+//! was given, and the Kudu-shaped text.
+
+use std::time::Duration;
+
+use super::decide::{ProbeFinding, decide};
+use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
+use crate::addr::{DNS_PORT, Host};
+use crate::checklist::render::Marks;
+use crate::checklist::{self, Evaluation, Inputs};
+use crate::dns::config::system_servers;
+use crate::dns::resolve::RecordType;
+use crate::dns::{
+    self, ConfigInputs, DnsConfig, DnsOutcome, DnsRun, Lookup, Question, ServerSource, Transport,
+};
+use crate::nsg::Protocol;
+use crate::report::{Report, Target};
+use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+
+/// What `nameresolver` was asked to do.
+#[derive(Debug, Clone)]
+pub struct LookupPlan {
+    pub shared: Shared,
+    /// The name, or an IP address for a reverse lookup.
+    pub host: Host,
+    /// The `DNS_SERVER` argument, as typed.
+    pub server: Option<String>,
+    /// `-t`: one record type instead of A and AAAA.
+    pub record_type: Option<RecordType>,
+    /// `--timeout`: per server, instead of the app's setting or 3 s.
+    pub timeout: Option<Duration>,
+    pub transport: Transport,
+    /// `--all`: every server at once.
+    pub all: bool,
+}
+
+/// Runs the plan to its outcome; bad input ends it early with exit 2.
+pub async fn lookup(session: &Session, plan: &LookupPlan) -> Outcome {
+    match run(session, plan).await {
+        Ok(outcome) => outcome,
+        Err(error) => bad_input(session, plan.shared.json, &error),
+    }
+}
+
+async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError> {
+    let prepared = prepare(&plan.shared, &session.settings)?;
+    let settings = &prepared.settings;
+    let config = DnsConfig::discover(&ConfigInputs {
+        server_argument: plan.server.as_deref(),
+        settings,
+        network: prepared.network_dns.as_ref(),
+        system: &system_servers,
+        timeout_argument: plan.timeout,
+        transport: plan.transport,
+    })?;
+    let question = Question::new(&plan.host, plan.record_type)?;
+
+    let run = if plan.shared.no_probe {
+        None
+    } else if plan.all {
+        Some(DnsRun::All(dns::resolve_all(&config, &question).await))
+    } else {
+        Some(DnsRun::Sequential(dns::resolve(&config, &question).await))
+    };
+    let probe = run.as_ref().map(|run| ProbeFinding {
+        verdict: run.verdict(&config, &question),
+        succeeded: run.succeeded(),
+        failure: ErrorKind::Dns,
+    });
+
+    let mut report = Report::new(
+        session.tool,
+        session.clock,
+        settings.reported().clone(),
+        Verdict::new(VerdictStatus::Pass, "", Vec::new()),
+    );
+    report.target = Some(Target::Name {
+        name: question.display.clone(),
+        types: question.type_names(),
+    });
+    report.dns = Some(
+        run.as_ref()
+            .unwrap_or(&DnsRun::Sequential(Lookup {
+                attempts: Vec::new(),
+                outcome: DnsOutcome::Error,
+                answer: None,
+            }))
+            .section(&config),
+    );
+
+    let failed = probe.as_ref().is_some_and(|p| !p.succeeded);
+    let checklist = (plan.shared.no_probe || failed || prepared.snapshot.is_some()).then(|| {
+        Evaluation::new(&Inputs {
+            target: checklist_target(&config, &question),
+            settings,
+            snapshot: prepared.snapshot.as_ref(),
+            dns: match &run {
+                Some(DnsRun::Sequential(lookup)) => Some((&config, lookup)),
+                _ => None,
+            },
+            dns_config: Some(&config),
+            tcp: None,
+            probed: !plan.shared.no_probe,
+        })
+    });
+    let exit = decide(
+        &mut report,
+        session.clock,
+        probe.as_ref(),
+        checklist.as_ref(),
+    );
+
+    let mut text = String::new();
+    if let Some(run) = &run {
+        // With a checklist, its verdict (which may name a cause) follows it instead.
+        let verdict = checklist.is_none().then_some(&report.verdict);
+        text.push_str(&dns::render::render(run, &config, &question, verdict));
+    }
+    if let Some(evaluation) = &checklist {
+        text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
+    }
+    Ok(Outcome {
+        report,
+        exit,
+        json: plan.shared.json,
+        text,
+        warnings: config.warnings.clone(),
+        error_line: None,
+    })
+}
+
+/// What the checklist checks for `nameresolver`: the path from the app to its first DNS
+/// server (UDP 53), since an unreachable DNS server is what makes names fail. Azure DNS
+/// (168.63.129.16) is reached through the platform, not the VNET, so the name stands in.
+fn checklist_target(config: &DnsConfig, question: &Question) -> checklist::Target {
+    match config
+        .servers
+        .iter()
+        .find(|s| s.source != ServerSource::AzureDefault)
+    {
+        Some(server) => checklist::Target {
+            host: server.address.ip().to_string(),
+            ip: Some(server.address.ip()),
+            port: server.address.port(),
+            protocol: Protocol::Udp,
+        },
+        None => checklist::Target {
+            host: question.display.clone(),
+            ip: None,
+            port: DNS_PORT,
+            protocol: Protocol::Udp,
+        },
+    }
+}

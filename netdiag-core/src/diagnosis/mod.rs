@@ -1,0 +1,176 @@
+//! The top of the crate: one run of a tool, from its plan to its outcome. A binary turns
+//! its arguments into a plan ([`LookupPlan`], [`PingPlan`]), runs it, and prints the
+//! [`Outcome`]. Everything a run decides (the checklist or not, the verdict and its cause,
+//! the error, the exit code, the elapsed time) is decided here, once, in [`decide`].
+
+mod decide;
+mod lookup;
+mod ping;
+
+use std::path::PathBuf;
+
+pub use lookup::{LookupPlan, lookup};
+pub use ping::{Live, PingPlan, ping};
+
+use crate::addr::AddrError;
+use crate::dns::{ConfigError, QuestionError};
+use crate::report::Report;
+use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
+use crate::snapshot::{NetworkDns, Snapshot, SnapshotError};
+use crate::tcp::FamilyError;
+use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool};
+
+/// Which tool runs, since when, with which app settings.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub tool: Tool,
+    pub clock: Clock,
+    pub settings: AppSettings,
+}
+
+impl Session {
+    /// A run of `tool` in this process: the clock starts now, the app settings are the
+    /// allow-listed ones of the environment.
+    pub fn start(tool: Tool) -> Self {
+        Self::with_settings(tool, AppSettings::from_process_env())
+    }
+
+    pub fn with_settings(tool: Tool, settings: AppSettings) -> Self {
+        Self {
+            tool,
+            clock: Clock::start(),
+            settings,
+        }
+    }
+}
+
+/// What both tools take besides their target: the network snapshot, whether to probe,
+/// and how to print.
+#[derive(Debug, Clone, Default)]
+pub struct Shared {
+    /// `--network`: files or directories of exported Azure resource JSON.
+    pub network: Vec<PathBuf>,
+    /// `--no-probe`: evaluate the snapshot without sending a packet.
+    pub no_probe: bool,
+    /// `--json`: print the report instead of text.
+    pub json: bool,
+}
+
+/// Input that stops a run before it starts (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// Arguments that do not make sense (clap's message, or ours).
+    #[error("{0}")]
+    Usage(String),
+    /// A host, server or port as typed.
+    #[error(transparent)]
+    Address(#[from] AddrError),
+    /// App settings or the system's DNS configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A network snapshot that cannot be read.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+}
+
+impl InputError {
+    /// The report's `error.kind`.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Usage(_) | Self::Address(_) => ErrorKind::Usage,
+            Self::Config(_) => ErrorKind::Config,
+            Self::Snapshot(_) => ErrorKind::Snapshot,
+        }
+    }
+}
+
+impl From<QuestionError> for InputError {
+    fn from(error: QuestionError) -> Self {
+        Self::Usage(error.to_string())
+    }
+}
+
+impl From<FamilyError> for InputError {
+    fn from(error: FamilyError) -> Self {
+        Self::Usage(error.to_string())
+    }
+}
+
+impl From<DurationError> for InputError {
+    fn from(error: DurationError) -> Self {
+        Self::Usage(error.to_string())
+    }
+}
+
+/// How a run ended, ready to print: the report (stdout with `--json`), the text (stdout
+/// otherwise), the warnings and the error line (stderr), and the exit code.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub report: Report,
+    pub exit: Exit,
+    pub json: bool,
+    /// What stdout shows without `--json` (after any lines printed live).
+    pub text: String,
+    /// `warning: ...` lines for stderr.
+    pub warnings: Vec<String>,
+    /// The one `error: ...` line for stderr of a run that did not start.
+    pub error_line: Option<String>,
+}
+
+impl Outcome {
+    /// What goes to stdout: the JSON report, or the text.
+    pub fn stdout(&self) -> String {
+        if self.json {
+            self.report.to_json() + "\n"
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// The outcome of input that stopped the run: one `error:` line and, with `--json`, a
+/// complete report carrying the error.
+pub fn bad_input(session: &Session, json: bool, error: &InputError) -> Outcome {
+    let message = error.to_string();
+    let report = Report::input_error(
+        session.tool,
+        session.clock,
+        session.settings.reported().clone(),
+        error.kind(),
+        &message,
+    );
+    Outcome {
+        report,
+        exit: Exit::BadInput,
+        json,
+        text: String::new(),
+        warnings: Vec::new(),
+        error_line: Some(format!("error: {message}")),
+    }
+}
+
+/// What `--network` brings to a run: the snapshot, the app settings with the snapshot's
+/// filling the gaps of the environment's, and the DNS servers of the app's network.
+struct Prepared {
+    snapshot: Option<Snapshot>,
+    settings: AppSettings,
+    network_dns: Option<NetworkDns>,
+}
+
+fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, SnapshotError> {
+    if shared.network.is_empty() {
+        return Ok(Prepared {
+            snapshot: None,
+            settings: environment.clone(),
+            network_dns: None,
+        });
+    }
+    let snapshot = Snapshot::load(&shared.network)?;
+    let settings = environment.clone().or_from(&snapshot.app_settings);
+    let network_dns = snapshot.app_dns_servers(settings.get(WEBSITE_SITE_NAME));
+    Ok(Prepared {
+        snapshot: Some(snapshot),
+        settings,
+        network_dns,
+    })
+}

@@ -1,0 +1,262 @@
+//! A `tcpping` run: the target resolved with the app's DNS, the attempts (printed as they
+//! finish, through [`Live`]), the checklist when nothing connected or a snapshot was
+//! given, and Kudu's closing lines.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::decide::{ProbeFinding, decide};
+use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
+use crate::addr::{Host, display_host_port, parse_target};
+use crate::checklist::render::Marks;
+use crate::checklist::{self, Evaluation, Inputs};
+use crate::dns::config::system_servers;
+use crate::dns::render::failure_line;
+use crate::dns::{ConfigInputs, DnsConfig, DnsRun, Transport};
+use crate::nsg::Protocol;
+use crate::report::{Report, Target};
+use crate::tcp::render::{attempt_line, summary_lines};
+use crate::tcp::{
+    self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
+};
+use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+
+/// What `tcpping` was asked to do.
+#[derive(Debug, Clone)]
+pub struct PingPlan {
+    pub shared: Shared,
+    /// `HOST[:PORT]` as typed.
+    pub target: String,
+    /// The `PORT` argument, as typed.
+    pub port: Option<String>,
+    pub family: Family,
+    pub limit: Limit,
+    /// `-w`: how long one attempt may wait.
+    pub timeout: Duration,
+    /// `-i`: the pause between attempts.
+    pub interval: Duration,
+}
+
+/// Where a run's lines go while it runs: each attempt's line as it finishes, and (on a
+/// terminal) a counter while an attempt waits. Not called with `--json`.
+pub trait Live {
+    /// One line of the text output.
+    fn line(&mut self, text: &str);
+    /// An attempt has waited `elapsed` of its `timeout` (about once a second).
+    fn waiting(&mut self, _seq: u32, _elapsed: Duration, _timeout: Duration) {}
+}
+
+/// Runs the plan to its outcome; `interrupted` completes on Ctrl-C. Bad input ends the
+/// run early with exit 2.
+pub async fn ping(
+    session: &Session,
+    plan: &PingPlan,
+    live: &mut dyn Live,
+    interrupted: impl Future<Output = ()>,
+) -> Outcome {
+    match run(session, plan, live, interrupted).await {
+        Ok(outcome) => outcome,
+        Err(error) => bad_input(session, plan.shared.json, &error),
+    }
+}
+
+/// Turns finished attempts into Kudu's lines for [`Live`].
+struct Lines<'a> {
+    live: &'a mut dyn Live,
+    target: &'a str,
+    timeout: Duration,
+    print: bool,
+}
+
+impl ProbeObserver for Lines<'_> {
+    fn waiting(&mut self, seq: u32, elapsed: Duration) {
+        // The last tick can land on the deadline itself; the attempt's line follows at once.
+        if self.print && elapsed < self.timeout {
+            self.live.waiting(seq, elapsed, self.timeout);
+        }
+    }
+
+    fn finished(&mut self, attempt: &TcpAttempt) {
+        if self.print {
+            self.live
+                .line(&attempt_line(self.target, attempt, self.timeout));
+        }
+    }
+}
+
+async fn run(
+    session: &Session,
+    plan: &PingPlan,
+    live: &mut dyn Live,
+    interrupted: impl Future<Output = ()>,
+) -> Result<Outcome, InputError> {
+    let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
+    tcp::check_family(&host, plan.family)?;
+    let prepared = prepare(&plan.shared, &session.settings)?;
+    let settings = &prepared.settings;
+    // A name needs the app's DNS configuration (read once); so does the checklist.
+    let dns_config = if matches!(host, Host::Name(_)) || prepared.snapshot.is_some() {
+        Some(DnsConfig::discover(&ConfigInputs {
+            server_argument: None,
+            settings,
+            network: prepared.network_dns.as_ref(),
+            system: &system_servers,
+            timeout_argument: None,
+            transport: Transport::Udp,
+        })?)
+    } else {
+        None
+    };
+    let target = display_host_port(&host, port);
+
+    let (resolved, run) = if plan.shared.no_probe {
+        // Evaluate the snapshot for the target without sending a packet.
+        let address = match host {
+            Host::Ip(ip) => Some(SocketAddr::new(ip, port)),
+            Host::Name(_) => None,
+        };
+        let resolved = Resolved {
+            address,
+            lookup: None,
+            failure: None,
+        };
+        (resolved, None)
+    } else {
+        let mut lines = Lines {
+            live,
+            target: &target,
+            timeout: plan.timeout,
+            print: !plan.shared.json,
+        };
+        let (resolved, run) = probe(
+            plan,
+            &host,
+            port,
+            dns_config.as_ref(),
+            &mut lines,
+            interrupted,
+        )
+        .await;
+        (resolved, Some(run))
+    };
+
+    let section = run
+        .as_ref()
+        .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
+    let probe = section.as_ref().map(|section| ProbeFinding {
+        verdict: tcp::verdict(&target, resolved.address, &section.summary, section.timeout),
+        succeeded: section.summary.connected > 0,
+        failure: if resolved.failure.is_some() {
+            ErrorKind::Dns
+        } else {
+            ErrorKind::Tcp
+        },
+    });
+    let mut report = Report::new(
+        session.tool,
+        session.clock,
+        settings.reported().clone(),
+        Verdict::new(VerdictStatus::Pass, "", Vec::new()),
+    );
+    report.target = Some(Target::Host {
+        host: host.to_string(),
+        port,
+    });
+    if let (Some(config), Some((_, lookup))) = (&dns_config, &resolved.lookup) {
+        report.dns = Some(DnsRun::Sequential(lookup.clone()).section(config));
+    }
+    report.tcp = section;
+
+    let failed = probe.as_ref().is_some_and(|p| !p.succeeded);
+    let checklist = (plan.shared.no_probe || failed || prepared.snapshot.is_some()).then(|| {
+        Evaluation::new(&Inputs {
+            target: checklist::Target {
+                host: host.to_string(),
+                ip: resolved.address.map(|a| a.ip()),
+                port,
+                protocol: Protocol::Tcp,
+            },
+            settings,
+            snapshot: prepared.snapshot.as_ref(),
+            dns: match (&dns_config, &resolved.lookup) {
+                (Some(config), Some((_, lookup))) => Some((config, lookup)),
+                _ => None,
+            },
+            dns_config: dns_config.as_ref(),
+            tcp: report.tcp.as_ref().map(|t| &t.summary),
+            probed: !plan.shared.no_probe,
+        })
+    });
+    let exit = decide(
+        &mut report,
+        session.clock,
+        probe.as_ref(),
+        checklist.as_ref(),
+    );
+
+    let mut text = String::new();
+    if let Some(tcp) = &report.tcp {
+        for line in summary_lines(&tcp.summary) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    match &checklist {
+        Some(evaluation) => {
+            if report.tcp.is_some() {
+                text.push('\n');
+            }
+            text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
+        }
+        None if report.verdict.status != VerdictStatus::Pass => {
+            text.push('\n');
+            text.push_str(&report.verdict.render());
+        }
+        None => {}
+    }
+    Ok(Outcome {
+        report,
+        exit,
+        json: plan.shared.json,
+        text,
+        warnings: dns_config.map(|c| c.warnings).unwrap_or_default(),
+        error_line: None,
+    })
+}
+
+/// Resolves the target with the app's DNS and runs the attempts, each line as it finishes.
+async fn probe(
+    plan: &PingPlan,
+    host: &Host,
+    port: u16,
+    dns_config: Option<&DnsConfig>,
+    lines: &mut Lines<'_>,
+    interrupted: impl Future<Output = ()>,
+) -> (Resolved, ProbeRun) {
+    let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
+    if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup) {
+        for attempt in lookup.failed_attempts() {
+            lines.live.line(&failure_line(attempt, config));
+        }
+    }
+    let run = if let Some(address) = resolved.address {
+        let probe_plan = ProbePlan {
+            address,
+            timeout: plan.timeout,
+            interval: plan.interval,
+            limit: plan.limit,
+            // Only the JSON report lists every attempt; text needs the tally alone.
+            keep_attempts: plan.shared.json,
+        };
+        tcp::run_probes(&probe_plan, lines, interrupted).await
+    } else {
+        // The name did not resolve: one `dns` attempt says why; no packet is sent.
+        let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
+        for attempt in &attempts {
+            lines.finished(attempt);
+        }
+        ProbeRun::from_attempts(attempts, false)
+    };
+    (resolved, run)
+}

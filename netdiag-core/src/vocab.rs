@@ -1,0 +1,242 @@
+//! The vocabulary every layer shares, and the bottom of the crate: it imports nothing of
+//! ours. Which tool ran and when ([`Tool`], [`Clock`]), how it ends ([`Exit`],
+//! [`ErrorKind`]), what it concluded ([`Verdict`]), and durations as users type them and
+//! as the tools print them (milliseconds in reports, `1.42ms` in Kudu's lines).
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde::{Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Tool {
+    Nameresolver,
+    Tcpping,
+}
+
+impl Tool {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Nameresolver => "nameresolver",
+            Self::Tcpping => "tcpping",
+        }
+    }
+}
+
+/// When the run started, for `started_at` and `elapsed_ms`.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub started_at: SystemTime,
+    pub started: Instant,
+}
+
+impl Clock {
+    pub fn start() -> Self {
+        Self {
+            started_at: SystemTime::now(),
+            started: Instant::now(),
+        }
+    }
+}
+
+/// How a run ends, for both tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The name resolved, a connection was made; under `--no-probe`, no check failed.
+    Success,
+    /// The probe or a check failed.
+    Failed,
+    /// Bad input: arguments, app settings, snapshot files.
+    BadInput,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Success => 0,
+            Self::Failed => 1,
+            Self::BadInput => 2,
+        }
+    }
+}
+
+/// Why a run failed, for machines (the report's `error.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    /// Bad arguments (exit 2).
+    Usage,
+    /// Bad app settings or system configuration (exit 2).
+    Config,
+    /// A network snapshot that cannot be read (exit 2).
+    Snapshot,
+    /// A check of the checklist failed under `--no-probe` (exit 1).
+    Checklist,
+    /// The name did not resolve (exit 1).
+    Dns,
+    /// No TCP attempt connected (exit 1).
+    Tcp,
+}
+
+/// pass: the probe succeeded and nothing failed; fail: it failed; warn: it worked with
+/// a problem worth fixing; error: the run could not start (bad input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictStatus {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+}
+
+/// The most likely cause in one sentence, and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Verdict {
+    pub status: VerdictStatus,
+    /// The id of the check that is the likely cause, when a check failed.
+    pub cause: Option<String>,
+    pub summary: String,
+    pub next_steps: Vec<String>,
+}
+
+impl Verdict {
+    /// A verdict that names no check (the probe's own, or a run that did not start).
+    pub fn new(status: VerdictStatus, summary: impl Into<String>, next_steps: Vec<String>) -> Self {
+        Self {
+            status,
+            cause: None,
+            summary: summary.into(),
+            next_steps,
+        }
+    }
+
+    /// The verdict as text: the likely cause (or the warning), then numbered next steps.
+    pub fn render(&self) -> String {
+        let label = match self.status {
+            VerdictStatus::Pass => "Result",
+            VerdictStatus::Warn => "Warning",
+            VerdictStatus::Fail | VerdictStatus::Error => "Likely cause",
+        };
+        let mut out = format!("{label}: {}\n", self.summary);
+        if !self.next_steps.is_empty() {
+            out.push_str("Next steps:\n");
+            for (index, step) in self.next_steps.iter().enumerate() {
+                let _ = writeln!(out, "  {}. {step}", index + 1);
+            }
+        }
+        out
+    }
+}
+
+/// Serialises a duration as milliseconds with microsecond precision.
+pub fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(to_millis(*duration))
+}
+
+/// A duration in milliseconds, rounded to the microsecond.
+pub fn to_millis(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// A measured time as Kudu's lines print it: `1.42ms`.
+pub fn display_millis(duration: Duration) -> String {
+    format!("{:.2}ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// A limit as the tools print it in sentences: `21s`, `300ms`.
+pub fn display_duration(duration: Duration) -> String {
+    humantime::format_duration(duration).to_string()
+}
+
+/// A duration or count the user typed that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("'{0}' is zero; give a timeout such as 3s or 500ms")]
+    ZeroTimeout(String),
+    #[error("'{text}' is not a duration ({reason}); write it like {examples}")]
+    NotADuration {
+        text: String,
+        reason: String,
+        examples: &'static str,
+    },
+    #[error("0 would do nothing; give at least 1")]
+    ZeroCount,
+    #[error("'{0}' is not a whole number from 1 to {max}", max = u32::MAX)]
+    NotACount(String),
+}
+
+/// Parses a timeout as users type it (`3s`, `500ms`, `1m 30s`); zero is refused because
+/// it would make every probe fail without sending anything.
+pub fn parse_timeout(text: &str) -> Result<Duration, DurationError> {
+    match humantime::parse_duration(text.trim()) {
+        Ok(duration) if duration.is_zero() => Err(DurationError::ZeroTimeout(text.to_owned())),
+        Ok(duration) => Ok(duration),
+        Err(e) => Err(DurationError::NotADuration {
+            text: text.to_owned(),
+            reason: e.to_string(),
+            examples: "3s, 500ms or 1m",
+        }),
+    }
+}
+
+/// Parses the pause between attempts; unlike a timeout, zero is allowed (`-i 0`).
+pub fn parse_interval(text: &str) -> Result<Duration, DurationError> {
+    if text.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(text.trim()).map_err(|e| DurationError::NotADuration {
+        text: text.to_owned(),
+        reason: e.to_string(),
+        examples: "1s, 200ms or 0",
+    })
+}
+
+/// Parses a count or a number of seconds: a whole number of at least 1.
+pub fn parse_positive(text: &str) -> Result<u32, DurationError> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err(DurationError::ZeroCount),
+        Ok(number) => Ok(number),
+        Err(_) => Err(DurationError::NotACount(text.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn millis_keep_microseconds() {
+        assert!((to_millis(Duration::from_micros(1420)) - 1.42).abs() < f64::EPSILON);
+        assert!((to_millis(Duration::from_secs(3)) - 3000.0).abs() < f64::EPSILON);
+        assert_eq!(display_millis(Duration::from_micros(1420)), "1.42ms");
+    }
+
+    #[test]
+    fn durations_and_counts_as_users_type_them() {
+        assert_eq!(parse_timeout("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_timeout("3s"), Ok(Duration::from_secs(3)));
+        for bad in ["0s", "0", "", "three", "-1s", "3 parsecs"] {
+            assert!(parse_timeout(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_interval("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_interval("200ms"), Ok(Duration::from_millis(200)));
+        assert!(parse_interval("-1s").is_err());
+        assert_eq!(parse_positive("4"), Ok(4));
+        for bad in ["0", "-1", "four", "", "4294967296"] {
+            assert!(parse_positive(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_timeout("0s").unwrap_err().to_string(),
+            "'0s' is zero; give a timeout such as 3s or 500ms"
+        );
+    }
+
+    #[test]
+    fn exit_codes_are_the_contract() {
+        assert_eq!(
+            [Exit::Success, Exit::Failed, Exit::BadInput].map(Exit::code),
+            [0, 1, 2]
+        );
+    }
+}
