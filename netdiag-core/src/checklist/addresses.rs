@@ -1,24 +1,13 @@
 //! Stage 4, addresses and routes: the P2S pool inside RFC 1918, no overlapping address
 //! spaces, and the target inside what the app routes into the VNET.
 
-#![allow(unused_imports)]
-use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
-use ipnet::{IpNet, Ipv4Net};
-use serde_json::json;
+use ipnet::IpNet;
 
-use super::Status;
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
-use crate::certs::{normalise_thumbprint, thumbprint};
-use crate::dns::{DnsOutcome, ServerSource};
-use crate::nsg::{Flow, analyse_path};
-use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
-use crate::snapshot::{Nsg, Site, same_id, subscription_of};
-use crate::tcp::TcpOutcome;
+use super::scene::{Scene, is_rfc1918_net, nets, route_set};
+use crate::snapshot::Site;
 
 pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
     if scene.snapshot.is_none() {

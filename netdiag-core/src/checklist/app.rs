@@ -1,24 +1,14 @@
 //! Stage 2, the app and its plan: DNS servers for the VNET, the app's private address,
 //! the plan's tier and VNET count, one connection per app, subscription and region.
 
-#![allow(unused_imports)]
 use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::Ipv4Addr;
 
-use ipnet::{IpNet, Ipv4Net};
-use serde_json::json;
-
-use super::Status;
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
-use crate::certs::{normalise_thumbprint, thumbprint};
-use crate::dns::{DnsOutcome, ServerSource};
-use crate::nsg::{Flow, analyse_path};
-use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
-use crate::snapshot::{Nsg, Site, same_id, subscription_of};
-use crate::tcp::TcpOutcome;
+use super::scene::{Scene, is_rfc1918, nets};
+use crate::dns::ServerSource;
+use crate::settings::WEBSITE_PRIVATE_IP;
+use crate::snapshot::{Site, subscription_of};
 
 pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;

@@ -2,24 +2,13 @@
 //! point-to-site, up), the app's certificate among its roots, and the app's copy of the
 //! network (routes, DNS) in sync with the VNET.
 
-#![allow(unused_imports)]
-use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
-
-use ipnet::{IpNet, Ipv4Net};
+use ipnet::IpNet;
 use serde_json::json;
 
-use super::Status;
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
+use super::scene::{Scene, nets, route_set};
 use crate::certs::{normalise_thumbprint, thumbprint};
-use crate::dns::{DnsOutcome, ServerSource};
-use crate::nsg::{Flow, analyse_path};
 use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
-use crate::snapshot::{Nsg, Site, same_id, subscription_of};
-use crate::tcp::TcpOutcome;
 
 pub(super) fn gateway_present(scene: &Scene<'_>) -> Finding {
     if scene.snapshot.is_none() {

@@ -1,23 +1,7 @@
 //! Stage 6, on the target host: what only a person there can check.
 
-#![allow(unused_imports)]
-use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
-
-use ipnet::{IpNet, Ipv4Net};
-use serde_json::json;
-
-use super::Status;
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
-use crate::certs::{normalise_thumbprint, thumbprint};
-use crate::dns::{DnsOutcome, ServerSource};
-use crate::nsg::{Flow, analyse_path};
-use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
-use crate::snapshot::{Nsg, Site, same_id, subscription_of};
-use crate::tcp::TcpOutcome;
+use super::scene::{Scene, nets};
 
 pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;

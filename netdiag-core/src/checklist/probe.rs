@@ -1,23 +1,12 @@
 //! Stage 1, what the probes saw: did every DNS server answer, did the name resolve, did a
 //! TCP connection open. These are the symptoms; the later stages look for the cause.
 
-#![allow(unused_imports)]
 use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr};
-
-use ipnet::{IpNet, Ipv4Net};
-use serde_json::json;
 
 use super::Status;
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, is_rfc1918_net, nets, route_set, target_onprem};
-use crate::certs::{normalise_thumbprint, thumbprint};
-use crate::dns::{DnsOutcome, ServerSource};
-use crate::nsg::{Flow, analyse_path};
-use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::settings::{WEBSITE_PRIVATE_IP, WEBSITE_SITE_NAME};
-use crate::snapshot::{Nsg, Site, same_id, subscription_of};
+use super::scene::Scene;
+use crate::dns::DnsOutcome;
 use crate::tcp::TcpOutcome;
 
 pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {

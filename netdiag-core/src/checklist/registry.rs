@@ -135,9 +135,10 @@ impl Finding {
     }
 
     pub fn skip(reason: SkipReason) -> Self {
+        let evidence = reason.to_string();
         Self {
-            skip: Some(reason.clone()),
-            ..Self::new(Status::Skip, reason.to_string(), "")
+            skip: Some(reason),
+            ..Self::new(Status::Skip, evidence, "")
         }
     }
 }

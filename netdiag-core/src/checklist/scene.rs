@@ -38,6 +38,10 @@ pub(crate) struct Scene<'a> {
 }
 
 impl<'a> Scene<'a> {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "finds each resource once, in dependency order: site, plan, connection, VNET, gateways"
+    )]
     pub(super) fn new(inputs: &'a Inputs<'a>) -> Self {
         let snapshot = inputs.snapshot;
         let site = snapshot.and_then(|s| s.site(inputs.settings.get(WEBSITE_SITE_NAME)));

@@ -15,8 +15,8 @@ use crate::dns::{
     self, ConfigInputs, DnsConfig, DnsOutcome, DnsRun, Lookup, Question, ServerSource, Transport,
 };
 use crate::nsg::Protocol;
-use crate::report::{Report, Target};
-use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+use crate::report::Target;
+use crate::vocab::ErrorKind;
 
 /// What `nameresolver` was asked to do.
 #[derive(Debug, Clone)]
@@ -69,12 +69,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         failure: ErrorKind::Dns,
     });
 
-    let mut report = Report::new(
-        session.tool,
-        session.clock,
-        settings.reported().clone(),
-        Verdict::new(VerdictStatus::Pass, "", Vec::new()),
-    );
+    let mut report = session.report(settings);
     report.target = Some(Target::Name {
         name: question.display.clone(),
         types: question.type_names(),

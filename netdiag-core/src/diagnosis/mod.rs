@@ -18,7 +18,7 @@ use crate::report::Report;
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
 use crate::snapshot::{NetworkDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
-use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool};
+use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool, Verdict, VerdictStatus};
 
 /// Which tool runs, since when, with which app settings.
 #[derive(Debug, Clone)]
@@ -41,6 +41,18 @@ impl Session {
             clock: Clock::start(),
             settings,
         }
+    }
+
+    /// The report of this run with nothing in it yet; [`decide`](decide::decide) fills
+    /// in the verdict and the time.
+    fn report(&self, settings: &AppSettings) -> Report {
+        let placeholder = Verdict::new(VerdictStatus::Pass, "", Vec::new());
+        Report::new(
+            self.tool,
+            self.clock,
+            settings.reported().clone(),
+            placeholder,
+        )
     }
 }
 

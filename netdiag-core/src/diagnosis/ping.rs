@@ -20,7 +20,7 @@ use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+use crate::vocab::{ErrorKind, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -110,36 +110,21 @@ async fn run(
     };
     let target = display_host_port(&host, port);
 
-    let (resolved, run) = if plan.shared.no_probe {
-        // Evaluate the snapshot for the target without sending a packet.
-        let address = match host {
-            Host::Ip(ip) => Some(SocketAddr::new(ip, port)),
-            Host::Name(_) => None,
-        };
-        let resolved = Resolved {
-            address,
-            lookup: None,
-            failure: None,
-        };
-        (resolved, None)
-    } else {
-        let mut lines = Lines {
-            live,
-            target: &target,
-            timeout: plan.timeout,
-            print: !plan.shared.json,
-        };
-        let (resolved, run) = probe(
-            plan,
-            &host,
-            port,
-            dns_config.as_ref(),
-            &mut lines,
-            interrupted,
-        )
-        .await;
-        (resolved, Some(run))
+    let mut lines = Lines {
+        live,
+        target: &target,
+        timeout: plan.timeout,
+        print: !plan.shared.json,
     };
+    let (resolved, run) = probe(
+        plan,
+        &host,
+        port,
+        dns_config.as_ref(),
+        &mut lines,
+        interrupted,
+    )
+    .await;
 
     let section = run
         .as_ref()
@@ -153,12 +138,7 @@ async fn run(
             ErrorKind::Tcp
         },
     });
-    let mut report = Report::new(
-        session.tool,
-        session.clock,
-        settings.reported().clone(),
-        Verdict::new(VerdictStatus::Pass, "", Vec::new()),
-    );
+    let mut report = session.report(settings);
     report.target = Some(Target::Host {
         host: host.to_string(),
         port,
@@ -195,26 +175,7 @@ async fn run(
         checklist.as_ref(),
     );
 
-    let mut text = String::new();
-    if let Some(tcp) = &report.tcp {
-        for line in summary_lines(&tcp.summary) {
-            text.push_str(&line);
-            text.push('\n');
-        }
-    }
-    match &checklist {
-        Some(evaluation) => {
-            if report.tcp.is_some() {
-                text.push('\n');
-            }
-            text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
-        }
-        None if report.verdict.status != VerdictStatus::Pass => {
-            text.push('\n');
-            text.push_str(&report.verdict.render());
-        }
-        None => {}
-    }
+    let text = render_text(&report, checklist.as_ref());
     Ok(Outcome {
         report,
         exit,
@@ -225,7 +186,8 @@ async fn run(
     })
 }
 
-/// Resolves the target with the app's DNS and runs the attempts, each line as it finishes.
+/// Resolves the target with the app's DNS and runs the attempts, each line as it finishes;
+/// under `--no-probe`, only takes an IP target as it is (a name is not resolved).
 async fn probe(
     plan: &PingPlan,
     host: &Host,
@@ -233,7 +195,19 @@ async fn probe(
     dns_config: Option<&DnsConfig>,
     lines: &mut Lines<'_>,
     interrupted: impl Future<Output = ()>,
-) -> (Resolved, ProbeRun) {
+) -> (Resolved, Option<ProbeRun>) {
+    if plan.shared.no_probe {
+        let address = match host {
+            Host::Ip(ip) => Some(SocketAddr::new(*ip, port)),
+            Host::Name(_) => None,
+        };
+        let resolved = Resolved {
+            address,
+            lookup: None,
+            failure: None,
+        };
+        return (resolved, None);
+    }
     let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
     if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup) {
         for attempt in lookup.failed_attempts() {
@@ -258,5 +232,30 @@ async fn probe(
         }
         ProbeRun::from_attempts(attempts, false)
     };
-    (resolved, run)
+    (resolved, Some(run))
+}
+
+/// Kudu's closing lines, then the checklist (or, without one, a verdict worth reading).
+fn render_text(report: &Report, checklist: Option<&Evaluation>) -> String {
+    let mut text = String::new();
+    if let Some(tcp) = &report.tcp {
+        for line in summary_lines(&tcp.summary) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    match checklist {
+        Some(evaluation) => {
+            if report.tcp.is_some() {
+                text.push('\n');
+            }
+            text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
+        }
+        None if report.verdict.status != VerdictStatus::Pass => {
+            text.push('\n');
+            text.push_str(&report.verdict.render());
+        }
+        None => {}
+    }
+    text
 }

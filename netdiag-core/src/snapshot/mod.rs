@@ -38,12 +38,12 @@ pub struct SnapshotError {
 
 impl SnapshotError {
     /// A problem with a file or directory as a whole.
-    pub fn in_file(file: impl Into<String>, reason: impl ToString) -> Self {
+    pub fn in_file(file: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             file: file.into(),
             line: None,
             json_path: None,
-            reason: reason.to_string(),
+            reason: reason.into(),
         }
     }
 
@@ -126,8 +126,9 @@ impl Snapshot {
     pub fn load(paths: &[PathBuf]) -> Result<Self, SnapshotError> {
         let mut snapshot = Self::default();
         for path in paths {
-            let metadata = std::fs::metadata(path)
-                .map_err(|e| SnapshotError::in_file(format!("--network {}", path.display()), e))?;
+            let metadata = std::fs::metadata(path).map_err(|e| {
+                SnapshotError::in_file(format!("--network {}", path.display()), e.to_string())
+            })?;
             if metadata.is_dir() {
                 for file in json_files(path)? {
                     snapshot.load_file(&file)?;
@@ -191,7 +192,7 @@ impl Snapshot {
     fn load_file(&mut self, path: &Path) -> Result<(), SnapshotError> {
         let file = path.display().to_string();
         let size = std::fs::metadata(path)
-            .map_err(|e| SnapshotError::in_file(&file, e))?
+            .map_err(|e| SnapshotError::in_file(&file, e.to_string()))?
             .len();
         if size > MAX_FILE_BYTES {
             return Err(SnapshotError::in_file(
@@ -201,7 +202,8 @@ impl Snapshot {
                 ),
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| SnapshotError::in_file(&file, e))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| SnapshotError::in_file(&file, e.to_string()))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             SnapshotError::in_file(
                 &file,
@@ -687,12 +689,12 @@ fn strip_position(message: &str) -> String {
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| SnapshotError::in_file(dir.display().to_string(), e))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e.to_string()))?;
     let mut files = Vec::new();
     for entry in entries {
         let path = entry
-            .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e))?
+            .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e.to_string()))?
             .path();
         if path.is_dir() {
             files.extend(json_files(&path)?);
