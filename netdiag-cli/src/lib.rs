@@ -166,3 +166,15 @@ impl Live for Terminal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_errors_become_one_line_that_points_at_help() {
+        let rendered = "error: the following required arguments were not provided:\n  --network <PATH>\n\nUsage: tcpping --no-probe --network <PATH> <HOST[:PORT]>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            super::usage_error_line(rendered, "tcpping"),
+            "the following required arguments were not provided: --network <PATH> (see 'tcpping --help')"
+        );
+    }
+}

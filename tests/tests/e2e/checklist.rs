@@ -1,7 +1,6 @@
 //! End-to-end: both binaries evaluate the shipped example export with `--no-probe`. The
 //! export's addresses (10.x, 172.16.x) are only evaluated, never contacted: under
 //! `--no-probe` no packet is sent at all, and every run here uses it.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use netdiag_tests::{Run, command};
 use serde_json::Value;
@@ -74,6 +73,10 @@ fn tcpping_no_probe_json_report() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, netdiag_tests::CHECK_IDS);
+    // The verdict names the check that is the likely cause.
+    assert_eq!(report["verdict"]["status"], "fail");
+    assert_eq!(report["verdict"]["cause"], "nsg.p2s-to-target");
+    assert_eq!(report["error"]["kind"], "checklist");
     for check in report["checklist"].as_array().unwrap() {
         for field in [
             "id", "stage", "status", "title", "evidence", "remedy", "details",
@@ -196,6 +199,8 @@ fn a_failed_probe_runs_the_checklist_without_a_snapshot() {
     let listening = check(&json, "host.listening");
     assert_eq!(listening["status"], "manual");
     assert_eq!(json["error"]["kind"], "tcp");
+    // Only the probe check failed: it is the cause.
+    assert_eq!(json["verdict"]["cause"], "tcp.connect");
 }
 
 /// The snapshot's VNET DNS servers are the app's servers when no argument or app setting

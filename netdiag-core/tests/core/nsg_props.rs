@@ -2,7 +2,6 @@
 //! plain first-match evaluation of the same rules (subnet NSG, then NIC NSG), on random
 //! rule sets: mixed prefixes and service tags, port ranges, protocols, directions and
 //! application security groups.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::net::Ipv4Addr;
 

@@ -1,7 +1,6 @@
 //! End-to-end: the built `tcpping` binary against ports this test opens on loopback, and
 //! names served by a DNS server it starts there. The environment is cleared for every run;
 //! runs that resolve a name set `WEBSITE_DNS_SERVER` to the test's own server.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};

@@ -1,7 +1,6 @@
 //! End-to-end: the built `nameresolver` binary against DNS servers this test starts on
 //! 127.0.0.1. The environment is cleared for every run, and every run names its servers
 //! (argument or `WEBSITE_DNS_SERVER`), so no test ever reaches the machine's resolver.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::time::Duration;
 

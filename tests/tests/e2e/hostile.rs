@@ -3,7 +3,6 @@
 //! exit 2, exactly one `error:` line that says what and where, a JSON report whose `error`
 //! says the same with `--json`, no panic, no hang, and no packet: every run points its
 //! DNS at a sentinel on loopback that counts what reaches it, and it must count nothing.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! Loading network snapshots: every envelope form, both JSON shapes (ARM REST and the
 //! Azure CLI's flattened one), app settings in both forms, and errors that name the file,
 //! the JSON path and the line.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::process::Command;
 
@@ -287,4 +286,26 @@ fn certificate_thumbprint_matches_openssl() {
         .collect();
     assert_eq!(thumbprint(&body).unwrap(), expected);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_error_carries_file_line_path_and_reason_as_fields() {
+    let mut snapshot = Snapshot::default();
+    let error = snapshot
+        .load_text(
+            "nsg.json",
+            &NSG_ARM.replace("\"priority\": 100", "\"priority\": \"high\""),
+        )
+        .unwrap_err();
+    assert_eq!(error.file, "nsg.json");
+    assert_eq!(error.line, Some(10));
+    assert_eq!(
+        error.json_path.as_deref(),
+        Some("securityRules[0].priority")
+    );
+    assert!(
+        error.reason.starts_with("invalid type: string \"high\""),
+        "{}",
+        error.reason
+    );
 }

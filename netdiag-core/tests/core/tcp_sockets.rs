@@ -1,7 +1,6 @@
 //! Socket hygiene: thousands of probes leave no descriptor behind. Alone in its own test
 //! binary, because it counts this process's open descriptors and other tests would open
 //! their own in parallel.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
 //! The report schema rejects what breaks the contract, so the validation every end-to-end
 //! test runs on its reports (`Run::json`) can fail.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use netdiag_tests::{Run, command, report_schema};
 

@@ -2,7 +2,6 @@
 //! port and a name that does not resolve. The contract is the configured timeout plus
 //! 100 ms; tests allow more for a busy CI machine (`examples/deadlines.rs` measures the
 //! overshoot precisely).
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::time::Duration;
 

@@ -5,7 +5,6 @@
 //!
 //! What varies from run to run is masked before the comparison: the ports the OS picked
 //! for the loopback servers, and measured times.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use netdiag_tests::{BlackholePort, DeadDnsServer, DnsServer, OpenPort, Run, closed_port, command};
 

@@ -1,7 +1,6 @@
 //! Resolution against DNS servers the test starts on 127.0.0.1: a real authoritative
 //! server (hickory-server), servers that answer SERVFAIL or REFUSED, and dead ones.
 //! Timing assertions use short timeouts and generous upper tolerances.
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

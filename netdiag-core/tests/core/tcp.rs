@@ -1,6 +1,5 @@
 //! The TCP probe against ports the test opens on loopback: open (a listener that accepts),
 //! closed (refused) and blackholed (a full accept queue that drops SYNs).
-#![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 use std::time::{Duration, Instant};
 
