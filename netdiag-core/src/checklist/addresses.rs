@@ -42,29 +42,16 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
     let Some(vnet) = scene.vnet else {
         return Finding::skip(SkipReason::missing("the snapshot has no VNET for the app"));
     };
-    let spaces: Vec<(String, IpNet)> = scene
-        .vnet_spaces()
-        .into_iter()
-        .map(|n| (format!("VNET {}", vnet.name), n))
-        .chain(
-            scene
-                .pool
-                .iter()
-                .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
-        )
-        .chain(
-            scene
-                .peered_spaces()
-                .into_iter()
-                .map(|(p, n)| (format!("peering {p}"), n)),
-        )
-        .chain(
-            scene
-                .onprem_spaces()
-                .into_iter()
-                .map(|(l, n)| (format!("on-premises {l}"), n)),
-        )
-        .collect();
+    // The P2S pool is listed right after the VNET's own spaces.
+    let mut spaces = scene.labelled_spaces(&format!("VNET {}", vnet.name));
+    let after_vnet = scene.vnet_spaces().len();
+    spaces.splice(
+        after_vnet..after_vnet,
+        scene
+            .pool
+            .iter()
+            .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
+    );
     let mut overlaps = Vec::new();
     for (i, (a_name, a)) in spaces.iter().enumerate() {
         for (b_name, b) in &spaces[i + 1..] {
@@ -104,23 +91,7 @@ pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
             ));
         }
     }
-    let spaces: Vec<(String, IpNet)> = scene
-        .vnet_spaces()
-        .into_iter()
-        .map(|n| ("the VNET".to_owned(), n))
-        .chain(
-            scene
-                .peered_spaces()
-                .into_iter()
-                .map(|(p, n)| (format!("peering {p}"), n)),
-        )
-        .chain(
-            scene
-                .onprem_spaces()
-                .into_iter()
-                .map(|(l, n)| (format!("on-premises {l}"), n)),
-        )
-        .collect();
+    let spaces: Vec<(String, IpNet)> = scene.labelled_spaces("the VNET");
     let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
     let has_routes = scene.connection.is_some_and(|c| !c.routes.is_empty());
     match inside {

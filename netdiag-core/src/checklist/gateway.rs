@@ -206,23 +206,7 @@ pub(super) fn network_in_sync(scene: &Scene<'_>) -> Finding {
         drift.push("the connection says resyncRequired".to_owned());
     }
     let routed = route_set(connection);
-    let expected: Vec<(String, IpNet)> = scene
-        .vnet_spaces()
-        .into_iter()
-        .map(|n| (format!("VNET {}", vnet.name), n))
-        .chain(
-            scene
-                .peered_spaces()
-                .into_iter()
-                .map(|(p, n)| (format!("peering {p}"), n)),
-        )
-        .chain(
-            scene
-                .onprem_spaces()
-                .into_iter()
-                .map(|(l, n)| (format!("on-premises {l}"), n)),
-        )
-        .collect();
+    let expected = scene.labelled_spaces(&format!("VNET {}", vnet.name));
     if !connection.routes.is_empty() {
         for (origin, net) in &expected {
             if let IpNet::V4(v4) = net {

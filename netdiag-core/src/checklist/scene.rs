@@ -189,6 +189,24 @@ impl<'a> Scene<'a> {
             .collect()
     }
 
+    /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,
+    /// each with where it comes from: what the app's routes should cover.
+    pub(super) fn labelled_spaces(&self, vnet_label: &str) -> Vec<(String, IpNet)> {
+        let vnet = self
+            .vnet_spaces()
+            .into_iter()
+            .map(|n| (vnet_label.to_owned(), n));
+        let peered = self
+            .peered_spaces()
+            .into_iter()
+            .map(|(p, n)| (format!("peering {p}"), n));
+        let onprem = self
+            .onprem_spaces()
+            .into_iter()
+            .map(|(l, n)| (format!("on-premises {l}"), n));
+        vnet.chain(peered).chain(onprem).collect()
+    }
+
     /// What the `VirtualNetwork` service tag covers: the VNET, peered and on-premises
     /// spaces, and (as Azure adds it for point-to-site) the P2S pool.
     pub(super) fn tag_scope(&self) -> TagScope {
