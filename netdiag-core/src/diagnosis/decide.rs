@@ -14,6 +14,12 @@ pub(super) struct ProbeFinding {
     pub failure: ErrorKind,
 }
 
+/// Whether the checklist runs: after a probe failed, and always with a snapshot or under
+/// `--no-probe` (the contract's rule, for both tools).
+pub(super) fn checklist_runs(probe: Option<&ProbeFinding>, has_snapshot: bool) -> bool {
+    probe.is_none_or(|p| !p.succeeded) || has_snapshot
+}
+
 /// Decides the run and stamps it into the report: verdict, checklist, error and elapsed
 /// time. `probe` is `None` under `--no-probe`. Returns the exit code.
 ///

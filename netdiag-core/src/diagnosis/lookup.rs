@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::decide::{ProbeFinding, decide};
+use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{DNS_PORT, Host};
 use crate::checklist::render::Marks;
@@ -84,8 +84,8 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
             .section(&config),
     );
 
-    let failed = probe.as_ref().is_some_and(|p| !p.succeeded);
-    let checklist = (plan.shared.no_probe || failed || prepared.snapshot.is_some()).then(|| {
+    let has_snapshot = prepared.snapshot.is_some();
+    let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
             target: checklist_target(&config, &question),
             settings,

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::decide::{ProbeFinding, decide};
+use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{Host, display_host_port, parse_target};
 use crate::checklist::render::Marks;
@@ -148,8 +148,8 @@ async fn run(
     }
     report.tcp = section;
 
-    let failed = probe.as_ref().is_some_and(|p| !p.succeeded);
-    let checklist = (plan.shared.no_probe || failed || prepared.snapshot.is_some()).then(|| {
+    let has_snapshot = prepared.snapshot.is_some();
+    let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
             target: checklist::Target {
                 host: host.to_string(),
