@@ -5,8 +5,19 @@
 use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
+/// Why certificate data gives no thumbprint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertError {
+    #[error("the certificate data is empty")]
+    Empty,
+    #[error("the certificate data is not base64: {0}")]
+    NotBase64(String),
+    #[error("the certificate data is base64 but not a DER certificate")]
+    NotDer,
+}
+
 /// The SHA-1 thumbprint (uppercase hex) of a base64-encoded DER certificate.
-pub fn thumbprint(base64_der: &str) -> Result<String, String> {
+pub fn thumbprint(base64_der: &str) -> Result<String, CertError> {
     let body: String = base64_der
         .lines()
         .filter(|line| !line.trim_start().starts_with("-----"))
@@ -14,17 +25,17 @@ pub fn thumbprint(base64_der: &str) -> Result<String, String> {
         .filter(|c| !c.is_whitespace())
         .collect();
     if body.is_empty() {
-        return Err("the certificate data is empty".to_owned());
+        return Err(CertError::Empty);
     }
     let der = base64::engine::general_purpose::STANDARD
         .decode(body.as_bytes())
         .or_else(|_| {
             base64::engine::general_purpose::STANDARD_NO_PAD.decode(body.trim_end_matches('='))
         })
-        .map_err(|e| format!("the certificate data is not base64: {e}"))?;
+        .map_err(|e| CertError::NotBase64(e.to_string()))?;
     // A DER certificate is an ASN.1 SEQUENCE: anything else is not one.
     if der.first() != Some(&0x30) {
-        return Err("the certificate data is base64 but not a DER certificate".to_owned());
+        return Err(CertError::NotDer);
     }
     Ok(hex_upper(&Sha1::digest(&der)))
 }
@@ -55,7 +66,7 @@ mod tests {
     fn rejects_what_is_not_a_certificate() {
         assert!(thumbprint("").is_err());
         assert!(thumbprint("not base64 !!!").is_err());
-        assert!(thumbprint("aGVsbG8=").unwrap_err().contains("not a DER"));
+        assert_eq!(thumbprint("aGVsbG8=").unwrap_err(), CertError::NotDer);
     }
 
     #[test]
