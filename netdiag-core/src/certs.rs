@@ -14,10 +14,31 @@ pub enum CertError {
     NotBase64(String),
     #[error("the certificate data is base64 but not a DER certificate")]
     NotDer,
+    #[error("the certificate cannot be read: {0}")]
+    NotX509(String),
 }
 
 /// The SHA-1 thumbprint (uppercase hex) of a base64-encoded DER certificate.
 pub fn thumbprint(base64_der: &str) -> Result<String, CertError> {
+    Ok(hex_upper(&Sha1::digest(der(base64_der)?)))
+}
+
+/// When a base64-encoded DER certificate expires (its `notAfter`).
+pub fn not_after(base64_der: &str) -> Result<std::time::SystemTime, CertError> {
+    let der = der(base64_der)?;
+    let (_, certificate) =
+        x509_parser::parse_x509_certificate(&der).map_err(|e| CertError::NotX509(e.to_string()))?;
+    let seconds = certificate.validity().not_after.timestamp();
+    let since_epoch = std::time::Duration::from_secs(seconds.unsigned_abs());
+    Ok(if seconds >= 0 {
+        std::time::UNIX_EPOCH + since_epoch
+    } else {
+        std::time::UNIX_EPOCH - since_epoch
+    })
+}
+
+/// The DER bytes of base64 certificate data (PEM armour and whitespace tolerated).
+fn der(base64_der: &str) -> Result<Vec<u8>, CertError> {
     let body: String = base64_der
         .lines()
         .filter(|line| !line.trim_start().starts_with("-----"))
@@ -37,7 +58,7 @@ pub fn thumbprint(base64_der: &str) -> Result<String, CertError> {
     if der.first() != Some(&0x30) {
         return Err(CertError::NotDer);
     }
-    Ok(hex_upper(&Sha1::digest(&der)))
+    Ok(der)
 }
 
 /// Normalises a thumbprint as users paste it (`ab:cd ...`, lowercase) for comparison.

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::checklist::Check;
+use crate::checklist::{Check, Mode};
 use crate::dns::DnsSection;
+use crate::snapshot::LoadedFile;
 use crate::tcp::TcpSection;
 use crate::vocab::{Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_millis};
 
@@ -31,6 +32,33 @@ pub struct ReportError {
     pub message: String,
 }
 
+/// Where a snapshot came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SnapshotSource {
+    /// `--network` files.
+    Files,
+    /// Gathered from Azure Resource Manager (`--azure`).
+    Azure,
+}
+
+/// One request made to gather a snapshot, and its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Fetched {
+    pub url: String,
+    pub status: u16,
+}
+
+/// What the run's network snapshot held: every file read, what each held and ignored,
+/// and the integration mode the checklist found in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SnapshotSection {
+    pub source: SnapshotSource,
+    pub mode: Mode,
+    pub files: Vec<LoadedFile>,
+    pub fetched: Vec<Fetched>,
+}
+
 /// The report envelope.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
@@ -45,6 +73,7 @@ pub struct Report {
     pub tcp: Option<TcpSection>,
     pub checklist: Vec<Check>,
     pub verdict: Verdict,
+    pub snapshot: Option<SnapshotSection>,
     pub error: Option<ReportError>,
 }
 
@@ -69,6 +98,7 @@ impl Report {
             tcp: None,
             checklist: Vec::new(),
             verdict,
+            snapshot: None,
             error: None,
         }
     }
@@ -169,6 +199,7 @@ mod tests {
             "tcp",
             "checklist",
             "verdict",
+            "snapshot",
             "error",
         ] {
             assert!(json.get(field).is_some(), "missing {field}");

@@ -42,12 +42,9 @@ struct Candidate {
 
 pub const GATEWAY_HOP: &str = "VirtualNetworkGateway";
 
-/// The return route of every part of the pool, from a subnet with `table` (or none).
-pub fn return_path(
-    pool: &RangeSet,
-    pool_prefixes: &[Ipv4Net],
-    table: Option<&RouteTable>,
-) -> ReturnPath {
+/// Every route that could carry a reply to the pool: the system routes, the gateway's
+/// (unless the table disables propagation), and the table's own.
+fn candidates(pool_prefixes: &[Ipv4Net], table: Option<&RouteTable>) -> Vec<Candidate> {
     let propagation_disabled = table.is_some_and(|t| t.disable_bgp_route_propagation == Some(true));
     let mut candidates = vec![Candidate {
         net: Ipv4Net::default(),
@@ -55,6 +52,24 @@ pub fn return_path(
         next_hop: "Internet".to_owned(),
         name: "system default route 0.0.0.0/0".to_owned(),
     }];
+    // The system routes for the private blocks, next hop None: what catches a range when
+    // no more specific route (the gateway's, a UDR) sends it somewhere.
+    candidates.extend(
+        [
+            "10.0.0.0/8",
+            "172.16.0.0/12",
+            "192.168.0.0/16",
+            "100.64.0.0/10",
+        ]
+        .iter()
+        .filter_map(|block| block.parse::<Ipv4Net>().ok())
+        .map(|net| Candidate {
+            net,
+            origin: Origin::System,
+            next_hop: "None".to_owned(),
+            name: format!("system route {net}"),
+        }),
+    );
     if !propagation_disabled {
         candidates.extend(pool_prefixes.iter().map(|net| Candidate {
             net: *net,
@@ -78,6 +93,16 @@ pub fn return_path(
             }
         }
     }
+    candidates
+}
+
+/// The return route of every part of the pool, from a subnet with `table` (or none).
+pub fn return_path(
+    pool: &RangeSet,
+    pool_prefixes: &[Ipv4Net],
+    table: Option<&RouteTable>,
+) -> ReturnPath {
+    let candidates = candidates(pool_prefixes, table);
     // Split the pool wherever a candidate begins or ends.
     let mut cuts: Vec<u32> = Vec::new();
     for candidate in &candidates {
@@ -206,16 +231,25 @@ mod tests {
     }
 
     #[test]
-    fn disabled_propagation_removes_the_gateway_route() {
+    fn disabled_propagation_leaves_the_pool_to_the_system_route_with_next_hop_none() {
         let (pool, nets) = pool();
+        // The pool (172.16.0.0/24) falls to the system route for 172.16.0.0/12, next hop
+        // None, which beats a 0.0.0.0/0 UDR: the replies are dropped, not sent anywhere.
         let shorter = table(&[("default", "0.0.0.0/0", "VirtualAppliance")], true);
         let path = return_path(&pool, &nets, Some(&shorter));
         assert!(path.via_gateway.is_empty());
-        assert_eq!(path.diverted[0].next_hop, "VirtualAppliance");
+        assert_eq!(path.diverted[0].next_hop, "None");
+        assert_eq!(path.diverted[0].route, "system route 172.16.0.0/12");
         let empty = table(&[], true);
         assert_eq!(
             return_path(&pool, &nets, Some(&empty)).diverted[0].next_hop,
-            "Internet"
+            "None"
+        );
+        // A UDR for the pool itself still decides.
+        let to_appliance = table(&[("pool", "172.16.0.0/24", "VirtualAppliance")], true);
+        assert_eq!(
+            return_path(&pool, &nets, Some(&to_appliance)).diverted[0].next_hop,
+            "VirtualAppliance"
         );
     }
 }

@@ -359,11 +359,12 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 27] = [
+pub const CHECK_IDS: [&str; 34] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
     "dns.configured",
+    "app.platform",
     "app.private-ip",
     "plan.tier",
     "plan.vnet-limit",
@@ -374,12 +375,18 @@ pub const CHECK_IDS: [&str; 27] = [
     "gateway.type",
     "gateway.routing",
     "gateway.p2s",
+    "gateway.p2s-protocols",
+    "gateway.p2s-auth",
     "gateway.status",
+    "gateway.subnet",
+    "gateway.retirement",
     "certs.in-sync",
+    "certs.valid",
     "network.in-sync",
     "p2s.rfc1918",
     "address.overlap",
     "route.target",
+    "vnet.peering",
     "nsg.p2s-to-target",
     "udr.return-path",
     "onprem.s2s-connected",

@@ -1,20 +1,22 @@
 //! Stage 4, addresses and routes: the P2S pool inside RFC 1918, no overlapping address
 //! spaces, and the target inside what the app routes into the VNET.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
-use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918_net, nets, route_set};
-use crate::snapshot::Site;
+use super::registry::{Finding, Mode, SkipReason};
+use super::scene::{Scene, export, is_rfc1918, is_rfc1918_net, nets, route_set};
 
 pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
     if scene.snapshot.is_none() {
         return Finding::skip(SkipReason::NoSnapshot);
     }
     if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing("no P2S pool in the snapshot"));
+        return Finding::skip(SkipReason::missing_resource(
+            "no P2S pool in the snapshot",
+            export::GATEWAY,
+        ));
     }
     let outside: Vec<String> = scene
         .pool
@@ -40,7 +42,10 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     }
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(SkipReason::missing("the snapshot has no VNET for the app"));
+        return Finding::skip(SkipReason::missing_resource(
+            "the snapshot has no VNET for the app",
+            export::VNET,
+        ));
     };
     // The P2S pool is listed right after the VNET's own spaces.
     let mut spaces = scene.labelled_spaces(&format!("VNET {}", vnet.name));
@@ -71,30 +76,46 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
-    let inputs = scene.inputs;
-    if scene.snapshot.is_none() {
-        return Finding::skip(SkipReason::NoSnapshot);
-    }
-    let Some(target) = scene.target else {
-        return Finding::skip(SkipReason::missing(format!(
-            "the address of {} is not known (give its IPv4 address, or let the probe resolve it)",
-            inputs.target.host
-        )));
+    let target = match scene.target_or_skip() {
+        Ok(target) => target,
+        Err(why) => return Finding::skip(why),
     };
+    match scene.mode {
+        Mode::Gateway => gateway_route(scene, target),
+        Mode::Regional => regional_route(scene, target),
+        Mode::None => Finding::skip(SkipReason::missing_resource(
+            "the snapshot has no VNET connection of the app: which traffic enters the VNET is unknown",
+            export::VNET_CONNECTIONS,
+        )),
+    }
+}
+
+/// Gateway-required: the app sends into the VNET exactly the routes of its connection;
+/// Route All does not apply to this mode.
+fn gateway_route(scene: &Scene<'_>, target: Ipv4Addr) -> Finding {
     if let Some(connection) = scene.connection.filter(|c| !c.routes.is_empty())
         && route_set(connection).contains(target)
     {
-        {
-            return Finding::pass(format!(
-                "{target} is in the app's routes (VNET connection {})",
-                connection.name
-            ));
-        }
+        return Finding::pass(format!(
+            "{target} is in the app's routes (VNET connection {})",
+            connection.name
+        ));
     }
     let spaces: Vec<(String, IpNet)> = scene.labelled_spaces("the VNET");
     let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
     let has_routes = scene.connection.is_some_and(|c| !c.routes.is_empty());
+    let route_all_note = if scene.route_all {
+        " (vnetRouteAllEnabled does not apply to gateway-required integration)"
+    } else {
+        ""
+    };
     match inside {
+        Some((origin, net)) if has_routes && origin.starts_with("peering ") => Finding::fail(
+            format!("{target} is in {origin} ({net}) but not in the app's routes"),
+            format!(
+                "Add a route for {net} in the plan's Networking > VNET Integration page (Sync Network does not add peered spaces)."
+            ),
+        ),
         Some((origin, net)) if has_routes => Finding::fail(
             format!(
                 "{target} is in {origin} ({net}) but not in the app's routes: the app's network is older than that range"
@@ -102,14 +123,41 @@ pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
             "Sync Network in the app's VNET Integration so the app receives the route.",
         ),
         Some((origin, net)) => Finding::pass(format!("{target} is in {origin} ({net})")),
-        None if scene.site.is_some_and(Site::route_all) => Finding::pass(format!(
-            "{target} is outside the VNET's ranges, but the app routes all traffic into the VNET (vnetRouteAllEnabled)"
-        )),
         None => Finding::fail(
             format!(
-                "{target} is in none of the app's routes or the VNET, peered and on-premises spaces: the app sends it over the internet, not the VNET"
+                "{target} is in none of the app's routes or the VNET, peered and on-premises spaces: the app sends it over the internet, not the VNET{route_all_note}"
             ),
             "Add the target's range to the VNET, a peering or the on-premises address space (then Sync Network), or use the target's private address.",
+        ),
+    }
+}
+
+/// Regional: without Route All only RFC 1918 destinations enter the VNET.
+fn regional_route(scene: &Scene<'_>, target: Ipv4Addr) -> Finding {
+    let spaces: Vec<(String, IpNet)> = scene.labelled_spaces("the VNET");
+    let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
+    let private = is_rfc1918(target);
+    match (inside, scene.route_all, private) {
+        (_, true, _) => Finding::pass(format!(
+            "the app routes all outbound traffic into the VNET (Route All), {target} included"
+        )),
+        (Some((origin, net)), false, true) => {
+            Finding::pass(format!("{target} is in {origin} ({net}), inside RFC 1918"))
+        }
+        (Some((origin, net)), false, false) => Finding::fail(
+            format!(
+                "{target} is in {origin} ({net}) but outside RFC 1918: without Route All the app sends it to the internet, not into the VNET"
+            ),
+            "Enable Route All on the app (outboundVnetRouting.allTraffic, or vnetRouteAllEnabled), so every destination enters the VNET.",
+        ),
+        (None, false, true) => Finding::pass(format!(
+            "{target} is inside RFC 1918: the app sends it into the VNET"
+        )),
+        (None, false, false) => Finding::warn(
+            format!(
+                "{target} is a public address: without Route All it leaves the app straight to the internet, so the VNET's NSGs, UDRs and NAT gateway do not apply to it"
+            ),
+            "If the target must see the VNET's address (a firewall allow-list, a NAT gateway IP), enable Route All on the app.",
         ),
     }
 }

@@ -1,17 +1,24 @@
-//! Stage 2, the app and its plan: DNS servers for the VNET, the app's private address,
-//! the plan's tier and VNET count, one connection per app, subscription and region.
+//! Stage 2, the app and its plan: DNS servers for the VNET, what kind of app it is, its
+//! private address, the plan's tier and VNET count, one connection per app, subscription
+//! and region.
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, is_rfc1918, nets};
+use super::registry::{Finding, Mode, SkipReason};
+use super::scene::{Scene, export, is_rfc1918, nets};
 use crate::dns::ServerSource;
 use crate::settings::WEBSITE_PRIVATE_IP;
 use crate::snapshot::{Site, subscription_of};
 
 pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
+    if inputs.target.name.is_none() {
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "does not apply: {} is an IP address, no name is resolved",
+            inputs.target.host
+        )));
+    }
     let configured_by_setting = inputs
         .dns_config
         .or(inputs.dns.map(|(c, _)| c))
@@ -26,7 +33,7 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
         return Finding::pass(format!("{} from {}", server.address, server.source));
     }
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(scene.lacking("the snapshot has no VNET for the app"));
+        return Finding::skip(scene.lacking("the snapshot has no VNET for the app", export::VNET));
     };
     let vnet_servers = vnet
         .dhcp_options
@@ -49,19 +56,64 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
             "the app's VNET connection uses {connection_servers}"
         ));
     }
-    Finding::fail(
+    Finding::warn(
         format!(
-            "VNET {} has no custom DNS servers and WEBSITE_DNS_SERVER is not set: the app cannot resolve the VNET's private names, only IP addresses work",
+            "VNET {} has no custom DNS servers and WEBSITE_DNS_SERVER is not set: the app asks Azure DNS (168.63.129.16), which resolves public names and private DNS zones linked to the VNET, but no other private name (on-premises, custom zones)",
             vnet.name
         ),
-        "Set the VNET's DNS servers (then Sync Network in the app's VNET Integration), or set WEBSITE_DNS_SERVER on the app.",
+        "If the app needs such names: set the VNET's DNS servers (then Sync Network in the app's VNET Integration), or set WEBSITE_DNS_SERVER on the app.",
+    )
+}
+
+/// Plan tiers that cannot use gateway-required integration (elastic and consumption).
+const NOT_DEDICATED: [&str; 3] = ["elasticpremium", "dynamic", "flexconsumption"];
+
+pub(super) fn app_platform(scene: &Scene<'_>) -> Finding {
+    if scene.site.is_none() && scene.plan.is_none() {
+        return Finding::skip(scene.lacking(
+            "the snapshot has neither the app (Microsoft.Web/sites) nor its plan",
+            export::SITE,
+        ));
+    }
+    let mut problems = Vec::new();
+    if let Some(site) = scene.site
+        && let Some(kind) = site.not_a_windows_code_app()
+    {
+        problems.push(format!("{} is {kind}", site.name));
+    }
+    if let Some(plan) = scene.plan
+        && let Some(tier) = plan.tier()
+        && NOT_DEDICATED.contains(&tier.to_ascii_lowercase().as_str())
+    {
+        problems.push(format!(
+            "plan {} is {tier}, not a dedicated plan",
+            plan.name
+        ));
+    }
+    if problems.is_empty() {
+        let what = match (scene.site, scene.plan.and_then(|p| p.tier())) {
+            (Some(site), Some(tier)) => {
+                format!("{} is a Windows code app on a {tier} plan", site.name)
+            }
+            (Some(site), None) => format!("{} is a Windows code app", site.name),
+            (None, Some(tier)) => format!("the plan is {tier}"),
+            (None, None) => "nothing speaks against it".to_owned(),
+        };
+        return Finding::pass(what);
+    }
+    Finding::fail(
+        format!(
+            "{}: gateway-required VNET Integration supports Windows code apps on dedicated plans only",
+            problems.join("; ")
+        ),
+        "Use regional VNET Integration (a subnet delegated to Microsoft.Web/serverFarms): it supports Linux apps, containers and Elastic Premium plans.",
     )
 }
 
 pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     if !inputs.settings.in_app_service() {
-        return Finding::skip(SkipReason::missing(
+        return Finding::skip(SkipReason::not_applicable(
             "not running inside an App Service app (WEBSITE_SITE_NAME is not set)",
         ));
     }
@@ -77,21 +129,26 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
             "Reconnect VNET Integration.",
         );
     };
-    if !scene.pool.is_empty() {
-        if scene.pool.iter().any(|p| p.contains(&ip)) {
-            return Finding::pass(format!("{ip} is in the P2S pool {}", nets(&scene.pool)));
+    let (range, name) = scene.source_range();
+    if !range.is_empty() {
+        if range.iter().any(|p| p.contains(&ip)) {
+            return Finding::pass(format!("{ip} is in the {name} {}", nets(&range)));
         }
         return Finding::fail(
-            format!(
-                "{ip} is outside the gateway's P2S pool {}",
-                nets(&scene.pool)
-            ),
-            "The app's network is out of date: Sync Network in the app's VNET Integration.",
+            format!("{ip} is outside the {name} {}", nets(&range)),
+            match scene.mode {
+                Mode::Regional => {
+                    "The app's integration is out of date: disconnect and reconnect VNET Integration."
+                }
+                _ => {
+                    "The app's network is out of date: Sync Network in the app's VNET Integration."
+                }
+            },
         );
     }
     if is_rfc1918(ip) {
         Finding::pass(format!(
-            "{ip} is a private (RFC 1918) address; the P2S pool is not in the snapshot"
+            "{ip} is a private (RFC 1918) address; the {name} is not in the snapshot"
         ))
     } else {
         Finding::fail(
@@ -103,30 +160,28 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn plan_tier(scene: &Scene<'_>) -> Finding {
     let Some(plan) = scene.plan else {
-        return Finding::skip(
-            scene.lacking("the snapshot has no App Service plan (Microsoft.Web/serverfarms)"),
-        );
+        return Finding::skip(scene.lacking(
+            "the snapshot has no App Service plan (Microsoft.Web/serverfarms)",
+            export::PLAN,
+        ));
     };
-    let tier = plan
-        .sku
-        .as_ref()
-        .and_then(|s| s.tier.clone())
-        .unwrap_or_default();
-    match tier.to_ascii_lowercase().as_str() {
-        "" => Finding::skip(SkipReason::missing(format!(
+    let Some(tier) = plan.tier() else {
+        return Finding::skip(SkipReason::missing(format!(
             "plan {} has no sku.tier",
             plan.name
-        ))),
-        "free" | "shared" | "dynamic" => Finding::fail(
+        )));
+    };
+    match tier.to_ascii_lowercase().as_str() {
+        "free" | "shared" => Finding::fail(
             format!("plan {} is {tier}: it has no VNET Integration", plan.name),
-            "Scale the plan up to Standard, Premium or Isolated.",
+            "Scale the plan up to Basic, Standard or Premium (a dedicated tier).",
         ),
-        "basic" => Finding::warn(
+        "dynamic" if scene.mode != Mode::Gateway => Finding::fail(
             format!(
-                "plan {} is Basic: gateway-required VNET Integration needs Standard or above",
+                "plan {} is {tier} (Consumption): it cannot use VNET Integration",
                 plan.name
             ),
-            "Scale the plan up to Standard or Premium for gateway-required VNET Integration.",
+            "Move the app to an Elastic Premium, Flex Consumption or dedicated (Basic and up) plan.",
         ),
         _ => Finding::pass(format!("plan {} is {tier}", plan.name)),
     }
@@ -134,36 +189,38 @@ pub(super) fn plan_tier(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn plan_vnet_limit(scene: &Scene<'_>) -> Finding {
     let (Some(snapshot), Some(plan)) = (scene.snapshot, scene.plan) else {
-        return Finding::skip(scene.lacking("the snapshot has no App Service plan"));
+        return Finding::skip(scene.lacking("the snapshot has no App Service plan", export::PLAN));
     };
-    let plan_id = plan.id.to_ascii_lowercase();
     let sites_in_plan: Vec<&Site> = snapshot
         .sites
         .iter()
         .filter(|s| {
             s.server_farm_id
                 .as_deref()
-                .is_some_and(|id| id.eq_ignore_ascii_case(&plan_id))
+                .is_some_and(|id| id.eq_ignore_ascii_case(&plan.id))
         })
         .collect();
+    // Regional connections do not count against the plan's five gateway-based VNETs.
     let mut vnets: BTreeSet<String> = BTreeSet::new();
     for connection in snapshot.connections_of(&plan.id).into_iter().chain(
         sites_in_plan
             .iter()
             .flat_map(|s| snapshot.connections_of(&s.id)),
     ) {
-        if let Some(vnet) = &connection.vnet_resource_id {
+        if connection.is_swift != Some(true)
+            && let Some(vnet) = &connection.vnet_resource_id
+        {
             vnets.insert(vnet.to_ascii_lowercase());
         }
     }
     if vnets.len() > 5 {
         Finding::fail(
             format!(
-                "plan {} is integrated with {} VNETs",
+                "plan {} is integrated with {} VNETs through gateways",
                 plan.name,
                 vnets.len()
             ),
-            "Remove VNET connections until the plan uses at most 5 VNETs, or move apps to another plan.",
+            "Remove gateway-based VNET connections until the plan uses at most 5 VNETs, or move apps to another plan.",
         )
     } else {
         Finding::pass(format!(
@@ -178,33 +235,53 @@ pub(super) fn app_single_vnet(scene: &Scene<'_>) -> Finding {
     if scene.snapshot.is_none() {
         return Finding::skip(SkipReason::NoSnapshot);
     }
-    match scene.gateway_connections.len() {
-        0 if scene.regional => Finding::pass("the app uses regional VNET Integration (no gateway)"),
-        0 => Finding::skip(SkipReason::missing(
-            "the snapshot has no VNET connection of the app (Microsoft.Web/sites/virtualNetworkConnections)",
+    let regional: Vec<&str> = scene
+        .snapshot
+        .into_iter()
+        .flat_map(|s| match scene.site {
+            Some(site) => s.connections_of(&site.id),
+            None => s.vnet_connections.iter().collect(),
+        })
+        .filter(|c| c.is_swift == Some(true))
+        .map(|c| c.name.as_str())
+        .collect();
+    let (names, mode): (Vec<&str>, &str) = match scene.mode {
+        Mode::Regional => (regional, "regional"),
+        Mode::Gateway => (
+            scene
+                .gateway_connections
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect(),
+            "gateway-based",
+        ),
+        Mode::None => {
+            return Finding::skip(scene.lacking(
+                "the snapshot has no VNET connection of the app (Microsoft.Web/sites/virtualNetworkConnections)",
+                export::VNET_CONNECTIONS,
+            ));
+        }
+    };
+    match names.as_slice() {
+        [] if scene.mode == Mode::Regional => {
+            Finding::pass("the app uses regional VNET Integration (its virtualNetworkSubnetId)")
+        }
+        [] | [_] => Finding::pass(format!(
+            "one {mode} connection{}",
+            names.first().map_or_else(String::new, |n| format!(": {n}"))
         )),
-        1 => Finding::pass(format!(
-            "one connection: {}",
-            scene.gateway_connections[0].name
-        )),
-        n => Finding::fail(
-            format!(
-                "{n} gateway-based connections: {}",
-                scene
-                    .gateway_connections
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            "Keep one gateway-based VNET connection per app; reach other VNETs by peering or through the gateway.",
+        _ => Finding::fail(
+            format!("{} {mode} connections: {}", names.len(), names.join(", ")),
+            "Keep one VNET Integration connection per app; reach other VNETs by peering (or, gateway-required, through the gateway).",
         ),
     }
 }
 
 pub(super) fn vnet_same_subscription(scene: &Scene<'_>) -> Finding {
     let (Some(vnet), Some(plan)) = (scene.vnet, scene.plan) else {
-        return Finding::skip(scene.lacking("the snapshot lacks the VNET or the plan"));
+        return Finding::skip(
+            scene.lacking("the snapshot lacks the VNET or the plan", export::VNET),
+        );
     };
     match (subscription_of(&vnet.id), subscription_of(&plan.id)) {
         (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
@@ -225,7 +302,9 @@ pub(super) fn vnet_same_subscription(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn vnet_location(scene: &Scene<'_>) -> Finding {
     let (Some(vnet), Some(plan)) = (scene.vnet, scene.plan) else {
-        return Finding::skip(scene.lacking("the snapshot lacks the VNET or the plan"));
+        return Finding::skip(
+            scene.lacking("the snapshot lacks the VNET or the plan", export::VNET),
+        );
     };
     let region = |s: &str| s.to_ascii_lowercase().replace(' ', "");
     if vnet.location.is_empty() || plan.location.is_empty() {
@@ -234,14 +313,20 @@ pub(super) fn vnet_location(scene: &Scene<'_>) -> Finding {
         ));
     }
     if region(&vnet.location) == region(&plan.location) {
-        Finding::pass(format!("both in {}", plan.location))
-    } else {
-        Finding::warn(
-            format!(
-                "VNET {} is in {}, plan {} in {}: every packet crosses regions",
-                vnet.name, vnet.location, plan.name, plan.location
-            ),
+        return Finding::pass(format!("both in {}", plan.location));
+    }
+    let evidence = format!(
+        "VNET {} is in {}, plan {} in {}",
+        vnet.name, vnet.location, plan.name, plan.location
+    );
+    match scene.mode {
+        Mode::Regional => Finding::fail(
+            format!("{evidence}: regional VNET Integration needs a VNET in the app's region"),
+            "Integrate with a subnet of a VNET in the plan's region, peered to this one if the target lives here.",
+        ),
+        _ => Finding::warn(
+            format!("{evidence}: every packet crosses regions"),
             "Expect added latency; for latency-sensitive traffic use a VNET in the plan's region.",
-        )
+        ),
     }
 }

@@ -47,7 +47,7 @@ impl Stage {
             Self::App => "App and plan",
             Self::Gateway => "Gateway and certificates",
             Self::Addresses => "Addresses and routes",
-            Self::Path => "The path: NSGs, UDRs, on-premises",
+            Self::Path => "The path: peering, NSGs, UDRs, on-premises",
             Self::Host => "On the target host",
         }
     }
@@ -86,6 +86,8 @@ pub struct Check {
 pub struct Target {
     /// As the user typed it.
     pub host: String,
+    /// The DNS name the run is about, when there is one (not for an IP target).
+    pub name: Option<String>,
     /// Its address, when known (an IP literal, or what DNS answered).
     pub ip: Option<IpAddr>,
     pub port: u16,
@@ -106,6 +108,8 @@ pub struct Inputs<'a> {
     pub tcp: Option<&'a TcpSummary>,
     /// Whether the run sent probes at all (`--no-probe` did not).
     pub probed: bool,
+    /// The time the checks take as now (certificates expire).
+    pub now: std::time::SystemTime,
 }
 
 /// The first line of the checklist's text: what it is about and what it read.
@@ -134,13 +138,20 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
             ignored.resource_type, ignored.name, ignored.file
         );
     }
+    let files = snapshot.map(|s| s.files.as_slice()).unwrap_or_default();
+    for empty in files
+        .iter()
+        .filter(|f| f.resources == 0 && f.ignored.is_empty())
+    {
+        let _ = write!(header, "\nEmpty: {} holds no resources", empty.path);
+    }
     header
 }
 
 /// A checklist run: the checks, the integration mode it found, and the header of its text.
 pub struct Evaluation {
     pub checks: Vec<Check>,
-    pub mode: Option<Mode>,
+    pub mode: Mode,
     pub header: String,
 }
 

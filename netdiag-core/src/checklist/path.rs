@@ -1,105 +1,158 @@
-//! Stage 5, the path to the target and back: NSGs over the whole source range, the route
-//! back from the target's subnet, and the site-to-site link to on-premises targets.
+//! Stage 5, the path to the target and back: peering to a target in another VNET, NSGs
+//! over the whole source range, the route back from the target's subnet, and the
+//! site-to-site link to on-premises targets.
 
 use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr};
 
+use ipnet::Ipv4Net;
 use serde_json::json;
 
 use super::Status;
-use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, nets, target_onprem};
-use crate::nsg::{Flow, analyse_path};
+use super::registry::{Finding, Mode, SkipReason};
+use super::scene::{Scene, export, nets, route_set, target_onprem};
+use crate::nsg::{Block, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
 use crate::routes::return_path;
-use crate::snapshot::{Nsg, same_id};
+use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, same_id};
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the NSG finding: where the target sits, the analysis, then evidence and details"
-)]
-pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
-    let inputs = scene.inputs;
-    if scene.snapshot.is_none() {
-        return Finding::skip(SkipReason::NoSnapshot);
-    }
-    let Some(target) = scene.target else {
-        return Finding::skip(SkipReason::missing(format!(
-            "the address of {} is not known",
-            inputs.target.host
-        )));
+pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
+    let target = match scene.target_or_skip() {
+        Ok(target) => target,
+        Err(why) => return Finding::skip(why),
     };
-    if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing("no P2S pool in the snapshot"));
-    }
-    let Some((subnet, nic)) = scene.target_location() else {
-        return Finding::skip(SkipReason::missing(format!(
-            "no subnet of the snapshot holds {target}"
-        )));
+    let Some(vnet) = scene.vnet else {
+        return Finding::skip(scene.lacking("the snapshot has no VNET for the app", export::VNET));
     };
-    let mut nsgs: Vec<&Nsg> = Vec::new();
-    let subnet_nsg = scene.nsg_of_subnet(subnet);
-    nsgs.extend(subnet_nsg);
-    let nic_nsg = nic.and_then(|n| scene.nsg_of_nic(n));
-    nsgs.extend(nic_nsg);
-    let missing_reference = subnet.network_security_group.is_some() && subnet_nsg.is_none();
-    if missing_reference {
-        return Finding::skip(SkipReason::missing(format!(
-            "subnet {} has an NSG that is not in the snapshot",
-            subnet.name
-        )));
-    }
-    let pool = RangeSet::from_nets(&scene.pool);
-    let flow = Flow {
-        target,
-        port: inputs.target.port,
-        protocol: inputs.target.protocol,
-    };
-    let proto = inputs.target.protocol.name();
-    let analysis = analyse_path(&nsgs, &pool, flow, &scene.tag_scope());
-    let describe = |blocks: &[crate::nsg::Block]| {
-        blocks
+    let Some(peering) = vnet.virtual_network_peerings.iter().find(|p| {
+        p.remote_spaces()
             .iter()
-            .map(|b| format!("{} by {}/{}", b.range, b.nsg, b.rule))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .any(|n| n.contains(&IpAddr::V4(target)))
+    }) else {
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "does not apply: {target} is in no peered VNET of {}",
+            vnet.name
+        )));
     };
-    let where_ = format!(
-        "subnet {}{}",
-        subnet.name,
-        nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
+    let remote = peering.remote_id().and_then(|id| scene.snapshot?.vnet(id));
+    let back = remote.and_then(|r| {
+        r.virtual_network_peerings
+            .iter()
+            .find(|p| p.remote_id().is_some_and(|id| same_id(id, &vnet.id)))
+    });
+    let remote_name = remote.map_or_else(
+        || peering.remote_id().unwrap_or(&peering.name).to_owned(),
+        |r| r.name.clone(),
     );
-    let (status, evidence, remedy) = if !analysis.blocked.is_empty() {
-        (
-            Status::Fail,
+    let mut problems = peering_problems(peering, &vnet.name);
+    if let Some(back) = back {
+        problems.extend(peering_problems(back, &remote_name));
+    }
+    let mut missing_side = None;
+    if scene.mode == Mode::Gateway {
+        if peering.allow_gateway_transit != Some(true) {
+            problems.push(format!(
+                "{}'s peering {} does not allow gateway transit: the P2S pool cannot reach {remote_name}",
+                vnet.name, peering.name
+            ));
+        }
+        match back {
+            Some(back) if back.use_remote_gateways != Some(true) => problems.push(format!(
+                "{remote_name}'s peering {} does not use remote gateways: {remote_name} has no route back to the P2S pool",
+                back.name
+            )),
+            Some(_) => {}
+            None => missing_side = Some(remote_name.clone()),
+        }
+        if let Some(connection) = scene.connection.filter(|c| !c.routes.is_empty())
+            && !route_set(connection).contains(target)
+        {
+            problems.push(format!(
+                "the app's routes lack {remote_name}'s space: the app sends {target} to the internet"
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Finding::fail(
+            problems.join("; "),
+            "Fix the peering on both sides: Connected, virtual network access allowed; for gateway-required integration, allow gateway transit on the app's VNET, use remote gateways on the target's, and add the target VNET's space as a route in the plan's VNET Integration page.",
+        );
+    }
+    match missing_side {
+        Some(name) => Finding::warn(
             format!(
-                "{proto} {} to {target} ({where_}) is blocked for part of the pool: {}",
-                inputs.target.port,
-                describe(&analysis.blocked)
+                "{} peers with {name}, but {name}'s side of the peering is not in the snapshot: whether it uses remote gateways (the way back to the P2S pool) is unknown",
+                vnet.name
             ),
-            format!(
-                "Allow {proto} {} inbound from the whole P2S pool {} in the named NSG, above the blocking rule; the app's source address can be any address of the pool.",
-                inputs.target.port,
-                nets(&scene.pool)
-            ),
-        )
-    } else if !analysis.undecided.is_empty() {
-        (Status::Warn,
-         format!("cannot decide offline for {}: the rule uses an application security group or a service tag", describe(&analysis.undecided)),
-         "Check the named rule by hand against the P2S pool, or use explicit address prefixes for the pool.".to_owned())
-    } else if nsgs.is_empty() {
-        (Status::Pass, format!("no NSG on {where_}"), String::new())
-    } else {
-        (
-            Status::Pass,
-            format!(
-                "the whole pool {} may reach {proto} {} on {target} ({where_})",
-                nets(&scene.pool),
-                inputs.target.port
-            ),
-            String::new(),
-        )
-    };
-    let mut result = Finding::new(status, evidence, remedy);
+            format!("Export the target's VNET too: {}", export::VNET),
+        ),
+        None => Finding::pass(format!(
+            "{target} is in {remote_name}, peered with {} and Connected{}",
+            vnet.name,
+            if back.is_some() { " on both sides" } else { "" }
+        )),
+    }
+}
+
+/// What one side of a peering lacks for traffic to flow at all.
+fn peering_problems(peering: &Peering, owner: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !peering.connected() {
+        problems.push(format!(
+            "{owner}'s peering {} is {}",
+            peering.name,
+            peering
+                .peering_state
+                .as_deref()
+                .unwrap_or("of unknown state")
+        ));
+    }
+    if peering.allow_virtual_network_access == Some(false) {
+        problems.push(format!(
+            "{owner}'s peering {} does not allow virtual network access",
+            peering.name
+        ));
+    }
+    problems
+}
+
+/// The NSGs in front of the target (subnet, then NIC), and those referenced but missing
+/// from the snapshot.
+struct TargetNsgs<'a> {
+    present: Vec<&'a Nsg>,
+    missing: Vec<String>,
+}
+
+fn target_nsgs<'a>(scene: &Scene<'a>, subnet: &Subnet, nic: Option<&Nic>) -> TargetNsgs<'a> {
+    let mut present = Vec::new();
+    let mut missing = Vec::new();
+    match (scene.nsg_of_subnet(subnet), &subnet.network_security_group) {
+        (Some(nsg), _) => present.push(nsg),
+        (None, Some(reference)) => {
+            missing.push(format!("{} (subnet {})", reference.id, subnet.name));
+        }
+        (None, None) => {}
+    }
+    if let Some(nic) = nic {
+        match (scene.nsg_of_nic(nic), &nic.network_security_group) {
+            (Some(nsg), _) => present.push(nsg),
+            (None, Some(reference)) => missing.push(format!("{} (NIC {})", reference.id, nic.name)),
+            (None, None) => {}
+        }
+    }
+    TargetNsgs { present, missing }
+}
+
+fn describe(blocks: &[Block]) -> String {
+    blocks
+        .iter()
+        .map(|b| format!("{} by {}/{}", b.range, b.nsg, b.rule))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a rule that decided part of the range matched through the `VirtualNetwork` tag.
+fn decided_by_virtual_network_tag(nsgs: &[&Nsg], analysis: &Analysis) -> bool {
     let deciding: BTreeSet<&str> = analysis
         .allowed
         .iter()
@@ -107,26 +160,142 @@ pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
         .chain(&analysis.undecided)
         .map(|b| b.rule.as_str())
         .collect();
-    let tag_decided = nsgs.iter().flat_map(|n| crate::nsg::inbound_rules(n)).any(|r| {
-        deciding.contains(r.name.as_str())
-            && r.sources().into_iter().any(|p| {
-                matches!(p, crate::snapshot::AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
-            })
-    });
-    if tag_decided {
-        result
-            .evidence
-            .push_str(" (assumed: the VirtualNetwork tag includes the P2S pool, as Azure adds it)");
+    nsgs.iter()
+        .flat_map(|n| crate::nsg::inbound_rules(n))
+        .any(|r| {
+            deciding.contains(r.name.as_str())
+                && r.sources().into_iter().any(|p| {
+                    matches!(p, AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
+                })
+        })
+}
+
+pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let target = match scene.target_or_skip() {
+        Ok(target) => target,
+        Err(why) => return Finding::skip(why),
+    };
+    if scene.pool.is_empty() {
+        return Finding::skip(SkipReason::missing_resource(
+            "no P2S pool in the snapshot",
+            export::GATEWAY,
+        ));
     }
-    result.details = Some(json!({
-        "pool": scene.pool.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    let Some((subnet, nic)) = scene.target_location() else {
+        return Finding::skip(SkipReason::missing_resource(
+            format!("no subnet of the snapshot holds {target}"),
+            export::VNET,
+        ));
+    };
+    let nsgs = target_nsgs(scene, subnet, nic);
+    let target_vnet = scene.target_vnet(subnet);
+    let (scope, pool_in_tag) = scene.tag_scope(target_vnet);
+    let pool = RangeSet::from_nets(&scene.pool);
+    let flow = Flow {
+        target,
+        port: inputs.target.port,
+        protocol: inputs.target.protocol,
+    };
+    let analysis = analyse_path(&nsgs.present, &pool, flow, &scope);
+    let where_ = format!(
+        "subnet {}{}",
+        subnet.name,
+        nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
+    );
+    let mut result = inbound_finding(scene, &nsgs, &analysis, target, &where_);
+    if decided_by_virtual_network_tag(&nsgs.present, &analysis) {
+        let vnet_name = target_vnet.map_or("the target's VNET", |v| v.name.as_str());
+        let note = if pool_in_tag {
+            format!(
+                " (assumed: the VirtualNetwork tag of {vnet_name} includes the P2S pool, as Azure adds it for the gateway it uses)"
+            )
+        } else {
+            format!(
+                " (the VirtualNetwork tag of {vnet_name} does not include the P2S pool: it neither owns the app's gateway nor uses it through useRemoteGateways)"
+            )
+        };
+        result.evidence.push_str(&note);
+    }
+    result.details = Some(nsg_details(
+        &scene.pool,
+        target,
+        inputs.target.port,
+        &analysis,
+    ));
+    result
+}
+
+/// The status, evidence and remedy of an inbound NSG analysis over the P2S pool.
+fn inbound_finding(
+    scene: &Scene<'_>,
+    nsgs: &TargetNsgs<'_>,
+    analysis: &Analysis,
+    target: Ipv4Addr,
+    where_: &str,
+) -> Finding {
+    let port = scene.inputs.target.port;
+    let proto = scene.inputs.target.protocol.name();
+    let pool = nets(&scene.pool);
+    let missing = (!nsgs.missing.is_empty()).then(|| {
+        format!(
+            "; the NSG {} is referenced but not in the snapshot, so it was not evaluated",
+            nsgs.missing.join(", ")
+        )
+    });
+    if !analysis.blocked.is_empty() {
+        return Finding::fail(
+            format!(
+                "{proto} {port} to {target} ({where_}) is blocked for part of the pool: {}{}",
+                describe(&analysis.blocked),
+                missing.unwrap_or_default()
+            ),
+            format!(
+                "Allow {proto} {port} inbound from the whole P2S pool {pool} in the named NSG, above the blocking rule; the app's source address can be any address of the pool."
+            ),
+        );
+    }
+    if let Some(missing) = missing {
+        return Finding::warn(
+            format!("no NSG of the snapshot blocks {proto} {port} to {target} ({where_}){missing}"),
+            format!(
+                "Export the missing NSG too ({}), or check it by hand for the whole P2S pool {pool}.",
+                export::NSG
+            ),
+        );
+    }
+    if !analysis.undecided.is_empty() {
+        return Finding::new(
+            Status::Warn,
+            format!(
+                "cannot decide offline for {}: the rule uses an application security group or a service tag",
+                describe(&analysis.undecided)
+            ),
+            "Check the named rule by hand against the P2S pool, or use explicit address prefixes for the pool.",
+        );
+    }
+    if nsgs.present.is_empty() {
+        return Finding::pass(format!("no NSG on {where_}"));
+    }
+    Finding::pass(format!(
+        "the whole pool {pool} may reach {proto} {port} on {target} ({where_})"
+    ))
+}
+
+fn nsg_details(
+    source: &[Ipv4Net],
+    target: Ipv4Addr,
+    port: u16,
+    analysis: &Analysis,
+) -> serde_json::Value {
+    json!({
+        "pool": source.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "target": target.to_string(),
-        "port": inputs.target.port,
+        "port": port,
         "allowed": analysis.allowed,
         "blocked": analysis.blocked,
         "undecided": analysis.undecided,
-    }));
-    result
+    })
 }
 
 pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
@@ -134,7 +303,10 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     }
     if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing("no P2S pool in the snapshot"));
+        return Finding::skip(SkipReason::missing_resource(
+            "no P2S pool in the snapshot",
+            export::GATEWAY,
+        ));
     }
     let Some((subnet, _)) = scene.target_location() else {
         return Finding::skip(SkipReason::missing(
@@ -145,15 +317,19 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         (Some(reference), Some(snapshot)) => match snapshot.route_table(&reference.id) {
             Some(table) => Some(table),
             None => {
-                return Finding::skip(SkipReason::missing(format!(
-                    "subnet {} has a route table that is not in the snapshot",
-                    subnet.name
-                )));
+                return Finding::skip(SkipReason::missing_resource(
+                    format!(
+                        "subnet {} has a route table that is not in the snapshot",
+                        subnet.name
+                    ),
+                    export::ROUTE_TABLE,
+                ));
             }
         },
         _ => None,
     };
     let path = return_path(&RangeSet::from_nets(&scene.pool), &scene.pool, table);
+    let propagation_off = table.filter(|t| t.disable_bgp_route_propagation == Some(true));
     let mut result = if path.diverted.is_empty() {
         Finding::pass(format!(
             "from subnet {}, the whole pool returns through the gateway{}",
@@ -169,9 +345,15 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
             .iter()
             .map(|h| format!("{} to {} by {}", h.range, h.next_hop, h.route))
             .collect();
+        let why = propagation_off.map_or_else(String::new, |t| {
+            format!(
+                " (route table {} disables gateway route propagation, so the gateway's route for the pool is gone: replies fall to the system route for their RFC 1918 block, next hop None, and are dropped, not sent to the internet)",
+                t.name
+            )
+        });
         Finding::fail(
             format!(
-                "from subnet {}, replies to part of the pool do not go to the gateway: {}",
+                "from subnet {}, replies to part of the pool do not go to the gateway: {}{why}",
                 subnet.name,
                 diverted.join(", ")
             ),
@@ -186,8 +368,8 @@ pub(super) fn onprem_s2s_connected(scene: &Scene<'_>) -> Finding {
     let Some(snapshot) = scene.snapshot else {
         return Finding::skip(SkipReason::NoSnapshot);
     };
-    if scene.target.is_none() {
-        return Finding::skip(SkipReason::missing("the target's address is not known"));
+    if let Err(why) = scene.target_or_skip() {
+        return Finding::skip(why);
     }
     let Some((local, range)) = target_onprem(scene) else {
         return Finding::skip(SkipReason::not_applicable(
@@ -203,46 +385,47 @@ pub(super) fn onprem_s2s_connected(scene: &Scene<'_>) -> Finding {
                 .is_some_and(|l| same_id(&l.id, &local.id))
         })
         .collect();
-    if connections.is_empty() {
-        return Finding::fail(
-            format!(
-                "the target is in {range} of {}, but no connection to it is in the snapshot",
-                local.name
-            ),
-            "Create (or export) the site-to-site connection between the VNET gateway and the on-premises gateway.",
-        );
-    }
+    let place = format!("the target is in {range} of {}", local.name);
+    let known = |status: &str| status.eq_ignore_ascii_case("Connected");
     let down: Vec<String> = connections
         .iter()
-        .filter(|c| {
-            !c.connection_status
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case("Connected"))
-        })
-        .map(|c| {
-            format!(
-                "{} is {}",
-                c.name,
-                c.connection_status
-                    .as_deref()
-                    .unwrap_or("of unknown status")
-            )
+        .filter_map(|c| match c.connection_status.as_deref() {
+            Some(status) if !known(status) => Some(format!("{} is {status}", c.name)),
+            _ => None,
         })
         .collect();
-    if down.is_empty() {
-        Finding::pass(format!(
-            "the target is in {range} of {}; the connection is Connected",
-            local.name
-        ))
-    } else {
-        Finding::fail(
-            format!(
-                "the target is in {range} of {}, and {}",
-                local.name,
-                down.join(", ")
-            ),
+    let unknown: Vec<&str> = connections
+        .iter()
+        .filter(|c| c.connection_status.is_none())
+        .map(|c| c.name.as_str())
+        .collect();
+    if !down.is_empty() {
+        return Finding::fail(
+            format!("{place}, and {}", down.join(", ")),
             "Bring the site-to-site connection up: shared key, IKE settings and the on-premises device.",
-        )
+        );
+    }
+    if !unknown.is_empty() {
+        return Finding::warn(
+            format!(
+                "{place}; the status of {} is unknown: the export has no connectionStatus (list exports leave it out)",
+                unknown.join(", ")
+            ),
+            format!(
+                "Export each connection with show, which includes its status: {}",
+                export::CONNECTION
+            ),
+        );
+    }
+    match connections.first() {
+        Some(connection) => Finding::pass(format!(
+            "{place}; connection {} is Connected",
+            connection.name
+        )),
+        None => Finding::skip(SkipReason::missing_resource(
+            format!("{place}, but no connection of the snapshot links it to the gateway"),
+            export::CONNECTION,
+        )),
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Mode {
     Gateway,
     /// Regional: the app's outbound traffic leaves from a delegated subnet of the VNET.
     Regional,
+    /// The snapshot shows no integration of the app (or there is no snapshot).
+    None,
 }
 
 impl Mode {
@@ -30,6 +32,7 @@ impl Mode {
         match self {
             Self::Gateway => "gateway-required integration",
             Self::Regional => "regional integration",
+            Self::None => "no VNET integration",
         }
     }
 }
@@ -44,10 +47,9 @@ pub enum Applies {
 
 impl Applies {
     /// The mode a check does not belong to, when the snapshot shows that mode.
-    fn excludes(self, mode: Option<Mode>) -> Option<Mode> {
+    fn excludes(self, mode: Mode) -> Option<Mode> {
         match (self, mode) {
-            (Self::Gateway, Some(Mode::Regional)) => Some(Mode::Regional),
-            (Self::Regional, Some(Mode::Gateway)) => Some(Mode::Gateway),
+            (Self::Gateway, Mode::Regional) | (Self::Regional, Mode::Gateway) => Some(mode),
             _ => None,
         }
     }
@@ -58,8 +60,12 @@ impl Applies {
 pub enum SkipReason {
     /// The run had no network snapshot at all.
     NoSnapshot,
-    /// The snapshot lacks a resource or a field; says which.
-    Missing(Cow<'static, str>),
+    /// The snapshot lacks a resource or a field; says which, and the command that exports
+    /// the resource when one does.
+    Missing {
+        what: Cow<'static, str>,
+        export: Option<&'static str>,
+    },
     /// The check is about something this run did not do (resolve a name, probe).
     NotProbed(Cow<'static, str>),
     /// The check does not apply to this target (not on-premises, nothing refused).
@@ -70,7 +76,32 @@ pub enum SkipReason {
 
 impl SkipReason {
     pub fn missing(what: impl Into<Cow<'static, str>>) -> Self {
-        Self::Missing(what.into())
+        Self::Missing {
+            what: what.into(),
+            export: None,
+        }
+    }
+
+    /// The snapshot lacks a resource that `export` brings.
+    pub fn missing_resource(what: impl Into<Cow<'static, str>>, export: &'static str) -> Self {
+        Self::Missing {
+            what: what.into(),
+            export: Some(export),
+        }
+    }
+
+    /// What would let the check decide.
+    pub fn remedy(&self) -> String {
+        match self {
+            Self::NoSnapshot => "Export the app's network resources (the README lists the az commands) into one directory and pass it with --network.".to_owned(),
+            Self::Missing { export: Some(export), .. } => {
+                format!("Export it and add it to the snapshot: {export}")
+            }
+            Self::Missing { export: None, .. }
+            | Self::NotProbed(_)
+            | Self::NotApplicable(_)
+            | Self::OtherMode(_) => String::new(),
+        }
     }
 
     pub fn not_probed(what: impl Into<Cow<'static, str>>) -> Self {
@@ -88,7 +119,7 @@ impl fmt::Display for SkipReason {
             Self::NoSnapshot => f.write_str(
                 "no network snapshot: export the app's network resources and pass them with --network",
             ),
-            Self::Missing(what) | Self::NotProbed(what) | Self::NotApplicable(what) => {
+            Self::Missing { what, .. } | Self::NotProbed(what) | Self::NotApplicable(what) => {
                 f.write_str(what)
             }
             Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.describe()),
@@ -136,9 +167,10 @@ impl Finding {
 
     pub fn skip(reason: SkipReason) -> Self {
         let evidence = reason.to_string();
+        let remedy = reason.remedy();
         Self {
             skip: Some(reason),
-            ..Self::new(Status::Skip, evidence, "")
+            ..Self::new(Status::Skip, evidence, remedy)
         }
     }
 }
@@ -200,10 +232,17 @@ pub static REGISTRY: &[CheckSpec] = &[
         app::dns_configured,
     ),
     spec(
+        "app.platform",
+        Stage::App,
+        Applies::Gateway,
+        "The app can use gateway-required integration (Windows code app, dedicated plan)",
+        app::app_platform,
+    ),
+    spec(
         "app.private-ip",
         Stage::App,
         Applies::Both,
-        "The app has a private address in the P2S pool",
+        "The app has a private address in its source range",
         app::app_private_ip,
     ),
     spec(
@@ -224,7 +263,7 @@ pub static REGISTRY: &[CheckSpec] = &[
         "app.single-vnet",
         Stage::App,
         Applies::Both,
-        "The app has one gateway-based VNET connection",
+        "The app has one VNET Integration connection",
         app::app_single_vnet,
     ),
     spec(
@@ -270,6 +309,20 @@ pub static REGISTRY: &[CheckSpec] = &[
         gateway::gateway_p2s,
     ),
     spec(
+        "gateway.p2s-protocols",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The gateway offers SSTP, without IKEv2 beside it",
+        gateway::gateway_p2s_protocols,
+    ),
+    spec(
+        "gateway.p2s-auth",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The gateway accepts certificate authentication",
+        gateway::gateway_p2s_auth,
+    ),
+    spec(
         "gateway.status",
         Stage::Gateway,
         Applies::Gateway,
@@ -277,11 +330,32 @@ pub static REGISTRY: &[CheckSpec] = &[
         gateway::gateway_status,
     ),
     spec(
+        "gateway.subnet",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The GatewaySubnet has no NSG and no route that diverts the gateway",
+        gateway::gateway_subnet,
+    ),
+    spec(
+        "gateway.retirement",
+        Stage::Gateway,
+        Applies::Gateway,
+        "Gateway-required integration is retiring",
+        gateway::gateway_retirement,
+    ),
+    spec(
         "certs.in-sync",
         Stage::Gateway,
         Applies::Gateway,
         "The app's certificate is one of the gateway's P2S root certificates",
         gateway::certs_in_sync,
+    ),
+    spec(
+        "certs.valid",
+        Stage::Gateway,
+        Applies::Gateway,
+        "The app's certificate is valid, and the gateway has room for roots",
+        gateway::certs_valid,
     ),
     spec(
         "network.in-sync",
@@ -310,6 +384,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         Applies::Both,
         "The target is routed into the VNET",
         addresses::route_target,
+    ),
+    spec(
+        "vnet.peering",
+        Stage::Path,
+        Applies::Both,
+        "A target in a peered VNET is reachable through the peering",
+        path::vnet_peering,
     ),
     spec(
         "nsg.p2s-to-target",
@@ -363,7 +444,7 @@ pub static REGISTRY: &[CheckSpec] = &[
 ];
 
 /// Runs every check of the registry, in its order.
-pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Option<Mode>) {
+pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode) {
     let scene = Scene::new(inputs);
     let checks = REGISTRY
         .iter()

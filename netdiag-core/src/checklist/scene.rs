@@ -20,69 +20,82 @@ use crate::snapshot::{
 /// The resources the checks look at, found once.
 pub(crate) struct Scene<'a> {
     pub(super) inputs: &'a Inputs<'a>,
-    /// The integration mode the snapshot shows, when it shows one.
-    pub(super) mode: Option<Mode>,
+    /// The integration mode the snapshot shows.
+    pub(super) mode: Mode,
     pub(super) snapshot: Option<&'a Snapshot>,
     pub(super) site: Option<&'a Site>,
     pub(super) plan: Option<&'a Plan>,
     /// The app's gateway-based VNET connections (regional ones left out).
     pub(super) gateway_connections: Vec<&'a VnetConnection>,
     pub(super) connection: Option<&'a VnetConnection>,
-    pub(super) regional: bool,
     pub(super) vnet: Option<&'a VirtualNetwork>,
     pub(super) gateways: Vec<&'a Gateway>,
     pub(super) gateway: Option<&'a Gateway>,
     pub(super) pool: Vec<Ipv4Net>,
+    /// On-premises networks linked to the VNET's gateways by a connection.
     pub(super) onprem: Vec<&'a LocalGateway>,
     pub(super) target: Option<Ipv4Addr>,
+    /// Route All: the site's `vnetRouteAllEnabled` (or `outboundVnetRouting`), or its
+    /// `config/web`'s.
+    pub(super) route_all: bool,
+}
+
+/// The app's side of a snapshot: its site, plan and VNET connections.
+struct App<'a> {
+    site: Option<&'a Site>,
+    plan: Option<&'a Plan>,
+    connections: Vec<&'a VnetConnection>,
+}
+
+impl<'a> App<'a> {
+    fn find(snapshot: &'a Snapshot, site_name: Option<&str>) -> Self {
+        let site = snapshot.site(site_name);
+        let plan = site
+            .and_then(|site| site.server_farm_id.as_deref())
+            .and_then(|id| snapshot.plan(id))
+            .or_else(|| (snapshot.plans.len() == 1).then(|| &snapshot.plans[0]));
+        let connections = match site {
+            Some(site) => snapshot.connections_of(&site.id),
+            None => snapshot.vnet_connections.iter().collect(),
+        };
+        Self {
+            site,
+            plan,
+            connections,
+        }
+    }
 }
 
 impl<'a> Scene<'a> {
-    #[expect(
-        clippy::too_many_lines,
-        reason = "finds each resource once, in dependency order: site, plan, connection, VNET, gateways"
-    )]
     pub(super) fn new(inputs: &'a Inputs<'a>) -> Self {
         let snapshot = inputs.snapshot;
-        let site = snapshot.and_then(|s| s.site(inputs.settings.get(WEBSITE_SITE_NAME)));
-        let plan = snapshot
-            .and_then(|s| {
-                site.and_then(|site| site.server_farm_id.as_deref())
-                    .and_then(|id| s.plan(id))
-            })
-            .or_else(|| snapshot.and_then(|s| (s.plans.len() == 1).then(|| &s.plans[0])));
-        let app_connections: Vec<&VnetConnection> = match (snapshot, site) {
-            (Some(s), Some(site)) => s.connections_of(&site.id),
-            (Some(s), None) => s.vnet_connections.iter().collect(),
-            _ => Vec::new(),
-        };
-        let gateway_connections: Vec<&VnetConnection> = app_connections
+        let app = snapshot.map_or(
+            App {
+                site: None,
+                plan: None,
+                connections: Vec::new(),
+            },
+            |s| App::find(s, inputs.settings.get(WEBSITE_SITE_NAME)),
+        );
+        let gateway_connections: Vec<&VnetConnection> = app
+            .connections
             .iter()
             .copied()
             .filter(|c| c.is_swift != Some(true))
             .collect();
         let connection = gateway_connections.first().copied();
-        let regional = connection.is_none()
-            && (app_connections.iter().any(|c| c.is_swift == Some(true))
-                || site.is_some_and(|s| s.virtual_network_subnet_id.is_some()));
-        let vnet_id = connection
-            .and_then(|c| c.vnet_resource_id.clone())
-            .or_else(|| {
-                site.and_then(|s| s.virtual_network_subnet_id.as_deref())
-                    .map(|subnet| {
-                        subnet
-                            .to_ascii_lowercase()
-                            .split("/subnets/")
-                            .next()
-                            .unwrap_or_default()
-                            .to_owned()
-                    })
-            });
-        let vnet = snapshot.and_then(|s| match &vnet_id {
-            Some(id) => s.vnet(id),
-            None if s.vnets.len() == 1 => s.vnets.first(),
-            None => None,
-        });
+        let mode = if connection.is_some() {
+            Mode::Gateway
+        } else if app.connections.iter().any(|c| c.is_swift == Some(true))
+            || app
+                .site
+                .is_some_and(|s| s.virtual_network_subnet_id.is_some())
+        {
+            Mode::Regional
+        } else {
+            Mode::None
+        };
+        let vnet = snapshot.and_then(|s| app_vnet(s, connection, app.site));
         let gateways = match (snapshot, vnet) {
             (Some(s), Some(v)) => s.gateways_of(&v.id),
             (Some(s), None) if s.gateways.len() == 1 => s.gateways.iter().collect(),
@@ -93,64 +106,33 @@ impl<'a> Scene<'a> {
             .copied()
             .find(|g| !g.is_expressroute())
             .or_else(|| gateways.first().copied());
-        let pool: Vec<Ipv4Net> = gateway
-            .map(Gateway::p2s_pool)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|n| match n {
-                IpNet::V4(v4) => Some(v4),
-                IpNet::V6(_) => None,
-            })
-            .collect();
-        let onprem = match snapshot {
-            Some(s) => {
-                let linked: Vec<&LocalGateway> = s
-                    .local_gateways
-                    .iter()
-                    .filter(|lg| {
-                        gateways.iter().any(|g| {
-                            s.connections_of_gateway(&g.id).iter().any(|c| {
-                                c.local_network_gateway2
-                                    .as_ref()
-                                    .is_some_and(|l| same_id(&l.id, &lg.id))
-                            })
-                        })
-                    })
-                    .collect();
-                if linked.is_empty() {
-                    s.local_gateways.iter().collect()
-                } else {
-                    linked
-                }
-            }
-            None => Vec::new(),
-        };
-        let target = match inputs.target.ip {
-            Some(IpAddr::V4(ip)) => Some(ip),
-            _ => None,
-        };
-        let mode = if connection.is_some() {
-            Some(Mode::Gateway)
-        } else if regional {
-            Some(Mode::Regional)
-        } else {
-            None
-        };
+        let pool = gateway.map(Gateway::p2s_pool).unwrap_or_default();
+        let onprem = snapshot.map_or_else(Vec::new, |s| s.local_gateways_of(&gateways));
+        let route_all = app.site.is_some_and(|site| {
+            site.route_all()
+                || snapshot
+                    .and_then(|s| s.site_config(&site.id))
+                    .and_then(|c| c.vnet_route_all_enabled)
+                    == Some(true)
+        });
         Self {
             inputs,
             mode,
             snapshot,
-            site,
-            plan,
+            site: app.site,
+            plan: app.plan,
             gateway_connections,
             connection,
-            regional,
             vnet,
             gateways,
             gateway,
-            pool,
+            pool: v4_only(&pool),
             onprem,
-            target,
+            target: match inputs.target.ip {
+                Some(IpAddr::V4(ip)) => Some(ip),
+                _ => None,
+            },
+            route_all,
         }
     }
 
@@ -189,6 +171,26 @@ impl<'a> Scene<'a> {
             .collect()
     }
 
+    /// The app's source range and its name: the P2S pool (gateway-required), or the
+    /// integration subnet's prefix (regional). Empty when the snapshot does not show it.
+    pub(super) fn source_range(&self) -> (Vec<Ipv4Net>, &'static str) {
+        match self.mode {
+            Mode::Regional => (
+                self.integration_subnet()
+                    .map(|s| v4_only(&s.prefixes()))
+                    .unwrap_or_default(),
+                "integration subnet",
+            ),
+            Mode::Gateway | Mode::None => (self.pool.clone(), "P2S pool"),
+        }
+    }
+
+    /// The regional integration subnet: the site's `virtualNetworkSubnetId`.
+    pub(super) fn integration_subnet(&self) -> Option<&'a Subnet> {
+        let id = self.site?.virtual_network_subnet_id.as_deref()?;
+        self.snapshot?.subnet(id)
+    }
+
     /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,
     /// each with where it comes from: what the app's routes should cover.
     pub(super) fn labelled_spaces(&self, vnet_label: &str) -> Vec<(String, IpNet)> {
@@ -207,22 +209,74 @@ impl<'a> Scene<'a> {
         vnet.chain(peered).chain(onprem).collect()
     }
 
-    /// What the `VirtualNetwork` service tag covers: the VNET, peered and on-premises
-    /// spaces, and (as Azure adds it for point-to-site) the P2S pool.
-    pub(super) fn tag_scope(&self) -> TagScope {
-        let mut nets: Vec<Ipv4Net> = self.pool.clone();
-        let all = self
-            .vnet_spaces()
-            .into_iter()
-            .chain(self.peered_spaces().into_iter().map(|(_, n)| n))
-            .chain(self.onprem_spaces().into_iter().map(|(_, n)| n));
-        nets.extend(all.filter_map(|n| match n {
-            IpNet::V4(v4) => Some(v4),
-            IpNet::V6(_) => None,
-        }));
-        TagScope {
-            virtual_network: RangeSet::from_nets(&nets),
+    /// What the `VirtualNetwork` service tag covers for an NSG in `target_vnet`: its own
+    /// space, its peerings' spaces, the on-premises spaces of the gateway it uses, and the
+    /// P2S pool when that gateway is the app's (the VNET owns it, or reaches it through
+    /// `useRemoteGateways`). Says whether the pool is in.
+    pub(super) fn tag_scope(&self, target_vnet: Option<&VirtualNetwork>) -> (TagScope, bool) {
+        let Some(target_vnet) = target_vnet.or(self.vnet) else {
+            return (
+                TagScope {
+                    virtual_network: RangeSet::empty(),
+                },
+                false,
+            );
+        };
+        let mut nets: Vec<IpNet> = target_vnet
+            .address_space
+            .address_prefixes
+            .iter()
+            .map(|c| c.0)
+            .collect();
+        nets.extend(
+            target_vnet
+                .virtual_network_peerings
+                .iter()
+                .flat_map(crate::snapshot::Peering::remote_spaces),
+        );
+        let uses_app_gateway = self.uses_app_gateway(target_vnet);
+        if let Some(snapshot) = self.snapshot {
+            let own = snapshot.gateways_of(&target_vnet.id);
+            let used = if own.is_empty() && uses_app_gateway {
+                self.gateways.clone()
+            } else {
+                own
+            };
+            nets.extend(
+                snapshot
+                    .local_gateways_of(&used)
+                    .iter()
+                    .flat_map(|lg| lg.prefixes()),
+            );
         }
+        let mut nets = v4_only(&nets);
+        if uses_app_gateway {
+            nets.extend(self.pool.iter().copied());
+        }
+        (
+            TagScope {
+                virtual_network: RangeSet::from_nets(&nets),
+            },
+            uses_app_gateway && !self.pool.is_empty(),
+        )
+    }
+
+    /// Whether `vnet` is the VNET of the app's gateway, or peers with it and uses its
+    /// gateway (`useRemoteGateways`).
+    pub(super) fn uses_app_gateway(&self, vnet: &VirtualNetwork) -> bool {
+        let Some(app_vnet) = self.vnet else {
+            return false;
+        };
+        same_id(&vnet.id, &app_vnet.id)
+            || vnet.virtual_network_peerings.iter().any(|p| {
+                p.use_remote_gateways == Some(true)
+                    && p.remote_id().is_some_and(|id| same_id(id, &app_vnet.id))
+            })
+    }
+
+    /// The VNET of the target's subnet, when the snapshot has it.
+    pub(super) fn target_vnet(&self, subnet: &Subnet) -> Option<&'a VirtualNetwork> {
+        self.snapshot?.vnet_of_subnet(&subnet.id)
     }
 
     /// The subnet (of the app's VNET or a peered one in the snapshot) holding the target,
@@ -230,24 +284,19 @@ impl<'a> Scene<'a> {
     pub(super) fn target_location(&self) -> Option<(&'a Subnet, Option<&'a Nic>)> {
         let snapshot = self.snapshot?;
         let target = IpAddr::V4(self.target?);
-        let nic = snapshot.nics.iter().find(|nic| {
-            nic.ip_configurations
-                .iter()
-                .any(|c| c.private_ip_address == Some(target))
-        });
+        let nic = snapshot
+            .nics
+            .iter()
+            .find(|nic| nic.ip_configurations.iter().any(|c| c.holds(target)));
         let nic_subnet = nic.and_then(|nic| {
             nic.ip_configurations
                 .iter()
-                .find(|c| c.private_ip_address == Some(target))
+                .find(|c| c.holds(target))
                 .and_then(|c| c.subnet.as_ref())
         });
-        let subnets = snapshot.vnets.iter().flat_map(|v| v.subnets.iter());
+        let subnets = snapshot.all_subnets();
         let subnet = match nic_subnet {
-            Some(reference) => snapshot
-                .vnets
-                .iter()
-                .flat_map(|v| v.subnets.iter())
-                .find(|s| same_id(&s.id, &reference.id)),
+            Some(reference) => snapshot.subnet(&reference.id),
             None => None,
         }
         .or_else(|| {
@@ -286,14 +335,74 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// Why a check cannot decide: no snapshot at all, or the snapshot lacks `what`.
-    pub(super) fn lacking(&self, what: impl Into<Cow<'static, str>>) -> SkipReason {
+    /// Why a check cannot decide: no snapshot at all, or the snapshot lacks `what`, which
+    /// `export` brings.
+    pub(super) fn lacking(
+        &self,
+        what: impl Into<Cow<'static, str>>,
+        export: &'static str,
+    ) -> SkipReason {
         if self.snapshot.is_none() {
             SkipReason::NoSnapshot
         } else {
-            SkipReason::Missing(what.into())
+            SkipReason::missing_resource(what, export)
         }
     }
+
+    /// The target's address, or why a check that needs it cannot decide.
+    pub(super) fn target_or_skip(&self) -> Result<Ipv4Addr, SkipReason> {
+        if self.snapshot.is_none() {
+            return Err(SkipReason::NoSnapshot);
+        }
+        self.target.ok_or_else(|| {
+            SkipReason::missing(format!(
+                "the address of {} is not known (give its IPv4 address, or let the probe resolve it)",
+                self.inputs.target.host
+            ))
+        })
+    }
+}
+
+/// The commands that export each resource, for the checks that lack it.
+pub(super) mod export {
+    pub const SITE: &str = "az webapp show -g RG -n APP > site.json";
+    pub const PLAN: &str = "az appservice plan show -g RG -n PLAN > plan.json";
+    pub const VNET_CONNECTIONS: &str =
+        "az webapp vnet-integration list -g RG -n APP > vnet-connections.json";
+    pub const VNET: &str = "az network vnet show -g RG -n VNET > vnet.json";
+    pub const GATEWAY: &str = "az network vnet-gateway show -g RG -n GATEWAY > gateway.json";
+    pub const CONNECTION: &str =
+        "az network vpn-connection show -g RG -n CONNECTION > connection.json";
+    pub const NSG: &str = "az network nsg show -g RG -n NSG > nsg.json";
+    pub const ROUTE_TABLE: &str =
+        "az network route-table show -g RG -n ROUTETABLE > route-table.json";
+}
+
+/// The app's VNET: its connection's, else its regional subnet's, else the snapshot's only.
+fn app_vnet<'a>(
+    snapshot: &'a Snapshot,
+    connection: Option<&VnetConnection>,
+    site: Option<&Site>,
+) -> Option<&'a VirtualNetwork> {
+    let by_connection = connection
+        .and_then(|c| c.vnet_resource_id.as_deref())
+        .and_then(|id| snapshot.vnet(id));
+    let by_subnet = site
+        .and_then(|s| s.virtual_network_subnet_id.as_deref())
+        .and_then(|id| snapshot.vnet_of_subnet(id));
+    by_connection
+        .or(by_subnet)
+        .or_else(|| (snapshot.vnets.len() == 1).then(|| &snapshot.vnets[0]))
+}
+
+/// The IPv4 networks of a list (the checks reason about IPv4 ranges).
+pub(super) fn v4_only(nets: &[IpNet]) -> Vec<Ipv4Net> {
+    nets.iter()
+        .filter_map(|n| match n {
+            IpNet::V4(v4) => Some(*v4),
+            IpNet::V6(_) => None,
+        })
+        .collect()
 }
 
 /// The app's routes (from its VNET connection) as an IPv4 address set.

@@ -24,8 +24,8 @@ pub(super) fn checklist_runs(probe: Option<&ProbeFinding>, has_snapshot: bool) -
 /// time. `probe` is `None` under `--no-probe`. Returns the exit code.
 ///
 /// The verdict comes from the checklist when one ran (see [`Evaluation::verdict`]), else
-/// from the probe. The exit code is the probe's (0 when it succeeded); under `--no-probe`,
-/// 1 when a check failed.
+/// from the probe. Exit 1 on a `fail` verdict (under `--no-probe` too), else as the probe
+/// decides (0 when it succeeded).
 pub(super) fn decide(
     report: &mut Report,
     clock: Clock,
@@ -40,10 +40,9 @@ pub(super) fn decide(
         }),
     };
     let exit = match probe {
-        Some(probe) if probe.succeeded => Exit::Success,
-        Some(_) => Exit::Failed,
-        None if verdict.status == VerdictStatus::Fail => Exit::Failed,
-        None => Exit::Success,
+        _ if verdict.status == VerdictStatus::Fail => Exit::Failed,
+        Some(probe) if !probe.succeeded => Exit::Failed,
+        _ => Exit::Success,
     };
     report.error = match probe {
         Some(probe) if !probe.succeeded => Some(ReportError {
@@ -58,6 +57,9 @@ pub(super) fn decide(
     };
     if let Some(evaluation) = checklist {
         report.checklist.clone_from(&evaluation.checks);
+        if let Some(snapshot) = &mut report.snapshot {
+            snapshot.mode = evaluation.mode;
+        }
     }
     report.verdict = verdict;
     // Last, so that the checklist's time is counted too.

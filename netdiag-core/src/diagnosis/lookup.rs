@@ -85,6 +85,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     );
 
     let has_snapshot = prepared.snapshot.is_some();
+    report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
     let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
             target: checklist_target(&config, &question),
@@ -97,6 +98,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
             dns_config: Some(&config),
             tcp: None,
             probed: !plan.shared.no_probe,
+            now: std::time::SystemTime::now(),
         })
     });
     let exit = decide(
@@ -136,12 +138,20 @@ fn checklist_target(config: &DnsConfig, question: &Question) -> checklist::Targe
     {
         Some(server) => checklist::Target {
             host: server.address.ip().to_string(),
+            name: question
+                .reverse_of
+                .is_none()
+                .then(|| question.display.clone()),
             ip: Some(server.address.ip()),
             port: server.address.port(),
             protocol: Protocol::Udp,
         },
         None => checklist::Target {
             host: question.display.clone(),
+            name: question
+                .reverse_of
+                .is_none()
+                .then(|| question.display.clone()),
             ip: None,
             port: DNS_PORT,
             protocol: Protocol::Udp,

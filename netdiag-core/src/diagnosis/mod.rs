@@ -13,8 +13,9 @@ pub use lookup::{LookupPlan, lookup};
 pub use ping::{Live, PingPlan, ping};
 
 use crate::addr::AddrError;
+use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
-use crate::report::Report;
+use crate::report::{Report, SnapshotSection, SnapshotSource};
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
 use crate::snapshot::{NetworkDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
@@ -158,6 +159,17 @@ pub fn bad_input(session: &Session, json: bool, error: &InputError) -> Outcome {
         text: String::new(),
         warnings: Vec::new(),
         error_line: Some(format!("error: {message}")),
+    }
+}
+
+/// The report's `snapshot` section for files read with `--network` (the checklist's
+/// decision fills in the mode).
+fn snapshot_section(snapshot: &Snapshot) -> SnapshotSection {
+    SnapshotSection {
+        source: SnapshotSource::Files,
+        mode: Mode::None,
+        files: snapshot.files.clone(),
+        fetched: Vec::new(),
     }
 }
 

@@ -149,10 +149,15 @@ async fn run(
     report.tcp = section;
 
     let has_snapshot = prepared.snapshot.is_some();
+    report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
     let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
             target: checklist::Target {
                 host: host.to_string(),
+                name: match &host {
+                    Host::Name(name) => Some(name.clone()),
+                    Host::Ip(_) => None,
+                },
                 ip: resolved.address.map(|a| a.ip()),
                 port,
                 protocol: Protocol::Tcp,
@@ -166,6 +171,7 @@ async fn run(
             dns_config: dns_config.as_ref(),
             tcp: report.tcp.as_ref().map(|t| &t.summary),
             probed: !plan.shared.no_probe,
+            now: std::time::SystemTime::now(),
         })
     });
     let exit = decide(

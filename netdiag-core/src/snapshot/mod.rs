@@ -85,11 +85,22 @@ pub struct Ignored {
     pub resource_type: String,
 }
 
+/// One file of a snapshot: how many resources it held, and what was read but not used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct LoadedFile {
+    pub path: String,
+    /// Resources recognised and used (app settings count as one).
+    pub resources: usize,
+    pub ignored: Vec<Ignored>,
+}
+
 /// Every resource of a snapshot, by kind.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    pub files: Vec<String>,
+    pub files: Vec<LoadedFile>,
     pub sites: Vec<Site>,
+    /// `Microsoft.Web/sites/config` named `web`.
+    pub site_configs: Vec<SiteWebConfig>,
     pub plans: Vec<Plan>,
     pub vnet_connections: Vec<VnetConnection>,
     pub app_settings: BTreeMap<String, String>,
@@ -100,6 +111,8 @@ pub struct Snapshot {
     pub nsgs: Vec<Nsg>,
     pub nics: Vec<Nic>,
     pub route_tables: Vec<RouteTable>,
+    /// Subnets exported on their own (`az network vnet subnet show`).
+    pub subnets: Vec<Subnet>,
     pub ignored: Vec<Ignored>,
     /// ARM ids seen so far (lowercase) and the file that defined each.
     seen_ids: BTreeMap<String, String>,
@@ -149,7 +162,11 @@ impl Snapshot {
             )
             .at_line(e.line())
         })?;
-        self.files.push(file.to_owned());
+        self.files.push(LoadedFile {
+            path: file.to_owned(),
+            resources: 0,
+            ignored: Vec::new(),
+        });
         let source = Source { file, text };
         match value {
             Value::Array(items) if is_app_settings_list(&items) => {
@@ -204,19 +221,15 @@ impl Snapshot {
         }
         let bytes =
             std::fs::read(path).map_err(|e| SnapshotError::in_file(&file, e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            SnapshotError::in_file(
-                &file,
-                format!(
-                    "not a text file (invalid UTF-8 at byte {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })?;
+        let text = decode_text(bytes).map_err(|reason| SnapshotError::in_file(&file, reason))?;
         // PowerShell's Out-File writes a byte order mark; JSON parsers do not want it.
         self.load_text(&file, text.strip_prefix('\u{feff}').unwrap_or(&text))
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per resource type of the contract: the list reads best in one place"
+    )]
     fn add_resource(
         &mut self,
         source: &Source<'_>,
@@ -252,6 +265,20 @@ impl Snapshot {
             "microsoft.web/sites" => {
                 self.push(source, at, &normalised, |s| &mut s.sites, |r: &Site| &r.id)
             }
+            "microsoft.web/sites/config" if is_web_config(&normalised) => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.site_configs,
+                |r: &SiteWebConfig| &r.id,
+            ),
+            "microsoft.network/virtualnetworks/subnets" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.subnets,
+                |r: &Subnet| &r.id,
+            ),
             "microsoft.web/serverfarms" => {
                 self.push(source, at, &normalised, |s| &mut s.plans, |r: &Plan| &r.id)
             }
@@ -309,7 +336,7 @@ impl Snapshot {
                 self.add_app_settings_object(source, at, &normalised)
             }
             _ => {
-                self.ignored.push(Ignored {
+                let ignored = Ignored {
                     file: source.file.to_owned(),
                     name,
                     resource_type: if resource_type.is_empty() {
@@ -317,7 +344,11 @@ impl Snapshot {
                     } else {
                         resource_type
                     },
-                });
+                };
+                if let Some(file) = self.files.last_mut() {
+                    file.ignored.push(ignored.clone());
+                }
+                self.ignored.push(ignored);
                 Ok(())
             }
         }
@@ -349,19 +380,34 @@ impl Snapshot {
             }
         };
         let id = id_of(&resource).to_ascii_lowercase();
-        if !id.is_empty() {
-            if let Some(first) = self.seen_ids.get(&id) {
-                let mut path = at.to_vec();
-                path.push(Step::Key("id".into()));
-                return Err(source.error(
-                    &path,
-                    &format!("resource '{}' is defined twice (first in {first}); export each resource once", id_of(&resource)),
-                ));
-            }
-            self.seen_ids.insert(id, source.file.to_owned());
+        if id.is_empty() {
+            // Without its id a resource joins nothing: the checks would pass it by.
+            return Err(source.error(
+                at,
+                "a resource of a known type needs its \"id\" (export it with az ... show, or the ARM REST API)",
+            ));
         }
+        if let Some(first) = self.seen_ids.get(&id) {
+            let mut path = at.to_vec();
+            path.push(Step::Key("id".into()));
+            return Err(source.error(
+                &path,
+                &format!(
+                    "resource '{}' is defined twice (first in {first}); export each resource once",
+                    id_of(&resource)
+                ),
+            ));
+        }
+        self.seen_ids.insert(id, source.file.to_owned());
         list(self).push(resource);
+        self.count_resource();
         Ok(())
+    }
+
+    fn count_resource(&mut self) {
+        if let Some(file) = self.files.last_mut() {
+            file.resources += 1;
+        }
     }
 
     fn add_app_settings_list(
@@ -388,6 +434,7 @@ impl Snapshot {
                 }
             }
         }
+        self.count_resource();
         Ok(())
     }
 
@@ -422,6 +469,7 @@ impl Snapshot {
                 }
             }
         }
+        self.count_resource();
         Ok(())
     }
 
@@ -476,6 +524,50 @@ impl Snapshot {
                     c.subnet
                         .as_ref()
                         .is_some_and(|s| s.id.to_ascii_lowercase().starts_with(&prefix))
+                })
+            })
+            .collect()
+    }
+
+    /// Every subnet: those inside the VNETs and those exported on their own.
+    pub fn all_subnets(&self) -> impl Iterator<Item = &Subnet> {
+        self.vnets
+            .iter()
+            .flat_map(|v| v.subnets.iter())
+            .chain(self.subnets.iter())
+    }
+
+    pub fn subnet(&self, id: &str) -> Option<&Subnet> {
+        self.all_subnets().find(|s| same_id(&s.id, id))
+    }
+
+    /// The VNET a subnet belongs to (its id is the subnet's, up to `/subnets/`).
+    pub fn vnet_of_subnet(&self, subnet_id: &str) -> Option<&VirtualNetwork> {
+        let lower = subnet_id.to_ascii_lowercase();
+        let vnet_id = lower.split("/subnets/").next()?;
+        self.vnet(vnet_id)
+    }
+
+    /// The site's `config/web` resource, when exported.
+    pub fn site_config(&self, site_id: &str) -> Option<&SiteWebConfig> {
+        let id = format!("{}/config/web", site_id.to_ascii_lowercase());
+        self.site_configs
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(&id))
+    }
+
+    /// The local network gateways linked by a connection to one of these gateways. None
+    /// when no connection links them: an unlinked on-premises network is not reached.
+    pub fn local_gateways_of(&self, gateways: &[&Gateway]) -> Vec<&LocalGateway> {
+        self.local_gateways
+            .iter()
+            .filter(|lg| {
+                gateways.iter().any(|g| {
+                    self.connections_of_gateway(&g.id).iter().any(|c| {
+                        c.local_network_gateway2
+                            .as_ref()
+                            .is_some_and(|l| same_id(&l.id, &lg.id))
+                    })
                 })
             })
             .collect()
@@ -546,6 +638,8 @@ impl Snapshot {
             ("NSG", self.nsgs.len()),
             ("NIC", self.nics.len()),
             ("route table", self.route_tables.len()),
+            ("subnet", self.subnets.len()),
+            ("site config", self.site_configs.len()),
         ];
         for (kind, count) in counts.iter().filter(|(_, n)| *n > 0) {
             if !out.is_empty() {
@@ -686,6 +780,49 @@ fn strip_position(message: &str) -> String {
         Some(index) => message[..index].to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// A file's text: UTF-8 (with or without a byte order mark), or UTF-16 with one (what
+/// Windows PowerShell 5.1's `>` writes).
+fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |bytes: &[u8], big_endian: bool| -> Result<String, String> {
+        if !bytes.len().is_multiple_of(2) {
+            return Err("not a text file (UTF-16 with an odd number of bytes)".to_owned());
+        }
+        let units = bytes.chunks_exact(2).map(|pair| {
+            if big_endian {
+                u16::from_be_bytes([pair[0], pair[1]])
+            } else {
+                u16::from_le_bytes([pair[0], pair[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|e| format!("not a text file (invalid UTF-16: {e})"))
+    };
+    match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, false),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, true),
+        _ => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not a text file (invalid UTF-8 at byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        }),
+    }
+}
+
+/// A `Microsoft.Web/sites/config` resource is the site's configuration when it is named
+/// `web` (ARM names it `SITE/web` or after the site, with an id ending in `/config/web`).
+fn is_web_config(value: &Value) -> bool {
+    let id = value.get("id").and_then(Value::as_str).unwrap_or_default();
+    let name = value
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    id.to_ascii_lowercase().ends_with("/config/web")
+        || name.eq_ignore_ascii_case("web")
+        || name.to_ascii_lowercase().ends_with("/web")
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {

@@ -240,12 +240,38 @@ pub struct Site {
     pub id: String,
     pub name: String,
     pub location: String,
+    /// `app`, `app,linux`, `app,container,windows`, `functionapp,linux`, ...
+    pub kind: Option<String>,
+    /// A Linux app (ARM's name for it).
+    pub reserved: Option<bool>,
+    /// A Windows container app.
+    pub is_xenon: Option<bool>,
     #[serde(deserialize_with = "arm_id")]
     pub server_farm_id: Option<String>,
     pub vnet_route_all_enabled: Option<bool>,
+    pub outbound_vnet_routing: Option<OutboundVnetRouting>,
     pub virtual_network_subnet_id: Option<String>,
     pub dns_configuration: Option<SiteDnsConfiguration>,
     pub site_config: Option<SiteConfig>,
+}
+
+/// `outboundVnetRouting` (newer API versions): either flag means Route All.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OutboundVnetRouting {
+    pub all_traffic: Option<bool>,
+    pub application_traffic: Option<bool>,
+}
+
+/// `Microsoft.Web/sites/config` named `web` (`az webapp config show`): the site's
+/// configuration, which carries `vnetRouteAllEnabled` on older API versions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteWebConfig {
+    pub id: String,
+    pub name: String,
+    pub vnet_route_all_enabled: Option<bool>,
+    pub vnet_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -262,15 +288,39 @@ pub struct SiteConfig {
 }
 
 impl Site {
-    /// Whether all outbound traffic is routed into the VNET (`vnetRouteAllEnabled`).
+    /// Whether all outbound traffic is routed into the VNET: `vnetRouteAllEnabled` (on the
+    /// site or its `siteConfig`), or `outboundVnetRouting` on newer API versions.
     pub fn route_all(&self) -> bool {
-        self.vnet_route_all_enabled
-            .or_else(|| {
-                self.site_config
-                    .as_ref()
-                    .and_then(|c| c.vnet_route_all_enabled)
-            })
-            .unwrap_or(false)
+        let outbound = self
+            .outbound_vnet_routing
+            .as_ref()
+            .is_some_and(|o| o.all_traffic == Some(true) || o.application_traffic == Some(true));
+        outbound
+            || self
+                .vnet_route_all_enabled
+                .or_else(|| {
+                    self.site_config
+                        .as_ref()
+                        .and_then(|c| c.vnet_route_all_enabled)
+                })
+                .unwrap_or(false)
+    }
+
+    /// Why the app cannot use gateway-required integration (a Linux app or a Windows
+    /// container), when it cannot.
+    pub fn not_a_windows_code_app(&self) -> Option<&'static str> {
+        let kind = self
+            .kind
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if self.reserved == Some(true) || kind.contains("linux") {
+            Some("a Linux app")
+        } else if self.is_xenon == Some(true) || kind.contains("container") {
+            Some("a Windows container app")
+        } else {
+            None
+        }
     }
 }
 
@@ -281,14 +331,25 @@ pub struct Plan {
     pub id: String,
     pub name: String,
     pub location: String,
+    pub kind: Option<String>,
+    pub reserved: Option<bool>,
     pub sku: Option<Sku>,
 }
 
+impl Plan {
+    pub fn tier(&self) -> Option<&str> {
+        self.sku.as_ref().and_then(|s| s.tier.as_deref())
+    }
+}
+
+/// A plan's or a gateway's SKU.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Sku {
     pub name: Option<String>,
     pub tier: Option<String>,
+    /// A plan's instance count.
+    pub capacity: Option<u32>,
 }
 
 /// `Microsoft.Web/sites/virtualNetworkConnections` (or at plan level).
@@ -368,6 +429,30 @@ pub struct Peering {
     pub remote_address_space: Option<AddressSpace>,
     pub remote_virtual_network: Option<IdRef>,
     pub peering_state: Option<String>,
+    pub allow_virtual_network_access: Option<bool>,
+    pub allow_forwarded_traffic: Option<bool>,
+    pub allow_gateway_transit: Option<bool>,
+    pub use_remote_gateways: Option<bool>,
+}
+
+impl Peering {
+    pub fn remote_spaces(&self) -> Vec<IpNet> {
+        self.remote_address_space
+            .iter()
+            .flat_map(|s| s.address_prefixes.iter().map(|c| c.0))
+            .collect()
+    }
+
+    pub fn connected(&self) -> bool {
+        self.peering_state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Connected"))
+    }
+
+    /// The remote VNET's id, when the peering names it.
+    pub fn remote_id(&self) -> Option<&str> {
+        self.remote_virtual_network.as_ref().map(|r| r.id.as_str())
+    }
 }
 
 /// `Microsoft.Network/virtualNetworkGateways`.
@@ -380,6 +465,7 @@ pub struct Gateway {
     pub gateway_type: Option<String>,
     pub vpn_type: Option<String>,
     pub provisioning_state: Option<String>,
+    pub sku: Option<Sku>,
     pub ip_configurations: Vec<GatewayIpConfiguration>,
     pub vpn_client_configuration: Option<VpnClientConfiguration>,
 }
@@ -396,6 +482,8 @@ pub struct VpnClientConfiguration {
     pub vpn_client_address_pool: Option<AddressSpace>,
     pub vpn_client_root_certificates: Vec<RootCertificate>,
     pub vpn_client_protocols: Vec<String>,
+    /// Absent means certificate authentication.
+    pub vpn_authentication_types: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -413,6 +501,13 @@ impl Gateway {
             .and_then(|c| c.vpn_client_address_pool.as_ref())
             .map(|pool| pool.address_prefixes.iter().map(|c| c.0).collect())
             .unwrap_or_default()
+    }
+
+    /// The SKU's name (`Basic`, `VpnGw1`, ...).
+    pub fn sku_name(&self) -> Option<&str> {
+        self.sku
+            .as_ref()
+            .and_then(|s| s.name.as_deref().or(s.tier.as_deref()))
     }
 
     pub fn is_expressroute(&self) -> bool {
@@ -550,9 +645,33 @@ pub struct Nic {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NicIpConfiguration {
+    /// An address, or (with `privateIPAddressPrefixLength`) a prefix delegated to the NIC,
+    /// written either as its first address or as CIDR.
     #[serde(rename = "privateIPAddress", alias = "privateIpAddress")]
-    pub private_ip_address: Option<IpAddr>,
+    pub private_ip_address: Option<IpOrNet>,
+    #[serde(
+        rename = "privateIPAddressPrefixLength",
+        alias = "privateIpAddressPrefixLength"
+    )]
+    pub private_ip_address_prefix_length: Option<u8>,
     pub subnet: Option<IdRef>,
+}
+
+impl NicIpConfiguration {
+    /// Whether this configuration holds `ip` (its address, or inside its prefix).
+    pub fn holds(&self, ip: IpAddr) -> bool {
+        match (
+            self.private_ip_address,
+            self.private_ip_address_prefix_length,
+        ) {
+            (Some(IpOrNet::Ip(address)), None) => address == ip,
+            (Some(IpOrNet::Ip(address)), Some(length)) => {
+                IpNet::new(address, length).is_ok_and(|net| net.trunc().contains(&ip))
+            }
+            (Some(IpOrNet::Net(net)), _) => net.contains(&ip),
+            (None, _) => false,
+        }
+    }
 }
 
 /// `Microsoft.Network/routeTables`.

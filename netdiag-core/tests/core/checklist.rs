@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use netdiag_core::checklist::{Check, Evaluation, Inputs, Stage, Status, Target};
 use netdiag_core::dns::config::TimeoutSource;
@@ -46,6 +46,7 @@ struct Seen {
     settings: Vec<(&'static str, &'static str)>,
     lookup: Option<Lookup>,
     tcp: Option<TcpSummary>,
+    now: SystemTime,
 }
 
 impl Default for Seen {
@@ -56,6 +57,7 @@ impl Default for Seen {
             settings: Vec::new(),
             lookup: None,
             tcp: None,
+            now: SystemTime::now(),
         }
     }
 }
@@ -81,6 +83,11 @@ fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evalua
     let inputs = Inputs {
         target: Target {
             host: seen.target.to_owned(),
+            name: seen
+                .target
+                .parse::<IpAddr>()
+                .is_err()
+                .then(|| seen.target.to_owned()),
             ip: seen.target.parse::<IpAddr>().ok(),
             port: seen.port,
             protocol: Protocol::Tcp,
@@ -91,6 +98,7 @@ fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evalua
         dns_config: Some(&config),
         tcp: seen.tcp.as_ref(),
         probed: seen.lookup.is_some() || seen.tcp.is_some(),
+        now: seen.now,
     };
     Evaluation::new(&inputs)
 }
@@ -165,6 +173,8 @@ fn without_a_snapshot_the_snapshot_checks_skip_and_say_why() {
             check.stage,
             Stage::App | Stage::Gateway | Stage::Addresses | Stage::Path
         ) && check.id != "app.private-ip"
+            // The target is an IP address: no name to resolve, with or without a snapshot.
+            && check.id != "dns.configured"
         {
             assert_eq!(check.status, Status::Skip, "{}", check.id);
             assert!(
@@ -302,13 +312,32 @@ fn the_snapshot_cause_leads_the_verdict_and_the_probe_is_the_symptom() {
 
 #[test]
 fn dns_configured() {
-    assert_eq!(status_after("dns.configured", unchanged).0, Status::Pass);
-    let (status, evidence) = status_after("dns.configured", |f| {
-        f.get_mut("vnet.json").unwrap()["dhcpOptions"]["dnsServers"] = json!([]);
-        f.get_mut("vnet-connection.json").unwrap()["properties"]["dnsServers"] = json!(null);
-    });
-    assert_eq!(status, Status::Fail);
-    assert!(evidence.contains("only IP addresses work"), "{evidence}");
+    let name = Seen {
+        target: "sql01.contoso.internal",
+        ..Seen::default()
+    };
+    assert_eq!(
+        status_seen("dns.configured", unchanged, &name).0,
+        Status::Pass
+    );
+    // Without custom DNS private zones linked to the VNET still resolve: a warning.
+    let (status, evidence) = status_seen(
+        "dns.configured",
+        |f| {
+            f.get_mut("vnet.json").unwrap()["properties"]["dhcpOptions"]["dnsServers"] = json!([]);
+            f.get_mut("vnet-connection.json").unwrap()["properties"]["dnsServers"] = json!(null);
+        },
+        &name,
+    );
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(evidence.contains("no custom DNS servers"), "{evidence}");
+    // An IP target resolves nothing.
+    let (status, evidence) = status_after("dns.configured", unchanged);
+    assert_eq!(status, Status::Skip);
+    assert!(
+        evidence.contains("10.10.2.4 is an IP address"),
+        "{evidence}"
+    );
 }
 
 #[test]
@@ -327,7 +356,7 @@ fn app_private_ip() {
     let (status, evidence) = status_seen("app.private-ip", unchanged, &in_app("10.99.0.1"));
     assert_eq!(status, Status::Fail);
     assert!(
-        evidence.contains("outside the gateway's P2S pool 172.16.200.0/24"),
+        evidence.contains("outside the P2S pool 172.16.200.0/24"),
         "{evidence}"
     );
     let missing = Seen {
@@ -351,13 +380,24 @@ fn plan_checks() {
         .0,
         Status::Fail
     );
+    // Basic supports both integration modes.
     assert_eq!(
         status_after("plan.tier", |f| {
             f.get_mut("plan.json").unwrap()["sku"]["tier"] = json!("Basic");
         })
         .0,
-        Status::Warn
+        Status::Pass
     );
+    let free = evaluate_with(
+        Some(&{
+            let mut files = example();
+            files.get_mut("plan.json").unwrap()["sku"]["tier"] = json!("Free");
+            files
+        }),
+        &Seen::default(),
+    );
+    let remedy = &find(&free.checks, "plan.tier").remedy;
+    assert!(!remedy.contains("Isolated"), "{remedy}");
     assert_eq!(
         status_after("plan.tier", |f| {
             f.remove("plan.json");
@@ -486,11 +526,12 @@ fn gateway_checks() {
         .0,
         Status::Fail
     );
+    // A site-to-site link that is down is a warning here: only targets behind it suffer.
     let (status, evidence) = status_after("gateway.status", |f| {
         f.get_mut("onprem.json").unwrap()["value"][1]["properties"]["connectionStatus"] =
             json!("NotConnected");
     });
-    assert_eq!(status, Status::Fail);
+    assert_eq!(status, Status::Warn);
     assert!(
         evidence.contains("cn-amsterdam is NotConnected"),
         "{evidence}"
@@ -597,9 +638,12 @@ fn route_target() {
     let route_all = |f: &mut BTreeMap<String, Value>| {
         f.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
     };
-    assert_eq!(
-        status_seen("route.target", route_all, &outside).0,
-        Status::Pass
+    // Route All does not apply to gateway-required integration.
+    let (status, evidence) = status_seen("route.target", route_all, &outside);
+    assert_eq!(status, Status::Fail);
+    assert!(
+        evidence.contains("vnetRouteAllEnabled does not apply"),
+        "{evidence}"
     );
     let name = Seen {
         target: "sql01.contoso.internal",
@@ -652,7 +696,7 @@ fn nsg_p2s_to_target() {
     let (status, evidence) = status_seen("nsg.p2s-to-target", unchanged, &other_port);
     assert_eq!(status, Status::Pass, "{evidence}");
     assert!(
-        evidence.contains("assumed: the VirtualNetwork tag includes the P2S pool"),
+        evidence.contains("assumed: the VirtualNetwork tag of vnet-contoso includes the P2S pool"),
         "{evidence}"
     );
 
@@ -711,7 +755,14 @@ fn udr_return_path() {
             json!(true);
     });
     assert_eq!(status, Status::Fail);
-    assert!(evidence.contains("to Internet"), "{evidence}");
+    assert!(
+        evidence.contains("172.16.200.0/24 to None by system route 172.16.0.0/12"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("dropped, not sent to the internet"),
+        "{evidence}"
+    );
 }
 
 #[test]
