@@ -3,6 +3,7 @@
 //! site-to-site link to on-premises targets.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::Ipv4Net;
@@ -151,19 +152,24 @@ fn describe(blocks: &[Block]) -> String {
         .join(", ")
 }
 
-/// Whether a rule that decided part of the range matched through the `VirtualNetwork` tag.
-fn decided_by_virtual_network_tag(nsgs: &[&Nsg], analysis: &Analysis) -> bool {
-    let deciding: BTreeSet<&str> = analysis
-        .allowed
-        .iter()
-        .chain(&analysis.blocked)
-        .chain(&analysis.undecided)
-        .map(|b| b.rule.as_str())
-        .collect();
+/// Whether an inbound rule names the `VirtualNetwork` tag as its source; with `decided`,
+/// only rules that decided part of the range count.
+fn uses_virtual_network_tag(nsgs: &[&Nsg], decided: Option<&Analysis>) -> bool {
+    let deciding: Option<BTreeSet<&str>> = decided.map(|analysis| {
+        analysis
+            .allowed
+            .iter()
+            .chain(&analysis.blocked)
+            .chain(&analysis.undecided)
+            .map(|b| b.rule.as_str())
+            .collect()
+    });
     nsgs.iter()
         .flat_map(|n| crate::nsg::inbound_rules(n))
         .any(|r| {
-            deciding.contains(r.name.as_str())
+            deciding
+                .as_ref()
+                .is_none_or(|names| names.contains(r.name.as_str()))
                 && r.sources().into_iter().any(|p| {
                     matches!(p, AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
                 })
@@ -204,18 +210,18 @@ pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
         nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
     );
     let mut result = inbound_finding(scene, &nsgs, &analysis, target, &where_);
-    if decided_by_virtual_network_tag(&nsgs.present, &analysis) {
-        let vnet_name = target_vnet.map_or("the target's VNET", |v| v.name.as_str());
-        let note = if pool_in_tag {
-            format!(
-                " (assumed: the VirtualNetwork tag of {vnet_name} includes the P2S pool, as Azure adds it for the gateway it uses)"
-            )
-        } else {
-            format!(
-                " (the VirtualNetwork tag of {vnet_name} does not include the P2S pool: it neither owns the app's gateway nor uses it through useRemoteGateways)"
-            )
-        };
-        result.evidence.push_str(&note);
+    // The tag's reach is an assumption worth saying whenever it mattered.
+    let vnet_name = target_vnet.map_or("the target's VNET", |v| v.name.as_str());
+    if pool_in_tag && uses_virtual_network_tag(&nsgs.present, Some(&analysis)) {
+        let _ = write!(
+            result.evidence,
+            " (assumed: the VirtualNetwork tag of {vnet_name} includes the P2S pool, as Azure adds it for the gateway it uses)"
+        );
+    } else if !pool_in_tag && uses_virtual_network_tag(&nsgs.present, None) {
+        let _ = write!(
+            result.evidence,
+            " (the VirtualNetwork tag of {vnet_name} does not include the P2S pool: it neither owns the app's gateway nor uses it through useRemoteGateways)"
+        );
     }
     result.details = Some(nsg_details(
         &scene.pool,

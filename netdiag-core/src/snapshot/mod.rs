@@ -382,9 +382,17 @@ impl Snapshot {
         let id = id_of(&resource).to_ascii_lowercase();
         if id.is_empty() {
             // Without its id a resource joins nothing: the checks would pass it by.
+            let mut path = at.to_vec();
+            path.push(Step::Key("type".into()));
+            let kind = value
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("resource");
             return Err(source.error(
-                at,
-                "a resource of a known type needs its \"id\" (export it with az ... show, or the ARM REST API)",
+                &path,
+                &format!(
+                    "this {kind} needs its \"id\" to be joined to the others (export it with az ... show, or the ARM REST API)"
+                ),
             ));
         }
         if let Some(first) = self.seen_ids.get(&id) {

@@ -18,7 +18,7 @@ use netdiag_core::tcp::{ProbeRun, TcpAttempt, TcpOutcome, TcpSummary};
 use serde_json::{Value, json};
 
 /// The example export as file name -> JSON, to be changed by a test.
-fn example() -> BTreeMap<String, Value> {
+pub(crate) fn example() -> BTreeMap<String, Value> {
     let mut files = BTreeMap::new();
     for entry in std::fs::read_dir(netdiag_tests::example_export()).unwrap() {
         let path = entry.unwrap().path();
@@ -31,7 +31,7 @@ fn example() -> BTreeMap<String, Value> {
     files
 }
 
-fn snapshot(files: &BTreeMap<String, Value>) -> Snapshot {
+pub(crate) fn snapshot(files: &BTreeMap<String, Value>) -> Snapshot {
     let mut snapshot = Snapshot::default();
     for (name, value) in files {
         snapshot.load_text(name, &value.to_string()).unwrap();
@@ -40,13 +40,13 @@ fn snapshot(files: &BTreeMap<String, Value>) -> Snapshot {
 }
 
 /// What a run against the target saw, apart from the snapshot.
-struct Seen {
-    target: &'static str,
-    port: u16,
-    settings: Vec<(&'static str, &'static str)>,
-    lookup: Option<Lookup>,
-    tcp: Option<TcpSummary>,
-    now: SystemTime,
+pub(crate) struct Seen {
+    pub(crate) target: &'static str,
+    pub(crate) port: u16,
+    pub(crate) settings: Vec<(&'static str, &'static str)>,
+    pub(crate) lookup: Option<Lookup>,
+    pub(crate) tcp: Option<TcpSummary>,
+    pub(crate) now: SystemTime,
 }
 
 impl Default for Seen {
@@ -62,7 +62,7 @@ impl Default for Seen {
     }
 }
 
-fn dns_config() -> DnsConfig {
+pub(crate) fn dns_config() -> DnsConfig {
     DnsConfig {
         servers: vec![DnsServer {
             address: "10.10.0.4:53".parse().unwrap(),
@@ -76,7 +76,7 @@ fn dns_config() -> DnsConfig {
     }
 }
 
-fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evaluation {
+pub(crate) fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evaluation {
     let snapshot = files.map(snapshot);
     let settings = AppSettings::from_pairs(seen.settings.iter().copied());
     let config = dns_config();
@@ -103,7 +103,7 @@ fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evalua
     Evaluation::new(&inputs)
 }
 
-fn find<'a>(checks: &'a [Check], id: &str) -> &'a Check {
+pub(crate) fn find<'a>(checks: &'a [Check], id: &str) -> &'a Check {
     checks
         .iter()
         .find(|c| c.id == id)
@@ -111,11 +111,14 @@ fn find<'a>(checks: &'a [Check], id: &str) -> &'a Check {
 }
 
 /// The status of one check after changing the example with `change`.
-fn status_after(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>)) -> (Status, String) {
+pub(crate) fn status_after(
+    id: &str,
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+) -> (Status, String) {
     status_seen(id, change, &Seen::default())
 }
 
-fn status_seen(
+pub(crate) fn status_seen(
     id: &str,
     change: impl FnOnce(&mut BTreeMap<String, Value>),
     seen: &Seen,
@@ -127,7 +130,7 @@ fn status_seen(
     (check.status, check.evidence.clone())
 }
 
-fn unchanged(_: &mut BTreeMap<String, Value>) {}
+pub(crate) fn unchanged(_: &mut BTreeMap<String, Value>) {}
 
 #[test]
 fn the_example_has_one_planted_problem_and_the_ids_in_tree_order() {
@@ -188,7 +191,7 @@ fn without_a_snapshot_the_snapshot_checks_skip_and_say_why() {
     assert!(!evaluation.any_failed());
 }
 
-fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
+pub(crate) fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
     let attempts = outcomes
         .iter()
         .map(|(outcome, server)| DnsAttempt {
@@ -212,7 +215,7 @@ fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
     }
 }
 
-fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
+pub(crate) fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
     TcpSummary::of(&ProbeRun::from_attempts(
         outcomes
             .iter()
@@ -655,7 +658,7 @@ fn route_target() {
     );
 }
 
-fn set_rule_sources(files: &mut BTreeMap<String, Value>, rule: usize, sources: Value) {
+pub(crate) fn set_rule_sources(files: &mut BTreeMap<String, Value>, rule: usize, sources: Value) {
     files.get_mut("nsg-data.json").unwrap()["properties"]["securityRules"][rule]["properties"]["sourceAddressPrefixes"] =
         sources;
 }

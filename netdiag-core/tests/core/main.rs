@@ -6,6 +6,7 @@
 
 mod checklist;
 mod dns;
+mod gateway_verdicts;
 mod layers;
 mod nsg_props;
 mod registry;

@@ -309,3 +309,136 @@ fn an_error_carries_file_line_path_and_reason_as_fields() {
         error.reason
     );
 }
+
+#[test]
+fn a_known_resource_without_its_id_is_an_error_naming_file_and_line() {
+    let mut snapshot = Snapshot::default();
+    let error = snapshot
+        .load_text(
+            "nsgs.json",
+            "[\n  {\"name\": \"nsg-a\",\n   \"type\": \"Microsoft.Network/networkSecurityGroups\"}\n]",
+        )
+        .unwrap_err();
+    assert_eq!(error.file, "nsgs.json");
+    assert_eq!(error.line, Some(3));
+    assert_eq!(error.json_path.as_deref(), Some("[0].type"));
+    assert!(
+        error
+            .reason
+            .starts_with("this Microsoft.Network/networkSecurityGroups needs its \"id\""),
+        "{error}"
+    );
+    // An unknown type without an id is only listed as ignored.
+    let mut snapshot = Snapshot::default();
+    snapshot
+        .load_text(
+            "other.json",
+            r#"{"name": "x", "type": "Microsoft.Storage/storageAccounts"}"#,
+        )
+        .unwrap();
+    assert_eq!(snapshot.files[0].ignored.len(), 1);
+}
+
+#[test]
+fn every_file_is_listed_with_what_it_held_and_empty_ones_too() {
+    let mut snapshot = Snapshot::default();
+    snapshot.load_text("empty.json", "[]").unwrap();
+    snapshot
+        .load_text("empty-list.json", r#"{"value": []}"#)
+        .unwrap();
+    snapshot.load_text("nsg.json", NSG_ARM).unwrap();
+    let held: Vec<(&str, usize)> = snapshot
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.resources))
+        .collect();
+    assert_eq!(
+        held,
+        [("empty.json", 0), ("empty-list.json", 0), ("nsg.json", 1)]
+    );
+}
+
+#[test]
+fn utf16_files_as_windows_powershell_writes_them_load_like_utf8() {
+    let dir = std::env::temp_dir().join(format!("netdiag-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, big_endian) in [("le.json", false), ("be.json", true)] {
+        let text = NSG_ARM.replace("nsg-a", &format!("nsg-{name}"));
+        let mut bytes = if big_endian {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for unit in format!("{text}\r\n").encode_utf16() {
+            bytes.extend(if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let snapshot = Snapshot::load(&[dir.clone()]).unwrap();
+    assert_eq!(snapshot.nsgs.len(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_nic_may_hold_a_delegated_prefix() {
+    let mut snapshot = Snapshot::default();
+    for (name, address, length) in [
+        ("cidr.json", "172.20.2.16/28", json_null()),
+        ("first-address.json", "172.20.3.16", "28".to_owned()),
+    ] {
+        snapshot
+            .load_text(
+                name,
+                &format!(
+                    r#"{{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkInterfaces/{name}",
+                        "type": "Microsoft.Network/networkInterfaces",
+                        "properties": {{"ipConfigurations": [{{"name": "ipconfig1", "properties": {{
+                          "privateIPAddress": "{address}", "privateIPAddressPrefixLength": {length}}}}}]}}}}"#
+                ),
+            )
+            .unwrap();
+    }
+    let holds =
+        |nic: usize, ip: &str| snapshot.nics[nic].ip_configurations[0].holds(ip.parse().unwrap());
+    assert!(holds(0, "172.20.2.20") && !holds(0, "172.20.2.32"));
+    assert!(holds(1, "172.20.3.31") && !holds(1, "172.20.3.15"));
+}
+
+fn json_null() -> String {
+    "null".to_owned()
+}
+
+#[test]
+fn site_config_web_and_subnets_on_their_own_are_read() {
+    let mut snapshot = Snapshot::default();
+    snapshot
+        .load_text(
+            "config.json",
+            r#"{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app/config/web",
+                "name": "app", "type": "Microsoft.Web/sites/config",
+                "properties": {"vnetRouteAllEnabled": true, "vnetName": "vnet-a"}}"#,
+        )
+        .unwrap();
+    snapshot
+        .load_text(
+            "subnet.json",
+            r#"{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/snet-a",
+                "name": "snet-a", "type": "Microsoft.Network/virtualNetworks/subnets",
+                "addressPrefix": "10.5.1.0/24", "delegations": []}"#,
+        )
+        .unwrap();
+    let config = snapshot
+        .site_config("/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app")
+        .unwrap();
+    assert_eq!(config.vnet_route_all_enabled, Some(true));
+    assert_eq!(config.vnet_name.as_deref(), Some("vnet-a"));
+    assert!(snapshot.ignored.is_empty());
+    let subnet = snapshot
+        .subnet("/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/SNET-A")
+        .unwrap();
+    assert_eq!(subnet.prefixes()[0].to_string(), "10.5.1.0/24");
+}

@@ -262,3 +262,180 @@ fn the_snapshot_vnet_dns_servers_are_used_for_resolution() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A copy of the example export in a fresh directory, changed by `change` (file name ->
+/// JSON), for the runs below.
+fn changed_example(
+    tag: &str,
+    change: impl FnOnce(&mut Vec<(String, Value)>),
+) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files: Vec<(String, Value)> = std::fs::read_dir(netdiag_tests::example_export())
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                serde_json::from_str(&text).unwrap(),
+            )
+        })
+        .collect();
+    change(&mut files);
+    for (name, value) in files {
+        std::fs::write(
+            dir.join(name),
+            serde_json::to_string_pretty(&value).unwrap(),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn file<'a>(files: &'a mut [(String, Value)], name: &str) -> &'a mut Value {
+    &mut files.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+#[test]
+fn a_linux_app_is_told_gateway_required_integration_is_not_for_it() {
+    let dir = changed_example("linux", |files| {
+        file(files, "site.json")["kind"] = Value::from("app,linux");
+    });
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"]["cause"], "app.platform");
+    assert!(
+        report["verdict"]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("contoso-web is a Linux app"),
+        "{}",
+        report["verdict"]["summary"]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn an_export_saved_by_windows_powershell_gives_the_same_verdict() {
+    let dir = changed_example("utf16", |_| {});
+    for name in ["nsg-data.json", "gateway.json"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in text.replace('\n', "\r\n").encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["verdict"]["cause"], "nsg.p2s-to-target");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_resource_without_its_id_stops_the_run_naming_file_and_line() {
+    let dir = changed_example("no-id", |files| {
+        file(files, "nsg-data.json")
+            .as_object_mut()
+            .unwrap()
+            .remove("id");
+    });
+    let run = Run::of(command("tcpping").args([
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_eq!(run.code, 2);
+    let line = run.stderr.trim_end();
+    assert!(
+        line.starts_with("error: ")
+            && line.contains("nsg-data.json: line ")
+            && line
+                .contains(": type: this Microsoft.Network/networkSecurityGroups needs its \"id\""),
+        "{line}"
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_partial_export_skips_what_it_lacks_and_fails_nothing() {
+    let dir = changed_example("partial", |files| {
+        files.retain(|(name, _)| name == "nsg-data.json" || name == "nic-sql.json");
+        files.push(("empty.json".into(), Value::Array(Vec::new())));
+    });
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    assert_eq!(report["snapshot"]["source"], "files");
+    assert_eq!(report["snapshot"]["mode"], "none");
+    let files = report["snapshot"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(
+        files
+            .iter()
+            .any(|f| f["path"].as_str().unwrap().ends_with("empty.json") && f["resources"] == 0)
+    );
+    assert_eq!(check(&report, "route.target")["status"], "skip");
+    let text = Run::of(command("tcpping").args([
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    assert!(
+        text.stdout
+            .lines()
+            .any(|l| l.starts_with("Empty: ") && l.ends_with("empty.json holds no resources")),
+        "{}",
+        text.stdout
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_report_lists_the_snapshot_and_its_mode() {
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &example(),
+        "--no-probe",
+        "10.10.2.4:1433",
+    ]));
+    let report = run.json();
+    assert_eq!(report["snapshot"]["mode"], "gateway");
+    assert_eq!(report["snapshot"]["fetched"], serde_json::json!([]));
+    let files = report["snapshot"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 11);
+    let storage = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("storage.json"))
+        .unwrap();
+    assert_eq!(storage["resources"], 0);
+    assert_eq!(
+        storage["ignored"][0]["type"],
+        "Microsoft.Storage/storageAccounts"
+    );
+}
