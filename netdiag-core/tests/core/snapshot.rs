@@ -378,7 +378,7 @@ fn utf16_files_as_windows_powershell_writes_them_load_like_utf8() {
         }
         std::fs::write(dir.join(name), bytes).unwrap();
     }
-    let snapshot = Snapshot::load(&[dir.clone()]).unwrap();
+    let snapshot = Snapshot::load(std::slice::from_ref(&dir)).unwrap();
     assert_eq!(snapshot.nsgs.len(), 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
