@@ -4,6 +4,7 @@
 //! the tests start.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+mod arm_shapes;
 mod checklist;
 mod dns;
 mod gateway_verdicts;

@@ -1,7 +1,8 @@
 //! Property: the interval analysis of the P2S pool agrees, address by address, with a
 //! plain first-match evaluation of the same rules (subnet NSG, then NIC NSG), on random
 //! rule sets: mixed prefixes and service tags, port ranges, protocols, directions and
-//! application security groups.
+//! application security groups; and a `VirtualNetwork` tag that covers all of the pool,
+//! part of it, or none of it (a spoke that does not use the app's gateway).
 
 use std::net::Ipv4Addr;
 
@@ -143,7 +144,11 @@ proptest! {
         subnet_rules in prop::collection::vec(rule(), 0..8),
         nic_rules in prop::collection::vec(rule(), 0..6),
         with_nic in prop::bool::ANY,
-        pool_in_virtual_network in prop::bool::weighted(0.8),
+        pool_in_virtual_network in prop::bool::weighted(0.6),
+        // The VirtualNetwork tag of the target's VNET may cover only part of the pool (a
+        // peered or on-premises space that overlaps it), or none of it (a spoke that does
+        // not use the app's gateway).
+        partly_tagged in prop::option::of((0_u32..256, 24_u8..=30)),
         udp in prop::bool::weighted(0.2),
     ) {
         let pool_net = Ipv4Net::new(Ipv4Addr::from(pool_base()), pool_len).unwrap();
@@ -151,6 +156,9 @@ proptest! {
         let mut tagged = vec!["10.10.0.0/16".parse::<Ipv4Net>().unwrap()];
         if pool_in_virtual_network {
             tagged.push(pool_net);
+        }
+        if let Some((offset, len)) = partly_tagged {
+            tagged.push(Ipv4Net::new(Ipv4Addr::from(pool_base() + offset), len).unwrap().trunc());
         }
         let scope = TagScope { virtual_network: RangeSet::from_nets(&tagged) };
         let subnet = nsg("subnet", subnet_rules);

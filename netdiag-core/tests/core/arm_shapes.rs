@@ -1,0 +1,175 @@
+//! ARM responses as Azure returns them: each document below keeps the structure of a
+//! `responses.200.body` in the examples of Azure/azure-rest-api-specs (the file each one
+//! follows is named above it), with our own names and addresses. They carry what real
+//! responses carry beside the fields we read (etags, NAT rules, RADIUS servers, embedded
+//! resources with empty `properties`, delegated NIC prefixes), which must all load.
+
+use netdiag_core::snapshot::Snapshot;
+
+fn load(name: &str, text: &str) -> Snapshot {
+    let mut snapshot = Snapshot::default();
+    snapshot
+        .load_text(name, text)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(
+        snapshot.ignored.is_empty(),
+        "{name}: {:?}",
+        snapshot.ignored
+    );
+    snapshot
+}
+
+/// network/.../stable/2024-05-01/examples/VirtualNetworkGatewayGet.json
+const GATEWAY: &str = r#"{
+  "name": "vgw-hub",
+  "id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub",
+  "etag": "W/\"1\"",
+  "type": "Microsoft.Network/virtualNetworkGateways",
+  "location": "northeurope",
+  "properties": {
+    "provisioningState": "Succeeded",
+    "resourceGuid": "00000000-0000-0000-0000-000000000001",
+    "ipConfigurations": [{
+      "name": "gwipconfig1",
+      "id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub/ipConfigurations/gwipconfig1",
+      "etag": "W/\"1\"",
+      "properties": {
+        "provisioningState": "Succeeded",
+        "privateIPAllocationMethod": "Dynamic",
+        "publicIPAddress": {"id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/publicIPAddresses/pip-gw"},
+        "subnet": {"id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/GatewaySubnet"}
+      }
+    }],
+    "natRules": [{
+      "name": "nat-egress",
+      "id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub/natRules/nat-egress",
+      "properties": {"provisioningState": "Succeeded", "type": "Static", "mode": "EgressSnat",
+                     "internalMappings": [{"addressSpace": "10.30.0.0/24"}],
+                     "externalMappings": [{"addressSpace": "100.64.30.0/24"}]}
+    }],
+    "enableBgpRouteTranslationForNat": false,
+    "sku": {"name": "VpnGw1", "tier": "VpnGw1", "capacity": 0},
+    "gatewayType": "Vpn",
+    "vpnType": "RouteBased",
+    "vpnGatewayGeneration": "None",
+    "enableBgp": false,
+    "activeActive": false,
+    "vpnClientConfiguration": {
+      "vpnClientProtocols": ["OpenVPN"],
+      "vpnClientRootCertificates": [],
+      "vpnClientRevokedCertificates": [],
+      "radiusServers": [{"radiusServerAddress": "10.30.0.9", "radiusServerScore": 20}]
+    },
+    "bgpSettings": {"asn": 65515, "bgpPeeringAddress": "10.30.255.30", "peerWeight": 0},
+    "customRoutes": {"addressPrefixes": ["10.99.0.6/32"]},
+    "allowVirtualWanTraffic": false,
+    "allowRemoteVnetTraffic": false
+  }
+}"#;
+
+/// network/.../stable/2024-05-01/examples/VirtualNetworkGatewayConnectionGet.json
+const CONNECTION: &str = r#"{
+  "name": "cn-dublin",
+  "id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/connections/cn-dublin",
+  "etag": "W/\"1\"",
+  "type": "Microsoft.Network/connections",
+  "location": "northeurope",
+  "properties": {
+    "provisioningState": "Succeeded",
+    "virtualNetworkGateway1": {"id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub", "properties": {}},
+    "localNetworkGateway2": {"id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/localNetworkGateways/lgw-dublin", "properties": {}},
+    "ingressNatRules": [{"id": "/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub/natRules/nat-ingress"}],
+    "connectionType": "IPsec",
+    "connectionProtocol": "IKEv2",
+    "routingWeight": 0,
+    "dpdTimeoutSeconds": 30,
+    "enableBgp": false,
+    "useLocalAzureIpAddress": false,
+    "usePolicyBasedTrafficSelectors": false,
+    "ipsecPolicies": [],
+    "trafficSelectorPolicies": [],
+    "connectionStatus": "Connecting",
+    "ingressBytesTransferred": 0,
+    "egressBytesTransferred": 0,
+    "connectionMode": "Default"
+  }
+}"#;
+
+/// network/.../stable/2024-05-01/examples/NetworkInterfaceGet.json
+const NIC: &str = r#"{
+  "name": "nic-db01",
+  "id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/networkInterfaces/nic-db01",
+  "location": "northeurope",
+  "properties": {
+    "provisioningState": "Succeeded",
+    "ipConfigurations": [
+      {"name": "ipconfig1",
+       "id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/networkInterfaces/nic-db01/ipConfigurations/ipconfig1",
+       "properties": {"provisioningState": "Succeeded", "privateIPAddress": "172.20.2.4",
+                      "privateIPAllocationMethod": "Dynamic",
+                      "subnet": {"id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/virtualNetworks/vnet-data/subnets/default"},
+                      "primary": true, "privateIPAddressVersion": "IPv4"}},
+      {"name": "ipconfig2",
+       "id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/networkInterfaces/nic-db01/ipConfigurations/ipconfig2",
+       "properties": {"provisioningState": "Succeeded", "privateIPAddress": "172.20.2.16/28",
+                      "privateIPAddressPrefixLength": 28, "privateIPAllocationMethod": "Dynamic",
+                      "subnet": {"id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/virtualNetworks/vnet-data/subnets/default"},
+                      "primary": false, "privateIPAddressVersion": "IPv4"}}
+    ],
+    "dnsSettings": {"dnsServers": [], "appliedDnsServers": [], "internalDomainNameSuffix": "x.internal.cloudapp.net"},
+    "macAddress": "00-0D-3A-00-00-01",
+    "enableAcceleratedNetworking": true,
+    "disableTcpStateTracking": true,
+    "enableIPForwarding": false,
+    "networkSecurityGroup": {"id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Network/networkSecurityGroups/nsg-db"},
+    "primary": true,
+    "virtualMachine": {"id": "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.Compute/virtualMachines/vm-db01"},
+    "vnetEncryptionSupported": false
+  },
+  "type": "Microsoft.Network/networkInterfaces"
+}"#;
+
+#[test]
+fn a_gateway_as_arm_returns_it() {
+    let snapshot = load("gateway.json", GATEWAY);
+    let gateway = &snapshot.gateways[0];
+    assert_eq!(gateway.sku_name(), Some("VpnGw1"));
+    assert!(gateway.p2s_pool().is_empty());
+    let config = gateway.vpn_client_configuration.as_ref().unwrap();
+    assert_eq!(config.vpn_client_protocols, ["OpenVPN"]);
+    assert_eq!(config.vpn_authentication_types, None);
+    assert_eq!(
+        snapshot.gateways_of("/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub").len(),
+        1
+    );
+}
+
+#[test]
+fn a_connection_with_embedded_gateways_as_arm_returns_it() {
+    let snapshot = load("connection.json", CONNECTION);
+    let connection = &snapshot.connections[0];
+    assert_eq!(connection.connection_status.as_deref(), Some("Connecting"));
+    assert!(
+        connection
+            .local_network_gateway2
+            .as_ref()
+            .unwrap()
+            .id
+            .ends_with("/lgw-dublin")
+    );
+    assert_eq!(
+        snapshot
+            .connections_of_gateway("/subscriptions/s/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/VGW-HUB")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn a_nic_with_a_delegated_prefix_as_arm_returns_it() {
+    let snapshot = load("nic.json", NIC);
+    let configs = &snapshot.nics[0].ip_configurations;
+    assert!(configs[0].holds("172.20.2.4".parse().unwrap()));
+    assert!(configs[1].holds("172.20.2.30".parse().unwrap()));
+    assert!(!configs[1].holds("172.20.2.32".parse().unwrap()));
+}
