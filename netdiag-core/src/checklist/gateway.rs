@@ -12,7 +12,7 @@ use super::registry::{Finding, Mode, SkipReason};
 use super::scene::{Scene, export, nets, route_set};
 use crate::certs::{normalise_thumbprint, not_after, thumbprint};
 use crate::ranges::RangeSet;
-use crate::snapshot::{AddressPrefix, Gateway};
+use crate::snapshot::{AddressPrefix, Gateway, describe_id};
 
 /// The gateway checks need the gateway: without it they say which export brings it.
 fn gateway_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Gateway, SkipReason> {
@@ -313,7 +313,7 @@ pub(super) fn gateway_subnet(scene: &Scene<'_>) -> Finding {
         Some(nsg) => Finding::warn(
             format!(
                 "the GatewaySubnet has an NSG ({}): Azure does not support NSGs there",
-                nsg.id
+                describe_id(&nsg.id)
             ),
             "Remove the NSG from the GatewaySubnet: it can stop the gateway from working.",
         ),

@@ -79,6 +79,9 @@ pub struct Check {
     /// Why the check said `skip` (the evidence says it in words).
     #[serde(skip)]
     pub skip: Option<SkipReason>,
+    /// A standing notice, named after any other warning.
+    #[serde(skip)]
+    pub advisory: bool,
 }
 
 /// What the checklist is about: the host and port the user probed (or would probe).

@@ -15,7 +15,7 @@ use super::scene::{Scene, export, nets, route_set, target_onprem};
 use crate::nsg::{Block, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
 use crate::routes::return_path;
-use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, same_id};
+use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, describe_id, same_id};
 
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
     let target = match scene.target_or_skip() {
@@ -130,14 +130,20 @@ fn target_nsgs<'a>(scene: &Scene<'a>, subnet: &Subnet, nic: Option<&Nic>) -> Tar
     match (scene.nsg_of_subnet(subnet), &subnet.network_security_group) {
         (Some(nsg), _) => present.push(nsg),
         (None, Some(reference)) => {
-            missing.push(format!("{} (subnet {})", reference.id, subnet.name));
+            missing.push(format!(
+                "{} (subnet {})",
+                describe_id(&reference.id),
+                subnet.name
+            ));
         }
         (None, None) => {}
     }
     if let Some(nic) = nic {
         match (scene.nsg_of_nic(nic), &nic.network_security_group) {
             (Some(nsg), _) => present.push(nsg),
-            (None, Some(reference)) => missing.push(format!("{} (NIC {})", reference.id, nic.name)),
+            (None, Some(reference)) => {
+                missing.push(format!("{} (NIC {})", describe_id(&reference.id), nic.name));
+            }
             (None, None) => {}
         }
     }

@@ -176,12 +176,16 @@ impl Finding {
 }
 
 /// One check of the list, as data.
+#[derive(Clone, Copy)]
 pub struct CheckSpec {
     /// Stable: support tooling and the report's `verdict.cause` use it.
     pub id: &'static str,
     pub stage: Stage,
     pub applies: Applies,
     pub title: &'static str,
+    /// A standing notice (it warns whenever it applies): the verdict names any other
+    /// warning before it.
+    pub advisory: bool,
     decide: fn(&Scene<'_>) -> Finding,
 }
 
@@ -197,7 +201,16 @@ const fn spec(
         stage,
         applies,
         title,
+        advisory: false,
         decide,
+    }
+}
+
+/// A check that is a standing notice: see [`CheckSpec::advisory`].
+const fn advisory(spec: CheckSpec) -> CheckSpec {
+    CheckSpec {
+        advisory: true,
+        ..spec
     }
 }
 
@@ -336,13 +349,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         "The GatewaySubnet has no NSG and no route that diverts the gateway",
         gateway::gateway_subnet,
     ),
-    spec(
+    advisory(spec(
         "gateway.retirement",
         Stage::Gateway,
         Applies::Gateway,
         "Gateway-required integration is retiring",
         gateway::gateway_retirement,
-    ),
+    )),
     spec(
         "certs.in-sync",
         Stage::Gateway,
@@ -462,6 +475,7 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode) {
                 remedy: finding.remedy,
                 details: finding.details,
                 skip: finding.skip,
+                advisory: spec.advisory,
             }
         })
         .collect();

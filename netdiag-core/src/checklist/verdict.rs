@@ -29,7 +29,9 @@ fn verdict(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
         .iter()
         .filter(failing)
         .find(|c| c.stage == Stage::Probe);
-    let warnings: Vec<&Check> = checks.iter().filter(|c| c.status == Status::Warn).collect();
+    let mut warnings: Vec<&Check> = checks.iter().filter(|c| c.status == Status::Warn).collect();
+    // A standing notice (the retirement) must not hide a warning about this app's path.
+    warnings.sort_by_key(|c| c.advisory);
     let manual: Vec<&Check> = checks
         .iter()
         .filter(|c| c.status == Status::Manual)

@@ -123,6 +123,19 @@ pub fn same_id(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)
 }
 
+/// A resource as people name it from its ARM id: `nsg-a in rg-net`.
+pub fn describe_id(id: &str) -> String {
+    let name = id.rsplit('/').next().unwrap_or(id);
+    let mut parts = id.split('/').filter(|p| !p.is_empty());
+    let group = std::iter::from_fn(|| parts.next())
+        .skip_while(|p| !p.eq_ignore_ascii_case("resourceGroups"))
+        .nth(1);
+    match group {
+        Some(group) => format!("{name} in {group}"),
+        None => name.to_owned(),
+    }
+}
+
 /// The subscription id in an ARM id (`/subscriptions/<id>/...`).
 pub fn subscription_of(id: &str) -> Option<&str> {
     let mut parts = id.split('/').filter(|p| !p.is_empty());

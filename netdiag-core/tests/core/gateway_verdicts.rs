@@ -269,7 +269,7 @@ fn an_nsg_the_snapshot_lacks_is_a_warning_that_names_it() {
     );
     assert_eq!(status, Status::Warn, "{evidence}");
     assert!(
-        evidence.contains("nsg-sql-nic (NIC nic-sql01)"),
+        evidence.contains("nsg-sql-nic in rg-contoso (NIC nic-sql01)"),
         "{evidence}"
     );
 }
@@ -565,5 +565,26 @@ fn the_verdict_names_its_cause_and_follows_the_contract() {
         verdict.summary.contains("gateway.retirement"),
         "{}",
         verdict.summary
+    );
+}
+
+#[test]
+fn the_standing_retirement_notice_does_not_hide_a_warning_about_the_path() {
+    let mut files = example();
+    super::checklist::set_rule_sources(&mut files, 1, json!(["172.16.200.0/24"]));
+    files.get_mut("nic-sql.json").unwrap()["properties"]["networkSecurityGroup"] =
+        json!({"id": format!("{SUB}/Microsoft.Network/networkSecurityGroups/nsg-sql-nic")});
+    let verdict = evaluate_with(Some(&files), &Seen::default()).verdict(None);
+    assert!(
+        verdict
+            .summary
+            .starts_with("No check failed; nsg.p2s-to-target: "),
+        "{}",
+        verdict.summary
+    );
+    assert!(
+        verdict.next_steps[0].starts_with("[nsg.p2s-to-target]"),
+        "{:?}",
+        verdict.next_steps
     );
 }
