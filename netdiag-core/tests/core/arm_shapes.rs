@@ -173,3 +173,65 @@ fn a_nic_with_a_delegated_prefix_as_arm_returns_it() {
     assert!(configs[1].holds("172.20.2.30".parse().unwrap()));
     assert!(!configs[1].holds("172.20.2.32".parse().unwrap()));
 }
+
+/// web/.../Microsoft.Web/AppService/stable/2024-11-01: a site as `GET .../sites/{name}`
+/// returns it on API versions with `outboundVnetRouting` (every flag present, most false),
+/// an empty `dnsConfiguration`, and a `siteConfig` full of nulls.
+const SITE: &str = r#"{
+  "id": "/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Web/sites/web-orders",
+  "name": "web-orders",
+  "type": "Microsoft.Web/sites",
+  "kind": "app",
+  "location": "North Europe",
+  "properties": {
+    "name": "web-orders",
+    "state": "Running",
+    "hostNames": ["web-orders.azurewebsites.net"],
+    "serverFarmId": "/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Web/serverfarms/plan-orders",
+    "reserved": false,
+    "isXenon": false,
+    "hyperV": false,
+    "sandboxType": null,
+    "dnsConfiguration": {},
+    "containerAllocationSubnet": null,
+    "outboundVnetRouting": {"allTraffic": false, "applicationTraffic": true, "contentShareTraffic": false,
+                            "imagePullTraffic": false, "backupRestoreTraffic": false, "managedIdentityTraffic": false},
+    "virtualNetworkSubnetId": "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-apps",
+    "siteConfig": {"numberOfWorkers": 1, "defaultDocuments": null, "netFrameworkVersion": null,
+                   "linuxFxVersion": "", "windowsFxVersion": null, "vnetRouteAllEnabled": null,
+                   "ipSecurityRestrictions": null, "http20Enabled": false, "minTlsVersion": null},
+    "outboundIpAddresses": "20.0.0.1,20.0.0.2",
+    "httpsOnly": true
+  }
+}"#;
+
+/// web/.../Microsoft.Web/AppService/stable/2024-11-01/examples/CreateOrUpdateAppServicePlan.json
+const PLAN: &str = r#"{
+  "id": "/subscriptions/s/resourceGroups/rg-web/providers/Microsoft.Web/serverfarms/plan-orders",
+  "name": "plan-orders",
+  "type": "Microsoft.Web/serverfarms",
+  "kind": "app",
+  "location": "North Europe",
+  "properties": {"status": "Ready", "maximumNumberOfWorkers": 30, "geoRegion": "North Europe",
+                 "numberOfSites": 4, "isSpot": false, "reserved": false, "targetWorkerCount": 0,
+                 "targetWorkerSizeId": 0, "provisioningState": "Succeeded"},
+  "sku": {"name": "P1v3", "tier": "PremiumV3", "size": "P1v3", "family": "Pv3", "capacity": 3}
+}"#;
+
+#[test]
+fn a_site_and_its_plan_as_arm_returns_them() {
+    let mut snapshot = load("site.json", SITE);
+    snapshot.load_text("plan.json", PLAN).unwrap();
+    let site = &snapshot.sites[0];
+    assert!(site.route_all(), "applicationTraffic means Route All");
+    assert_eq!(site.not_a_windows_code_app(), None);
+    assert!(
+        site.virtual_network_subnet_id
+            .as_deref()
+            .unwrap()
+            .ends_with("/snet-apps")
+    );
+    let plan = &snapshot.plans[0];
+    assert_eq!(plan.tier(), Some("PremiumV3"));
+    assert_eq!(plan.sku.as_ref().unwrap().capacity, Some(3));
+}
