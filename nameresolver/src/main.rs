@@ -42,7 +42,7 @@ Exit status: 0 resolved, 1 not resolved (or servers disagree with --all),
 // command line's, each a bool as clap parses it.
 #[allow(clippy::doc_markdown, clippy::struct_excessive_bools)]
 #[derive(Debug, Parser)]
-#[command(name = "nameresolver", version, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(name = "nameresolver", version = netdiag_core::vocab::VERSION_LINE, about, after_help = AFTER_HELP, arg_required_else_help = true)]
 struct Cli {
     /// Name to resolve, or an IP address for a reverse (PTR) lookup.
     #[arg(value_name = "HOSTNAME", value_parser = parse_host)]

@@ -12,7 +12,7 @@ use crate::checklist::{Check, Mode};
 use crate::dns::DnsSection;
 use crate::snapshot::LoadedFile;
 use crate::tcp::TcpSection;
-use crate::vocab::{Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_millis};
+use crate::vocab::{Build, Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_millis};
 
 /// Bumped on any change that breaks a reader of the report.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -64,7 +64,9 @@ pub struct SnapshotSection {
 pub struct Report {
     pub schema_version: u32,
     pub tool: Tool,
+    /// The bare version, `0.2.0`.
     pub version: &'static str,
+    pub build: Build,
     pub started_at: String,
     pub elapsed_ms: f64,
     pub target: Option<Target>,
@@ -89,7 +91,8 @@ impl Report {
         Self {
             schema_version: SCHEMA_VERSION,
             tool,
-            version: env!("CARGO_PKG_VERSION"),
+            version: crate::vocab::VERSION,
+            build: crate::vocab::BUILD,
             started_at: humantime::format_rfc3339_millis(clock.started_at).to_string(),
             elapsed_ms: to_millis(clock.started.elapsed()),
             target: None,
@@ -191,6 +194,7 @@ mod tests {
             "schema_version",
             "tool",
             "version",
+            "build",
             "started_at",
             "elapsed_ms",
             "target",

@@ -8,6 +8,33 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Serialize, Serializer};
 
+/// The version of both tools (the workspace's).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What `--version` prints after the tool's name: `0.2.0 (a1b2c3d, x86_64-unknown-linux-musl)`.
+pub const VERSION_LINE: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("NETDIAG_COMMIT"),
+    ", ",
+    env!("NETDIAG_TARGET"),
+    ")"
+);
+
+/// Which build produced a report: the git commit (`+dirty` for a changed tree, `unknown`
+/// without git) and the target triple.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Build {
+    pub commit: &'static str,
+    pub target: &'static str,
+}
+
+/// This build.
+pub const BUILD: Build = Build {
+    commit: env!("NETDIAG_COMMIT"),
+    target: env!("NETDIAG_TARGET"),
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Tool {

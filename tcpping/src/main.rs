@@ -38,7 +38,7 @@ Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.";
 #[derive(Debug, Parser)]
 #[command(
     name = "tcpping",
-    version,
+    version = netdiag_core::vocab::VERSION_LINE,
     about,
     after_help = AFTER_HELP,
     arg_required_else_help = true,

@@ -248,7 +248,11 @@ fn server_list(
                     );
                 }
             }
-            Err(why) => warnings.push(format!("system DNS configuration not used: {why}")),
+            // A static binary in a bare container has no /etc/resolv.conf: say so, and
+            // fall through to Azure-provided DNS as the platform would.
+            Err(why) => warnings.push(format!(
+                "cannot read the system DNS configuration ({why}); asking Azure-provided DNS, {AZURE_DNS}"
+            )),
         }
     }
     if servers.is_empty() {
@@ -510,7 +514,10 @@ mod tests {
             listed(&config),
             pairs(&[("168.63.129.16:53", "azure-default")])
         );
-        assert!(config.warnings[0].contains("no resolv.conf"));
+        assert_eq!(
+            config.warnings[0],
+            "cannot read the system DNS configuration (/etc/resolv.conf: no resolv.conf); asking Azure-provided DNS, 168.63.129.16"
+        );
     }
 
     #[test]

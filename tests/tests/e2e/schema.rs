@@ -31,3 +31,40 @@ fn the_schema_rejects_broken_reports() {
         "an unknown tool must fail"
     );
 }
+
+/// `--version` names the build: `tcpping 0.2.0 (a1b2c3d, x86_64-unknown-linux-musl)`, with
+/// `+dirty` for a changed tree and `unknown` without git; the report carries the same.
+#[test]
+fn version_names_the_commit_and_the_target() {
+    for tool in ["tcpping", "nameresolver"] {
+        let run = Run::of(command(tool).arg("--version"));
+        assert_eq!(run.code, 0);
+        let line = run.stdout.trim_end();
+        let rest = line
+            .strip_prefix(&format!("{tool} {} (", env!("CARGO_PKG_VERSION")))
+            .unwrap_or_else(|| panic!("{line}"));
+        let (commit, target) = rest
+            .strip_suffix(')')
+            .and_then(|inside| inside.split_once(", "))
+            .unwrap_or_else(|| panic!("{line}"));
+        let hash = commit.strip_suffix("+dirty").unwrap_or(commit);
+        assert!(
+            hash == "unknown" || (hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit())),
+            "{line}"
+        );
+        assert!(
+            target.starts_with("x86_64-") && target.matches('-').count() >= 2,
+            "{line}"
+        );
+    }
+    let report = Run::of(command("tcpping").args(["--json", "-n", "0"])).json();
+    assert_eq!(report["version"], env!("CARGO_PKG_VERSION"));
+    let run = Run::of(command("tcpping").arg("--version"));
+    let expected = format!(
+        "tcpping {} ({}, {})",
+        report["version"].as_str().unwrap(),
+        report["build"]["commit"].as_str().unwrap(),
+        report["build"]["target"].as_str().unwrap()
+    );
+    assert_eq!(run.stdout.trim_end(), expected);
+}
