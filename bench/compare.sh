@@ -76,3 +76,8 @@ hyperfine -N --warmup 5 --runs 100 -i --export-json "$work/checklist.json" \
   "$new/tcpping --network examples/contoso-export --no-probe 10.10.2.4:1433" \
   "$old/tcpping --network examples/contoso-export --no-probe 10.10.2.4:1433" >/dev/null
 ratio "$work/checklist.json"
+
+echo "== binary sizes (bytes): $rev vs this tree"
+for tool in nameresolver tcpping; do
+  printf "  %-13s %10s  %10s\n" "$tool" "$(stat -c %s "$old/$tool")" "$(stat -c %s "$new/$tool")"
+done

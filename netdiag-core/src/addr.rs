@@ -27,6 +27,14 @@ pub enum AddrError {
     #[error("the host name is empty")]
     EmptyName,
     #[error(
+        "'{input}' is ambiguous: the IPv6 address {input}, or {host} port {port}? Write [{host}]:{port} for the port, or [{input}] for the address"
+    )]
+    AmbiguousIpv6 {
+        input: String,
+        host: String,
+        port: u16,
+    },
+    #[error(
         "two different ports: '{input}' says {first} and the port argument says {second}; give one"
     )]
     TwoPorts {
@@ -169,7 +177,23 @@ pub fn parse_target(input: &str, port_argument: Option<&str>) -> Result<(Host, u
         }
         (inside, port)
     } else if input.parse::<Ipv6Addr>().is_ok() {
-        // A bare IPv6 address cannot carry a port: its colons are the address's own.
+        // A bare IPv6 address cannot carry a port: its colons are the address's own. But
+        // `::1:1433` reads as ::1 with port 1433 too: unless a port argument settles it,
+        // ask rather than guess.
+        if port_argument.is_none()
+            && let Some((host, last)) = input.rsplit_once(':')
+            && host.parse::<Ipv6Addr>().is_ok()
+            && last.len() <= 5
+            && last.bytes().all(|b| b.is_ascii_digit())
+            && let Ok(port) = last.parse::<u16>()
+            && port > 0
+        {
+            return Err(AddrError::AmbiguousIpv6 {
+                input: input.to_owned(),
+                host: host.to_owned(),
+                port,
+            });
+        }
         (input, None)
     } else {
         match input.rsplit_once(':') {
@@ -400,11 +424,35 @@ mod tests {
             ("[db]:80", None, "not an IP address"),
             ("", None, "empty"),
             ("a b:80", None, "a space"),
+            (
+                "::1:1433",
+                None,
+                "Write [::1]:1433 for the port, or [::1:1433] for the address",
+            ),
+            ("fd00::10:443", None, "ambiguous"),
         ];
         for (input, port, expected) in cases {
             let error = parse_target(input, port).expect_err(input).to_string();
             assert!(error.contains(expected), "{input}: {error}");
         }
+    }
+
+    #[test]
+    fn bare_ipv6_is_an_address_when_nothing_else_reads_it() {
+        let v6 = |text: &str| Host::Ip(text.parse().unwrap());
+        // The last group cannot be a port of a shorter address: no ambiguity.
+        assert_eq!(parse_target("fd00::4", None), Ok((v6("fd00::4"), 80)));
+        assert_eq!(parse_target("::1", None), Ok((v6("::1"), 80)));
+        assert_eq!(
+            parse_target("fd00::10:1a", None),
+            Ok((v6("fd00::10:1a"), 80))
+        );
+        // A port argument settles it; brackets always do.
+        assert_eq!(
+            parse_target("::1:1433", Some("22")),
+            Ok((v6("::1:1433"), 22))
+        );
+        assert_eq!(parse_target("[::1]:1433", None), Ok((v6("::1"), 1433)));
     }
 
     #[test]

@@ -193,30 +193,37 @@ pub enum DurationError {
     NotACount(String),
 }
 
-/// Parses a timeout as users type it (`3s`, `500ms`, `1m 30s`); zero is refused because
-/// it would make every probe fail without sending anything.
-pub fn parse_timeout(text: &str) -> Result<Duration, DurationError> {
-    match humantime::parse_duration(text.trim()) {
-        Ok(duration) if duration.is_zero() => Err(DurationError::ZeroTimeout(text.to_owned())),
-        Ok(duration) => Ok(duration),
-        Err(e) => Err(DurationError::NotADuration {
+/// A duration as users type it: humantime (`3s`, `500ms`, `1m 30s`) or, as tcping and
+/// psping users do, a bare number of seconds (`2`, `0.5`).
+fn parse_duration(text: &str, examples: &'static str) -> Result<Duration, DurationError> {
+    let trimmed = text.trim();
+    if let Ok(seconds) = trimmed.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).map_err(|_| DurationError::NotADuration {
             text: text.to_owned(),
-            reason: e.to_string(),
-            examples: "3s, 500ms or 1m",
-        }),
+            reason: "not a number of seconds from 0 up".to_owned(),
+            examples,
+        });
+    }
+    humantime::parse_duration(trimmed).map_err(|e| DurationError::NotADuration {
+        text: text.to_owned(),
+        reason: e.to_string(),
+        examples,
+    })
+}
+
+/// Parses a timeout (`3s`, `500ms`, `2`); zero is refused because it would make every
+/// probe fail without sending anything.
+pub fn parse_timeout(text: &str) -> Result<Duration, DurationError> {
+    match parse_duration(text, "3s, 500ms, 1m or a number of seconds (2, 0.5)")? {
+        duration if duration.is_zero() => Err(DurationError::ZeroTimeout(text.to_owned())),
+        duration => Ok(duration),
     }
 }
 
-/// Parses the pause between attempts; unlike a timeout, zero is allowed (`-i 0`).
+/// Parses the pause between attempts (`1s`, `200ms`, `0.5`); unlike a timeout, zero is
+/// allowed (`-i 0`).
 pub fn parse_interval(text: &str) -> Result<Duration, DurationError> {
-    if text.trim() == "0" {
-        return Ok(Duration::ZERO);
-    }
-    humantime::parse_duration(text.trim()).map_err(|e| DurationError::NotADuration {
-        text: text.to_owned(),
-        reason: e.to_string(),
-        examples: "1s, 200ms or 0",
-    })
+    parse_duration(text, "1s, 200ms, 0 or a number of seconds (0.5)")
 }
 
 /// Parses a count or a number of seconds: a whole number of at least 1.
@@ -243,12 +250,33 @@ mod tests {
     fn durations_and_counts_as_users_type_them() {
         assert_eq!(parse_timeout("300ms"), Ok(Duration::from_millis(300)));
         assert_eq!(parse_timeout("3s"), Ok(Duration::from_secs(3)));
-        for bad in ["0s", "0", "", "three", "-1s", "3 parsecs"] {
+        // Bare numbers are seconds, as tcping and psping users type them.
+        assert_eq!(parse_timeout("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
+        for bad in [
+            "0s",
+            "0",
+            "",
+            "three",
+            "-1s",
+            "3 parsecs",
+            "-2",
+            "NaN",
+            "inf",
+        ] {
             assert!(parse_timeout(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_interval("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_interval("0.5"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_interval("200ms"), Ok(Duration::from_millis(200)));
         assert!(parse_interval("-1s").is_err());
+        assert!(parse_interval("-0.5").is_err());
+        assert!(
+            parse_timeout("three")
+                .unwrap_err()
+                .to_string()
+                .ends_with("write it like 3s, 500ms, 1m or a number of seconds (2, 0.5)"),
+        );
         assert_eq!(parse_positive("4"), Ok(4));
         for bad in ["0", "-1", "four", "", "4294967296"] {
             assert!(parse_positive(bad).is_err(), "{bad}");

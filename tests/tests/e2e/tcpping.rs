@@ -193,7 +193,7 @@ fn host_and_port_forms_agree() {
 
 #[test]
 fn contradictions_and_bad_values_exit_2() {
-    let cases: [(&[&str], &str); 14] = [
+    let cases: [(&[&str], &str); 16] = [
         (&["-n", "-1", "127.0.0.1:80"], "not a whole number"),
         (&["-w", "-3s", "127.0.0.1:80"], "not a duration"),
         (&["127.0.0.1:80", "81"], "two different ports"),
@@ -208,6 +208,16 @@ fn contradictions_and_bad_values_exit_2() {
         (&["127.0.0.1:99999"], "port '99999'"),
         (&["[::1:80"], "never closed"),
         (&["1.2.3.4.5:80"], "neither an IP address nor a host name"),
+        // ::1 port 1433, or the address ::1:1433? Ask, and show both spellings.
+        (
+            &["::1:1433"],
+            "ambiguous: the IPv6 address ::1:1433, or ::1 port 1433? Write [::1]:1433 for the port",
+        ),
+        // A bad duration says which forms work.
+        (
+            &["-w", "soon", "127.0.0.1:80"],
+            "write it like 3s, 500ms, 1m or a number of seconds (2, 0.5)",
+        ),
     ];
     for (args, expected) in cases {
         for with_json in [false, true] {
@@ -308,9 +318,14 @@ fn two_thousand_attempts_keep_the_open_file_count_flat() {
         text
     });
     let fd_dir = format!("/proc/{}/fd", child.id());
+    let exe = format!("/proc/{}/exe", child.id());
+    let tool = std::fs::canonicalize(binary("tcpping")).unwrap();
     let mut samples = Vec::new();
     while child.try_wait().unwrap().is_none() {
-        if let Ok(entries) = std::fs::read_dir(&fd_dir) {
+        // Between fork and exec the child is still a copy of this test process, holding
+        // its descriptors: sample only once it runs the tool.
+        let running_the_tool = std::fs::read_link(&exe).is_ok_and(|path| path == tool);
+        if running_the_tool && let Ok(entries) = std::fs::read_dir(&fd_dir) {
             samples.push(entries.count());
         }
         std::thread::sleep(Duration::from_millis(2));
@@ -318,7 +333,35 @@ fn two_thousand_attempts_keep_the_open_file_count_flat() {
     let report: Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
     assert!(netdiag_tests::report_schema().is_valid(&report));
     assert_eq!(report["tcp"]["summary"]["connected"], 2000);
+    assert!(!samples.is_empty(), "the run ended before it could be sampled");
     // stdio, the runtime's epoll and wake-up descriptors, and one probe socket at a time.
     let most = samples.iter().copied().max().unwrap_or(0);
     assert!(most <= 12, "open descriptors peaked at {most}: {samples:?}");
+}
+
+/// `-w 2` and `-i 0.5` are seconds, as tcping and psping users type them.
+#[test]
+fn bare_numbers_are_seconds() {
+    let open = OpenPort::start();
+    let started = std::time::Instant::now();
+    let run = run(tcpping().args([
+        "--json",
+        "-n",
+        "3",
+        "-i",
+        "0.2",
+        "-w",
+        "2",
+        &open.addr().to_string(),
+    ]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json(&run);
+    assert_eq!(report["tcp"]["timeout_ms"], 2000.0);
+    assert_eq!(report["tcp"]["interval_ms"], 200.0);
+    // Two pauses of 0.2 s between three attempts.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
 }
