@@ -333,7 +333,10 @@ fn two_thousand_attempts_keep_the_open_file_count_flat() {
     let report: Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
     assert!(netdiag_tests::report_schema().is_valid(&report));
     assert_eq!(report["tcp"]["summary"]["connected"], 2000);
-    assert!(!samples.is_empty(), "the run ended before it could be sampled");
+    assert!(
+        !samples.is_empty(),
+        "the run ended before it could be sampled"
+    );
     // stdio, the runtime's epoll and wake-up descriptors, and one probe socket at a time.
     let most = samples.iter().copied().max().unwrap_or(0);
     assert!(most <= 12, "open descriptors peaked at {most}: {samples:?}");
@@ -343,7 +346,7 @@ fn two_thousand_attempts_keep_the_open_file_count_flat() {
 #[test]
 fn bare_numbers_are_seconds() {
     let open = OpenPort::start();
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let run = run(tcpping().args([
         "--json",
         "-n",
@@ -360,7 +363,7 @@ fn bare_numbers_are_seconds() {
     assert_eq!(report["tcp"]["interval_ms"], 200.0);
     // Two pauses of 0.2 s between three attempts.
     assert!(
-        started.elapsed() >= std::time::Duration::from_millis(400),
+        started.elapsed() >= Duration::from_millis(400),
         "{:?}",
         started.elapsed()
     );
