@@ -122,6 +122,8 @@ pub fn finish(outcome: &Outcome) -> ExitCode {
 pub struct Terminal {
     live_counter: bool,
     counter_shown: bool,
+    /// Stdout's reader went away (`| head -1`): nothing more is written.
+    closed: bool,
 }
 
 impl Terminal {
@@ -130,6 +132,7 @@ impl Terminal {
         Self {
             live_counter: !json && std::io::stderr().is_terminal(),
             counter_shown: false,
+            closed: false,
         }
     }
 
@@ -147,9 +150,19 @@ impl Terminal {
 impl Live for Terminal {
     fn line(&mut self, text: &str) {
         self.clear();
+        if self.closed {
+            return;
+        }
         let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{text}");
-        let _ = stdout.flush();
+        let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+        if written.is_err() {
+            // A closed pipe (or a full disk): end the run quietly where it is.
+            self.closed = true;
+        }
+    }
+
+    fn closed(&self) -> bool {
+        self.closed
     }
 
     fn waiting(&mut self, seq: u32, elapsed: Duration, timeout: Duration) {

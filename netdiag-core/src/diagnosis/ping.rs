@@ -45,6 +45,10 @@ pub trait Live {
     fn line(&mut self, text: &str);
     /// An attempt has waited `elapsed` of its `timeout` (about once a second).
     fn waiting(&mut self, _seq: u32, _elapsed: Duration, _timeout: Duration) {}
+    /// Whether the output went away (a closed pipe): the run then ends where it is.
+    fn closed(&self) -> bool {
+        false
+    }
 }
 
 /// Runs the plan to its outcome; `interrupted` completes on Ctrl-C. Bad input ends the
@@ -82,6 +86,10 @@ impl ProbeObserver for Lines<'_> {
             self.live
                 .line(&attempt_line(self.target, attempt, self.timeout));
         }
+    }
+
+    fn should_stop(&self) -> bool {
+        self.live.closed()
     }
 }
 

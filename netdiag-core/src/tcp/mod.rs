@@ -55,6 +55,11 @@ pub trait ProbeObserver {
     fn waiting(&mut self, _seq: u32, _elapsed: Duration) {}
     /// An attempt finished.
     fn finished(&mut self, attempt: &TcpAttempt);
+    /// Whether the run should end now, as if it had reached its limit (the reader of its
+    /// output went away: `tcpping -t host | head -1`).
+    fn should_stop(&self) -> bool {
+        false
+    }
 }
 
 /// What a run did: the tally of every attempt, the attempts themselves when kept, and
@@ -146,11 +151,12 @@ pub async fn run_probes(
         };
         observer.finished(&attempt);
         run.record(attempt, plan.keep_attempts);
-        let done = match plan.limit {
-            Limit::Count(count) => seq >= count,
-            Limit::Continuous => false,
-            Limit::Duration(duration) => started.elapsed() + plan.interval >= duration,
-        };
+        let done = observer.should_stop()
+            || match plan.limit {
+                Limit::Count(count) => seq >= count,
+                Limit::Continuous => false,
+                Limit::Duration(duration) => started.elapsed() + plan.interval >= duration,
+            };
         if done {
             return run;
         }

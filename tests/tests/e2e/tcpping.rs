@@ -368,3 +368,40 @@ fn bare_numbers_are_seconds() {
         started.elapsed()
     );
 }
+
+/// `tcpping ... | head -1`: the reader goes away after the first line. The run ends there,
+/// quietly (no panic, no message), with the exit status it had so far.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    let open = OpenPort::start();
+    for extra in [&["-n", "3"][..], &["-t"][..]] {
+        let mut child = StdCommand::new(binary("tcpping"))
+            .env_clear()
+            .args(extra)
+            .args(["-i", "0.2", &open.addr().to_string()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+        assert!(first.starts_with("Connected to "), "{first}");
+        drop(stdout);
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "{extra:?}: still running after its reader went away"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(0), "{extra:?}: {stderr}");
+        assert_eq!(stderr, "", "{extra:?}");
+    }
+}
