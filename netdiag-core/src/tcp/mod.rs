@@ -118,7 +118,8 @@ impl Tally {
 }
 
 /// Runs the attempts of a plan until its limit or until `stop` completes (Ctrl-C). An
-/// attempt in progress when `stop` fires is abandoned and not counted: it had no outcome.
+/// attempt in progress when `stop` fires is counted as failed, `interrupted after 2.5s`
+/// with how long it had waited: a silent first attempt is what the user interrupted.
 pub async fn run_probes(
     plan: &ProbePlan,
     observer: &mut dyn ProbeObserver,
@@ -130,9 +131,9 @@ pub async fn run_probes(
     let mut seq: u32 = 0;
     loop {
         seq = seq.saturating_add(1);
+        let attempt_started = Instant::now();
         let attempt = {
             let mut connect = std::pin::pin!(connect_once(seq, plan.address, plan.timeout));
-            let attempt_started = Instant::now();
             let mut ticks = tokio::time::interval_at(
                 tokio::time::Instant::now() + Duration::from_secs(1),
                 Duration::from_secs(1),
@@ -146,6 +147,9 @@ pub async fn run_probes(
             }
         };
         let Some(attempt) = attempt else {
+            let attempt = interrupted_attempt(seq, plan.address, attempt_started.elapsed());
+            observer.finished(&attempt);
+            run.record(attempt, plan.keep_attempts);
             run.interrupted = true;
             return run;
         };
@@ -169,6 +173,21 @@ pub async fn run_probes(
                 }
             }
         }
+    }
+}
+
+/// The attempt Ctrl-C cut short: failed, and how long it had waited (`2.5s`).
+fn interrupted_attempt(seq: u32, address: SocketAddr, waited: Duration) -> TcpAttempt {
+    TcpAttempt {
+        seq,
+        address: Some(address),
+        outcome: TcpOutcome::Error,
+        elapsed: waited,
+        message: Some(format!(
+            "interrupted after {:.1}s, no answer",
+            waited.as_secs_f64()
+        )),
+        os_error: None,
     }
 }
 
@@ -308,6 +327,18 @@ pub fn verdict(
         };
     }
     let failure = summary.main_failure().unwrap_or(TcpOutcome::Error);
+    if summary.interrupted && summary.connected == 0 && failure == TcpOutcome::Error {
+        return Verdict {
+            cause: None,
+            status: VerdictStatus::Fail,
+            summary: format!(
+                "Interrupted while waiting for {to}: no answer so far, which usually means something drops the packets (an NSG, a firewall or a route)."
+            ),
+            next_steps: vec![format!(
+                "Let one attempt run to its timeout to see how it ends: tcpping -n 1 {target}"
+            )],
+        };
+    }
     let failed = summary.attempts - summary.connected;
     if summary.connected > 0 {
         return Verdict {

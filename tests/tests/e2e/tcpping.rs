@@ -248,11 +248,16 @@ fn contradictions_and_bad_values_exit_2() {
 #[cfg(unix)]
 fn interrupted_run(extra: &[&str]) -> (i32, String) {
     let open = OpenPort::start();
+    interrupted_run_to(&open.addr().to_string(), extra)
+}
+
+#[cfg(unix)]
+fn interrupted_run_to(target: &str, extra: &[&str]) -> (i32, String) {
     let child = StdCommand::new(binary("tcpping"))
         .env_clear()
         .args(["-t", "-i", "100ms"])
         .args(extra)
-        .arg(open.addr().to_string())
+        .arg(target)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -404,4 +409,44 @@ fn a_closed_pipe_ends_the_run_quietly() {
         assert_eq!(status.code(), Some(0), "{extra:?}: {stderr}");
         assert_eq!(stderr, "", "{extra:?}");
     }
+}
+
+/// Ctrl-C while the first attempt still waits: that attempt counts, as failed, with how
+/// long it waited (it is what the user gave up on).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_silent_first_attempt_counts_it() {
+    let blackhole = netdiag_tests::BlackholePort::start();
+    let target = blackhole.addr().to_string();
+    let (code, stdout) = interrupted_run_to(&target, &["-w", "20s"]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("Connection attempt failed: interrupted after 0.")
+            && lines[0].ends_with("s, no answer"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Interrupted.\nComplete: 0/1 successful attempts (0%)."),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("0/0"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "Likely cause: Interrupted while waiting for {target}: no answer so far"
+        )),
+        "{stdout}"
+    );
+
+    let (code, stdout) = interrupted_run_to(&target, &["-w", "20s", "--json"]);
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["tcp"]["summary"]["attempts"], 1);
+    assert_eq!(report["tcp"]["summary"]["interrupted"], true);
+    let attempt = &report["tcp"]["attempts"][0];
+    assert_eq!(attempt["outcome"], "error");
+    assert!(
+        attempt["elapsed_ms"].as_f64().unwrap() >= 500.0,
+        "{attempt}"
+    );
 }
