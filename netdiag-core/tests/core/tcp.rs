@@ -86,7 +86,8 @@ async fn a_run_stops_at_its_count_or_when_interrupted() {
     assert_eq!(seqs, [1, 2, 3, 4, 5]);
     assert!(!run.interrupted);
 
-    // Interrupted while an attempt waits on a blackholed port: at once, nothing counted.
+    // Interrupted while an attempt waits on a blackholed port: at once, and the attempt
+    // counts as failed, with how long it waited.
     let blackhole = BlackholePort::start();
     let mut blackholed = plan(blackhole.addr(), Limit::Continuous);
     blackholed.timeout = Duration::from_secs(20);
@@ -98,7 +99,17 @@ async fn a_run_stops_at_its_count_or_when_interrupted() {
     )
     .await;
     assert!(run.interrupted);
-    assert!(run.attempts.is_empty());
+    assert_eq!(run.attempts.len(), 1);
+    assert_eq!(run.attempts[0].outcome, TcpOutcome::Error);
+    assert!(run.attempts[0].elapsed >= Duration::from_millis(200));
+    assert!(
+        run.attempts[0]
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("interrupted after 0.") && m.ends_with("s, no answer")),
+        "{:?}",
+        run.attempts[0].message
+    );
     assert!(started.elapsed() < Duration::from_millis(200) + SLACK);
 }
 

@@ -416,7 +416,7 @@ fn a_closed_pipe_ends_the_run_quietly() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_silent_first_attempt_counts_it() {
-    let blackhole = netdiag_tests::BlackholePort::start();
+    let blackhole = BlackholePort::start();
     let target = blackhole.addr().to_string();
     let (code, stdout) = interrupted_run_to(&target, &["-w", "20s"]);
     assert_eq!(code, 1, "{stdout}");
