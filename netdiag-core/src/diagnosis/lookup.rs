@@ -115,6 +115,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         text.push_str(&dns::render::render(run, &config, &question, verdict));
     }
     if let Some(evaluation) = &checklist {
+        dns::render::separate(&mut text);
         text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
     }
     Ok(Outcome {

@@ -53,9 +53,20 @@ pub fn render(
         }
     }
     if let Some(verdict) = verdict.filter(|v| v.status != VerdictStatus::Pass) {
+        separate(&mut out);
         out.push_str(&verdict.render());
     }
     out
+}
+
+/// Ends `out` with one blank line, so that what follows stands apart.
+pub fn separate(out: &mut String) {
+    if !out.is_empty() && !out.ends_with("\n\n") {
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
+    }
 }
 
 fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, question: &Question) {

@@ -126,3 +126,35 @@ fn checklist_after_a_failed_probe_without_a_snapshot() {
     let run = Run::of(command("tcpping").args(["-n", "1", &closed.to_string()]));
     assert_golden!("checklist_refused_no_snapshot", run, &[closed]);
 }
+
+#[test]
+fn nameresolver_answer_then_checklist() {
+    // The example's VNET DNS server is replaced by the test's, on loopback: the lookup
+    // answers, then the checklist (a snapshot always brings it) stands apart.
+    let dns = DnsServer::contoso();
+    let dir = std::env::temp_dir().join(format!("netdiag-golden-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("vnet.json"),
+        serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test",
+            "name": "vnet-test", "type": "Microsoft.Network/virtualNetworks",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.10.0.0/16"]},
+                           "dhcpOptions": {"dnsServers": [dns.addr().to_string()]}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let run = Run::of(command("nameresolver").args([
+        "--network",
+        &dir.display().to_string(),
+        "app.contoso.internal",
+    ]));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let dir_text = dir.display().to_string();
+    let masked = Run {
+        stdout: run.stdout.replace(&dir_text, "DIR"),
+        ..run
+    };
+    assert_golden!("nameresolver_answer_then_checklist", masked, &[dns.addr()]);
+}
