@@ -1,5 +1,7 @@
 //! Stage 6, on the target host: what only a person there can check.
 
+use std::fmt::Write as _;
+
 use super::registry::{Finding, SkipReason};
 use super::scene::{Scene, nets};
 
@@ -46,12 +48,23 @@ pub(super) fn host_listening(scene: &Scene<'_>) -> Finding {
 pub(super) fn vm_cross_check(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     let target = &inputs.target;
-    let command = match target.protocol {
-        crate::nsg::Protocol::Udp => format!("nslookup <name> {}", target.host),
-        crate::nsg::Protocol::Tcp => format!(
+    let command = if target.is_dns_server() {
+        // nslookup's own switches: -vc for TCP, -port= for a server off port 53.
+        let mut command = "nslookup".to_owned();
+        if target.protocol == crate::nsg::Protocol::Tcp {
+            command.push_str(" -vc");
+        }
+        if target.port != crate::addr::DNS_PORT {
+            let _ = write!(command, " -port={}", target.port);
+        }
+        let name = target.name.as_deref().unwrap_or("NAME");
+        let _ = write!(command, " {name} {}", target.host);
+        command
+    } else {
+        format!(
             "tcpping {}:{} (or Test-NetConnection {} -Port {})",
             target.host, target.port, target.host, target.port
-        ),
+        )
     };
     Finding::manual(
         "only a machine inside the VNET can tell whether the target works at all",

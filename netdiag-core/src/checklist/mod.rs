@@ -87,15 +87,25 @@ pub struct Check {
 /// What the checklist is about: the host and port the user probed (or would probe).
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// As the user typed it.
+    /// The host the path leads to, as typed (`tcpping`), or the DNS server asked
+    /// (`nameresolver`).
     pub host: String,
     /// The DNS name the run is about, when there is one (not for an IP target).
     pub name: Option<String>,
     /// Its address, when known (an IP literal, or what DNS answered).
     pub ip: Option<IpAddr>,
     pub port: u16,
-    /// TCP for `tcpping`; UDP for `nameresolver`'s DNS servers.
+    /// TCP for `tcpping` and for `nameresolver --tcp`; UDP for DNS queries otherwise.
     pub protocol: crate::nsg::Protocol,
+    /// `nameresolver`'s question: the record types asked for. `None` for `tcpping`.
+    pub lookup: Option<Vec<String>>,
+}
+
+impl Target {
+    /// Whether the path checked is the one to a DNS server (`nameresolver`).
+    pub fn is_dns_server(&self) -> bool {
+        self.lookup.is_some()
+    }
 }
 
 /// Everything the checks read.
@@ -130,10 +140,20 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         ),
         None => "no network snapshot".to_owned(),
     };
-    let mut header = format!(
-        "Checklist for {}:{}{address} - {source}",
-        target.host, target.port
-    );
+    let subject = match (&target.lookup, &target.name) {
+        (Some(_), Some(name)) => format!(
+            "{name} (DNS server {}:{}{})",
+            target.host,
+            target.port,
+            if target.protocol == crate::nsg::Protocol::Tcp {
+                " over TCP"
+            } else {
+                ""
+            }
+        ),
+        _ => format!("{}:{}{address}", target.host, target.port),
+    };
+    let mut header = format!("Checklist for {subject} - {source}");
     for ignored in snapshot.map(|s| s.ignored.as_slice()).unwrap_or_default() {
         let _ = write!(
             header,

@@ -31,7 +31,16 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
             "{} did not answer within {timeout}: every lookup of the app waits {timeout} for each before trying the next",
             dead.join(", ")
         ),
-        "Allow UDP and TCP 53 from the whole P2S pool to these DNS servers (NSGs, firewalls, on-premises routes back to the pool), or remove dead servers from the VNET's DNS settings and Sync Network.",
+        format!(
+            "Allow UDP and TCP {} from the whole P2S pool to these DNS servers (NSGs, firewalls, on-premises routes back to the pool), or remove dead servers from the VNET's DNS settings and Sync Network.",
+            ports_of(
+                lookup
+                    .attempts
+                    .iter()
+                    .filter(|a| a.outcome == DnsOutcome::Timeout)
+                    .map(|a| a.server.port())
+            )
+        ),
     )
 }
 
@@ -65,14 +74,28 @@ pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
         ),
         DnsOutcome::Nodata => Finding::fail(
             format!("{deciding} knows the name but has no address records for it (NODATA)"),
-            "Add the A (or AAAA) record to the zone.",
+            format!(
+                "Add the {} record to the zone.",
+                inputs
+                    .target
+                    .lookup
+                    .as_ref()
+                    .filter(|types| !types.is_empty())
+                    .map_or_else(
+                        || "A (or AAAA)".to_owned(),
+                        |types| types.join(" (or ") + &")".repeat(types.len().saturating_sub(1))
+                    )
+            ),
         ),
         other => Finding::fail(
             format!(
                 "every DNS server failed (last: {deciding}, {})",
                 other.as_str()
             ),
-            "Make the app's DNS servers reachable from the whole P2S pool (UDP and TCP 53), or point the VNET at servers that answer.",
+            format!(
+                "Make the app's DNS servers reachable from the whole P2S pool (UDP and TCP {}), or point the VNET at servers that answer.",
+                ports_of(lookup.attempts.iter().map(|a| a.server.port()))
+            ),
         ),
     }
 }
@@ -133,4 +156,17 @@ pub(super) fn tcp_connect(scene: &Scene<'_>) -> Finding {
         ),
         remedy,
     )
+}
+
+/// The ports of the servers named, as a remedy says them: `53`, or `53, 5353`.
+fn ports_of(ports: impl Iterator<Item = u16>) -> String {
+    let ports: BTreeSet<u16> = ports.collect();
+    if ports.is_empty() {
+        return crate::addr::DNS_PORT.to_string();
+    }
+    ports
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -88,7 +88,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
     let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
-            target: checklist_target(&config, &question),
+            target: checklist_target(&config, &question, plan.transport),
             settings,
             snapshot: prepared.snapshot.as_ref(),
             dns: match &run {
@@ -131,7 +131,19 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
 /// What the checklist checks for `nameresolver`: the path from the app to its first DNS
 /// server (UDP 53), since an unreachable DNS server is what makes names fail. Azure DNS
 /// (168.63.129.16) is reached through the platform, not the VNET, so the name stands in.
-fn checklist_target(config: &DnsConfig, question: &Question) -> checklist::Target {
+fn checklist_target(
+    config: &DnsConfig,
+    question: &Question,
+    transport: Transport,
+) -> checklist::Target {
+    let protocol = match transport {
+        Transport::Udp => Protocol::Udp,
+        Transport::Tcp => Protocol::Tcp,
+    };
+    let name = question
+        .reverse_of
+        .is_none()
+        .then(|| question.display.clone());
     match config
         .servers
         .iter()
@@ -139,23 +151,20 @@ fn checklist_target(config: &DnsConfig, question: &Question) -> checklist::Targe
     {
         Some(server) => checklist::Target {
             host: server.address.ip().to_string(),
-            name: question
-                .reverse_of
-                .is_none()
-                .then(|| question.display.clone()),
+            name,
             ip: Some(server.address.ip()),
             port: server.address.port(),
-            protocol: Protocol::Udp,
+            protocol,
+            lookup: Some(question.type_names()),
         },
+        // Azure DNS is reached through the platform, not the VNET: the name stands in.
         None => checklist::Target {
             host: question.display.clone(),
-            name: question
-                .reverse_of
-                .is_none()
-                .then(|| question.display.clone()),
+            name,
             ip: None,
             port: DNS_PORT,
-            protocol: Protocol::Udp,
+            protocol,
+            lookup: Some(question.type_names()),
         },
     }
 }

@@ -20,7 +20,7 @@ use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, VerdictStatus};
+use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -138,7 +138,11 @@ async fn run(
         .as_ref()
         .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
     let probe = section.as_ref().map(|section| ProbeFinding {
-        verdict: tcp::verdict(&target, resolved.address, &section.summary, section.timeout),
+        verdict: with_dns_warning(
+            tcp::verdict(&target, resolved.address, &section.summary, section.timeout),
+            dns_config.as_ref(),
+            &resolved,
+        ),
         succeeded: section.summary.connected > 0,
         failure: if resolved.failure.is_some() {
             ErrorKind::Dns
@@ -160,16 +164,7 @@ async fn run(
     report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
     let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
-            target: checklist::Target {
-                host: host.to_string(),
-                name: match &host {
-                    Host::Name(name) => Some(name.clone()),
-                    Host::Ip(_) => None,
-                },
-                ip: resolved.address.map(|a| a.ip()),
-                port,
-                protocol: Protocol::Tcp,
-            },
+            target: checklist_target(&host, &resolved, port),
             settings,
             snapshot: prepared.snapshot.as_ref(),
             dns: match (&dns_config, &resolved.lookup) {
@@ -272,4 +267,37 @@ fn render_text(report: &Report, checklist: Option<&Evaluation>) -> String {
         None => {}
     }
     text
+}
+
+/// One rule for both tools: a lookup that needed a second server (the first did not
+/// answer) is a warning in `tcpping` too, even when the connection then opened, since
+/// every lookup of the app waits that long.
+fn with_dns_warning(verdict: Verdict, config: Option<&DnsConfig>, resolved: &Resolved) -> Verdict {
+    let (Some(config), Some((question, lookup))) = (config, &resolved.lookup) else {
+        return verdict;
+    };
+    let dns = DnsRun::Sequential(lookup.clone()).verdict(config, question);
+    if verdict.status != VerdictStatus::Pass || dns.status != VerdictStatus::Warn {
+        return verdict;
+    }
+    Verdict::new(
+        VerdictStatus::Warn,
+        format!("{} But {}", verdict.summary, dns.summary),
+        dns.next_steps,
+    )
+}
+
+/// What the checklist checks for `tcpping`: the path to the target's address and port.
+fn checklist_target(host: &Host, resolved: &Resolved, port: u16) -> checklist::Target {
+    checklist::Target {
+        host: host.to_string(),
+        name: match host {
+            Host::Name(name) => Some(name.clone()),
+            Host::Ip(_) => None,
+        },
+        ip: resolved.address.map(|a| a.ip()),
+        port,
+        protocol: Protocol::Tcp,
+        lookup: None,
+    }
 }

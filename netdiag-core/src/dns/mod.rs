@@ -101,18 +101,31 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
     // Every timed-out attempt costs the app a full timeout; name each server once.
     let waited = config.timeout * u32::try_from(timeouts.clone().count()).unwrap_or(u32::MAX);
     let mut dead: Vec<String> = Vec::new();
+    let mut dead_ports: Vec<u16> = Vec::new();
     for attempt in timeouts {
         let server = display_server(attempt.server);
         if !dead.contains(&server) {
             dead.push(server);
         }
+        if !dead_ports.contains(&attempt.server.port()) {
+            dead_ports.push(attempt.server.port());
+        }
     }
+    let ports = if dead_ports.is_empty() {
+        crate::addr::DNS_PORT.to_string()
+    } else {
+        dead_ports
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let deciding = lookup.attempts.last().map(|a| display_server(a.server));
     let deciding = deciding.as_deref().unwrap_or("the DNS server");
     let reachability_steps = || {
         vec![
             format!(
-                "Allow UDP and TCP port 53 from the app's whole point-to-site address pool to {} in every NSG and firewall on the way.",
+                "Allow UDP and TCP port {ports} from the app's whole point-to-site address pool to {} in every NSG and firewall on the way.",
                 dead.join(", ")
             ),
             "If the DNS server is on-premises or in a peered VNET: check the VPN or ExpressRoute connection, and that the on-premises gateway routes the point-to-site pool back.".to_owned(),

@@ -91,6 +91,7 @@ pub(crate) fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen
             ip: seen.target.parse::<IpAddr>().ok(),
             port: seen.port,
             protocol: Protocol::Tcp,
+            lookup: None,
         },
         settings: &settings,
         snapshot: snapshot.as_ref(),

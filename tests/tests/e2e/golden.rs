@@ -87,7 +87,11 @@ fn nameresolver_dead_server_then_answer() {
             )
             .args(["--timeout", "300ms", "app.contoso.internal"]),
     );
-    assert_golden!("nameresolver_dead_then_answer", run);
+    assert_golden!(
+        "nameresolver_dead_then_answer",
+        run,
+        &[dead.addr(), dns.addr()]
+    );
 }
 
 #[test]

@@ -404,3 +404,65 @@ fn secrets_in_the_environment_never_reach_the_report() {
         serde_json::json!({"WEBSITE_SITE_NAME": "contoso-web"})
     );
 }
+
+/// The checklist speaks of the lookup as it was asked: the type (`-t NS`), the transport
+/// (`--tcp`), the server's own port and the name in the nslookup to try from a VM.
+#[test]
+fn the_checklist_speaks_of_the_lookup_as_asked() {
+    let dns = DnsServer::contoso();
+    let server = dns.addr().to_string();
+    let run = Run::of(command("nameresolver").args([
+        "--json",
+        "--tcp",
+        "-t",
+        "NS",
+        "app.contoso.internal",
+        &server,
+    ]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = run.json();
+    let check = |id: &str| {
+        report["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let resolves = check("dns.resolves");
+    assert_eq!(resolves["status"], "fail");
+    assert_eq!(resolves["remedy"], "Add the NS record to the zone.");
+    let port = dns.addr().port();
+    let firewall = check("host.firewall");
+    assert!(
+        firewall["remedy"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("allow TCP {port}")),
+        "{}",
+        firewall["remedy"]
+    );
+    let cross = check("vm.cross-check");
+    assert!(
+        cross["remedy"].as_str().unwrap().contains(&format!(
+            "nslookup -vc -port={port} app.contoso.internal 127.0.0.1"
+        )),
+        "{}",
+        cross["remedy"]
+    );
+    let text = Run::of(command("nameresolver").args([
+        "--tcp",
+        "-t",
+        "NS",
+        "app.contoso.internal",
+        &server,
+    ]));
+    assert!(
+        text.stdout.contains(&format!(
+            "Checklist for app.contoso.internal (DNS server {server} over TCP) - no network snapshot"
+        )),
+        "{}",
+        text.stdout
+    );
+}

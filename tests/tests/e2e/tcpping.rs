@@ -450,3 +450,32 @@ fn ctrl_c_during_a_silent_first_attempt_counts_it() {
         "{attempt}"
     );
 }
+
+/// One rule for both tools: a first DNS server that does not answer is a warning in
+/// tcpping too, even when the connection then opens (nameresolver says the same).
+#[test]
+fn a_dead_first_dns_server_is_a_warning_even_when_the_connection_opens() {
+    let dead = netdiag_tests::DeadDnsServer::start();
+    let dns = DnsServer::contoso();
+    let open = OpenPort::start();
+    let run = run(tcpping()
+        .env(
+            "WEBSITE_DNS_SERVER",
+            format!("{},{}", dead.addr(), dns.addr()),
+        )
+        .env("WEBSITE_DNS_TIMEOUT", "1")
+        .args([
+            "--json",
+            "-n",
+            "1",
+            &format!("loop.contoso.internal:{}", open.addr().port()),
+        ]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = json(&run);
+    assert_eq!(report["verdict"]["status"], "warn");
+    let summary = report["verdict"]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains(&format!("{} did not answer", dead.addr())),
+        "{summary}"
+    );
+}
