@@ -139,7 +139,7 @@ async fn run(
         .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
     let probe = section.as_ref().map(|section| ProbeFinding {
         verdict: with_dns_warning(
-            tcp::verdict(&target, resolved.address, &section.summary, section.timeout),
+            tcp::verdict(&target, resolved.first(), &section.summary, section.timeout),
             dns_config.as_ref(),
             &resolved,
         ),
@@ -206,12 +206,12 @@ async fn probe(
     interrupted: impl Future<Output = ()>,
 ) -> (Resolved, Option<ProbeRun>) {
     if plan.shared.no_probe {
-        let address = match host {
-            Host::Ip(ip) => Some(SocketAddr::new(*ip, port)),
-            Host::Name(_) => None,
+        let addresses = match host {
+            Host::Ip(ip) => vec![SocketAddr::new(*ip, port)],
+            Host::Name(_) => Vec::new(),
         };
         let resolved = Resolved {
-            address,
+            addresses,
             lookup: None,
             failure: None,
         };
@@ -223,9 +223,16 @@ async fn probe(
             lines.live.line(&failure_line(attempt, config));
         }
     }
-    let run = if let Some(address) = resolved.address {
+    let run = if resolved.addresses.is_empty() {
+        // The name did not resolve: one `dns` attempt says why; no packet is sent.
+        let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
+        for attempt in &attempts {
+            lines.finished(attempt);
+        }
+        ProbeRun::from_attempts(attempts, false)
+    } else {
         let probe_plan = ProbePlan {
-            address,
+            addresses: resolved.addresses.clone(),
             timeout: plan.timeout,
             interval: plan.interval,
             limit: plan.limit,
@@ -233,13 +240,6 @@ async fn probe(
             keep_attempts: plan.shared.json,
         };
         tcp::run_probes(&probe_plan, lines, interrupted).await
-    } else {
-        // The name did not resolve: one `dns` attempt says why; no packet is sent.
-        let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
-        for attempt in &attempts {
-            lines.finished(attempt);
-        }
-        ProbeRun::from_attempts(attempts, false)
     };
     (resolved, Some(run))
 }
@@ -295,7 +295,7 @@ fn checklist_target(host: &Host, resolved: &Resolved, port: u16) -> checklist::T
             Host::Name(name) => Some(name.clone()),
             Host::Ip(_) => None,
         },
-        ip: resolved.address.map(|a| a.ip()),
+        ip: resolved.first().map(|a| a.ip()),
         port,
         protocol: Protocol::Tcp,
         lookup: None,

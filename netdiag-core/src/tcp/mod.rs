@@ -39,7 +39,9 @@ pub enum Limit {
 /// What to probe, and how.
 #[derive(Debug, Clone)]
 pub struct ProbePlan {
-    pub address: SocketAddr,
+    /// The target's addresses, in the order the resolver returned them: each attempt
+    /// tries them in turn until one connects, as the app's own connect does.
+    pub addresses: Vec<SocketAddr>,
     pub timeout: Duration,
     pub interval: Duration,
     pub limit: Limit,
@@ -85,10 +87,14 @@ impl ProbeRun {
         }
     }
 
-    fn record(&mut self, attempt: TcpAttempt, keep: bool) {
-        self.tally.add(&attempt);
+    /// Records one attempt: the tries of its addresses, the last of which (the one that
+    /// connected, or the last to fail) is what the attempt counts as.
+    fn record(&mut self, tries: Vec<TcpAttempt>, keep: bool) {
+        if let Some(last) = tries.last() {
+            self.tally.add(last);
+        }
         if keep {
-            self.attempts.push(attempt);
+            self.attempts.extend(tries);
         }
     }
 }
@@ -131,30 +137,39 @@ pub async fn run_probes(
     let mut seq: u32 = 0;
     loop {
         seq = seq.saturating_add(1);
-        let attempt_started = Instant::now();
-        let attempt = {
-            let mut connect = std::pin::pin!(connect_once(seq, plan.address, plan.timeout));
-            let mut ticks = tokio::time::interval_at(
-                tokio::time::Instant::now() + Duration::from_secs(1),
-                Duration::from_secs(1),
-            );
-            loop {
-                tokio::select! {
-                    attempt = &mut connect => break Some(attempt),
-                    () = &mut stop => break None,
-                    _ = ticks.tick() => observer.waiting(seq, attempt_started.elapsed()),
+        let mut tries = Vec::new();
+        for address in &plan.addresses {
+            let attempt_started = Instant::now();
+            let attempt = {
+                let mut connect = std::pin::pin!(connect_once(seq, *address, plan.timeout));
+                let mut ticks = tokio::time::interval_at(
+                    tokio::time::Instant::now() + Duration::from_secs(1),
+                    Duration::from_secs(1),
+                );
+                loop {
+                    tokio::select! {
+                        attempt = &mut connect => break Some(attempt),
+                        () = &mut stop => break None,
+                        _ = ticks.tick() => observer.waiting(seq, attempt_started.elapsed()),
+                    }
                 }
-            }
-        };
-        let Some(attempt) = attempt else {
-            let attempt = interrupted_attempt(seq, plan.address, attempt_started.elapsed());
+            };
+            let Some(attempt) = attempt else {
+                let attempt = interrupted_attempt(seq, *address, attempt_started.elapsed());
+                observer.finished(&attempt);
+                tries.push(attempt);
+                run.record(tries, plan.keep_attempts);
+                run.interrupted = true;
+                return run;
+            };
             observer.finished(&attempt);
-            run.record(attempt, plan.keep_attempts);
-            run.interrupted = true;
-            return run;
-        };
-        observer.finished(&attempt);
-        run.record(attempt, plan.keep_attempts);
+            let connected = attempt.outcome == TcpOutcome::Connected;
+            tries.push(attempt);
+            if connected || observer.should_stop() {
+                break;
+            }
+        }
+        run.record(tries, plan.keep_attempts);
         let done = observer.should_stop()
             || match plan.limit {
                 Limit::Count(count) => seq >= count,
@@ -424,8 +439,9 @@ impl Family {
 /// The address to probe, and how it was found.
 #[derive(Debug, Clone)]
 pub struct Resolved {
-    /// `None` when the name did not resolve to a usable address.
-    pub address: Option<SocketAddr>,
+    /// The addresses to try, in the resolver's order; empty when the name did not
+    /// resolve to a usable address.
+    pub addresses: Vec<SocketAddr>,
     /// The DNS question and lookup, when the host was a name.
     pub lookup: Option<(Question, Lookup)>,
     /// Why there is no address, in words.
@@ -433,6 +449,11 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// The first address to try (what the checklist evaluates).
+    pub fn first(&self) -> Option<SocketAddr> {
+        self.addresses.first().copied()
+    }
+
     /// The attempt that stands for a name that did not resolve.
     pub fn dns_attempt(&self) -> Option<TcpAttempt> {
         self.failure.as_ref().map(|message| TcpAttempt {
@@ -471,9 +492,9 @@ pub fn check_family(host: &Host, family: Family) -> Result<(), FamilyError> {
     }
 }
 
-/// Finds the address to connect to: an IP literal as it is, a name through the app's DNS
-/// configuration (the VNET's servers, not the machine's), first address of the allowed
-/// family, IPv4 first.
+/// Finds the addresses to connect to: an IP literal as it is, a name through the app's DNS
+/// configuration (the VNET's servers, not the machine's): every address of the allowed
+/// family, in the order the resolver returned them.
 pub async fn resolve_target(
     host: &Host,
     port: u16,
@@ -484,7 +505,7 @@ pub async fn resolve_target(
     let (name, config) = match (host, config) {
         (Host::Ip(ip), _) => {
             return Resolved {
-                address: Some(SocketAddr::new(*ip, port)),
+                addresses: vec![SocketAddr::new(*ip, port)],
                 lookup: None,
                 failure: None,
             };
@@ -492,7 +513,7 @@ pub async fn resolve_target(
         (Host::Name(name), Some(config)) => (name, config),
         (Host::Name(name), None) => {
             return Resolved {
-                address: None,
+                addresses: Vec::new(),
                 lookup: None,
                 failure: Some(format!("{name} did not resolve: no DNS configuration")),
             };
@@ -507,24 +528,26 @@ pub async fn resolve_target(
         Ok(question) => question,
         Err(error) => {
             return Resolved {
-                address: None,
+                addresses: Vec::new(),
                 lookup: None,
                 failure: Some(error.to_string()),
             };
         }
     };
     let lookup = crate::dns::resolve(config, &question).await;
-    let address = lookup
+    let addresses: Vec<SocketAddr> = lookup
         .answer
-        .as_ref()
-        .and_then(|answer| answer.addresses.iter().find(|ip| family.allows(**ip)))
-        .map(|ip| SocketAddr::new(*ip, port));
-    let failure = address.is_none().then(|| {
+        .iter()
+        .flat_map(|answer| answer.addresses.iter())
+        .filter(|ip| family.allows(**ip))
+        .map(|ip| SocketAddr::new(*ip, port))
+        .collect();
+    let failure = addresses.is_empty().then(|| {
         let verdict = DnsRun::Sequential(lookup.clone()).verdict(config, &question);
         format!("{name} did not resolve: {}", verdict.summary)
     });
     Resolved {
-        address,
+        addresses,
         lookup: Some((question, lookup)),
         failure,
     }

@@ -10,29 +10,35 @@ use std::time::Duration;
 
 use super::{TcpAttempt, TcpOutcome, TcpSummary, display_optional};
 
-/// The line for one attempt.
+/// The line for one attempt, naming where it went: `target` as the user typed it (the
+/// default port made visible) and, for a name, the address it reached or failed on.
 pub fn attempt_line(target: &str, attempt: &TcpAttempt, timeout: Duration) -> String {
     let meaning = attempt.outcome.meaning();
     let os_message = attempt.message.as_deref().unwrap_or("unknown error");
+    let place = match attempt.address {
+        Some(address) if address.to_string() != target => format!("{target} ({})", address.ip()),
+        _ => target.to_owned(),
+    };
     match attempt.outcome {
         TcpOutcome::Connected => format!(
-            "Connected to {target}, time taken: {}",
+            "Connected to {place}, time taken: {}",
             crate::vocab::display_millis(attempt.elapsed)
         ),
         TcpOutcome::Timeout => format!(
-            "Connection attempt failed: Connection timed out after {} ({meaning})",
+            "Connection attempt failed: Connection timed out after {} at {place} ({meaning})",
             humantime::format_duration(timeout)
         ),
         TcpOutcome::Refused => {
-            format!("Connection attempt failed: Connection refused ({meaning})")
+            format!("Connection attempt failed: Connection refused at {place} ({meaning})")
         }
-        TcpOutcome::Reset => format!("Connection attempt failed: Connection reset ({meaning})"),
+        TcpOutcome::Reset => {
+            format!("Connection attempt failed: Connection reset at {place} ({meaning})")
+        }
         TcpOutcome::Unreachable => {
-            format!("Connection attempt failed: {os_message} ({meaning})")
+            format!("Connection attempt failed: {os_message} at {place} ({meaning})")
         }
-        TcpOutcome::Dns | TcpOutcome::Error => {
-            format!("Connection attempt failed: {os_message}")
-        }
+        TcpOutcome::Dns => format!("Connection attempt failed: {os_message}"),
+        TcpOutcome::Error => format!("Connection attempt failed: {os_message} at {place}"),
     }
 }
 
@@ -83,17 +89,28 @@ mod tests {
     fn kudu_lines() {
         let timeout = Duration::from_secs(21);
         let target = "db.contoso.internal:1433";
+        // Every line names where it went: the name and port, and the address reached.
         assert_eq!(
             attempt_line(target, &attempt(TcpOutcome::Connected, 1420), timeout),
-            "Connected to db.contoso.internal:1433, time taken: 1.42ms"
+            "Connected to db.contoso.internal:1433 (10.1.2.4), time taken: 1.42ms"
         );
         assert!(
             attempt_line(target, &attempt(TcpOutcome::Timeout, 21_000_000), timeout)
-                .starts_with("Connection attempt failed: Connection timed out after 21s (")
+                .starts_with("Connection attempt failed: Connection timed out after 21s at db.contoso.internal:1433 (10.1.2.4) (")
         );
         assert!(
-            attempt_line(target, &attempt(TcpOutcome::Unreachable, 5), timeout)
-                .starts_with("Connection attempt failed: No route to host (os error 113) (")
+            attempt_line(target, &attempt(TcpOutcome::Unreachable, 5), timeout).starts_with(
+                "Connection attempt failed: No route to host (os error 113) at db.contoso.internal:1433 (10.1.2.4) ("
+            )
+        );
+        // An IP target is named once.
+        assert_eq!(
+            attempt_line(
+                "10.1.2.4:1433",
+                &attempt(TcpOutcome::Connected, 1420),
+                timeout
+            ),
+            "Connected to 10.1.2.4:1433, time taken: 1.42ms"
         );
         let run = ProbeRun::from_attempts(
             vec![

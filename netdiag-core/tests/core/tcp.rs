@@ -27,7 +27,7 @@ impl ProbeObserver for Seen {
 
 fn plan(address: std::net::SocketAddr, limit: Limit) -> ProbePlan {
     ProbePlan {
-        address,
+        addresses: vec![address],
         timeout: Duration::from_millis(300),
         interval: Duration::ZERO,
         keep_attempts: true,
@@ -144,19 +144,25 @@ async fn names_resolve_through_the_app_dns_servers() {
     };
     let host = Host::parse("loop.contoso.internal").unwrap();
     let resolved = resolve_target(&host, 8080, Family::Any, Some(&config)).await;
-    assert_eq!(resolved.address, Some("127.0.0.1:8080".parse().unwrap()));
+    assert_eq!(resolved.addresses, ["127.0.0.1:8080".parse().unwrap()]);
     assert!(resolved.dns_attempt().is_none());
 
-    // app has A and AAAA: -6 picks the AAAA; IPv4 first otherwise.
+    // app has A and AAAA: -6 keeps the AAAA; otherwise both, in the resolver's order.
     let app = Host::parse("app.contoso.internal").unwrap();
     let v6 = resolve_target(&app, 443, Family::V6, Some(&config)).await;
-    assert_eq!(v6.address, Some("[fd00:10::10]:443".parse().unwrap()));
+    assert_eq!(v6.addresses, ["[fd00:10::10]:443".parse().unwrap()]);
     let any = resolve_target(&app, 443, Family::Any, Some(&config)).await;
-    assert_eq!(any.address, Some("10.1.1.10:443".parse().unwrap()));
+    assert_eq!(
+        any.addresses,
+        [
+            "10.1.1.10:443".parse().unwrap(),
+            "[fd00:10::10]:443".parse().unwrap()
+        ]
+    );
 
     let missing = Host::parse("nosuch.contoso.internal").unwrap();
     let resolved = resolve_target(&missing, 80, Family::Any, Some(&config)).await;
-    assert_eq!(resolved.address, None);
+    assert!(resolved.addresses.is_empty());
     let attempt = resolved.dns_attempt().unwrap();
     assert_eq!(attempt.outcome, TcpOutcome::Dns);
     assert!(attempt.message.unwrap().contains("NXDOMAIN"));

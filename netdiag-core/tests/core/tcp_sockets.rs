@@ -17,7 +17,7 @@ impl ProbeObserver for Quiet {
 
 fn plan(address: std::net::SocketAddr) -> ProbePlan {
     ProbePlan {
-        address,
+        addresses: vec![address],
         timeout: Duration::from_secs(2),
         interval: Duration::ZERO,
         keep_attempts: true,

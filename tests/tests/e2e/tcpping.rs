@@ -52,9 +52,12 @@ fn closed_port_is_refused_fast() {
     assert_eq!(run.code, 1);
     assert!(run.elapsed < Duration::from_secs(1), "{:?}", run.elapsed);
     let lines: Vec<&str> = run.stdout.lines().collect();
+    // The line names the target, so a default port 80 would be visible.
     assert_eq!(
         lines[0],
-        "Connection attempt failed: Connection refused (the host answered, but nothing listens on that port)"
+        format!(
+            "Connection attempt failed: Connection refused at {closed} (the host answered, but nothing listens on that port)"
+        )
     );
     assert_eq!(lines[2], "Complete: 0/2 successful attempts (0%).");
     assert!(run.stdout.contains("netstat -aon"), "{}", run.stdout);
@@ -72,8 +75,10 @@ fn blackholed_port_times_out_at_the_deadline() {
         run.elapsed
     );
     assert!(
-        run.stdout
-            .starts_with("Connection attempt failed: Connection timed out after 300ms ("),
+        run.stdout.starts_with(&format!(
+            "Connection attempt failed: Connection timed out after 300ms at {} (",
+            blackhole.addr()
+        )),
         "{}",
         run.stdout
     );
@@ -105,9 +110,13 @@ fn names_resolve_with_the_app_dns_server() {
             .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
             .args(["-n", "1", &format!("loop.contoso.internal:{port}")]),
     );
-    assert!(text.stdout.starts_with(&format!(
-        "Connected to loop.contoso.internal:{port}, time taken: "
-    )));
+    assert!(
+        text.stdout.starts_with(&format!(
+            "Connected to loop.contoso.internal:{port} (127.0.0.1), time taken: "
+        )),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
@@ -423,7 +432,7 @@ fn ctrl_c_during_a_silent_first_attempt_counts_it() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
         lines[0].starts_with("Connection attempt failed: interrupted after 0.")
-            && lines[0].ends_with("s, no answer"),
+            && lines[0].ends_with(&format!("s, no answer at {target}")),
         "{stdout}"
     );
     assert!(
@@ -478,4 +487,60 @@ fn a_dead_first_dns_server_is_a_warning_even_when_the_connection_opens() {
         summary.contains(&format!("{} did not answer", dead.addr())),
         "{summary}"
     );
+}
+
+/// A name with an IPv4 and an IPv6 address where only the IPv6 one listens: each attempt
+/// tries the addresses in the resolver's order until one connects, as the app's own
+/// connect does, and every line names the address it reached or failed on.
+#[test]
+fn every_address_of_a_name_is_tried_in_order() {
+    let Some(v6) = OpenPort::start_v6() else {
+        eprintln!("no IPv6 loopback here: skipped");
+        return;
+    };
+    let zone = "$ORIGIN dual.test.\n$TTL 300\n@ IN SOA ns hostmaster 1 3600 600 86400 60\n@ IN NS ns\nns IN A 127.0.0.53\nsvc IN A 127.0.0.9\nsvc IN AAAA ::1\n";
+    let dns = DnsServer::start(&[zone]);
+    let port = v6.addr().port();
+    let target = format!("svc.dual.test:{port}");
+    let text = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["-n", "2", "-i", "0", &target]));
+    assert_eq!(text.code, 0, "{}", text.stdout);
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!(
+            "Connection attempt failed: Connection refused at {target} (127.0.0.9)"
+        )),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        lines[1].starts_with(&format!("Connected to {target} (::1), time taken: ")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("Complete: 2/2 successful attempts (100%)"),
+        "{}",
+        text.stdout
+    );
+
+    let report = json(&run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["--json", "-n", "1", &target])));
+    let attempts = report["tcp"]["attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert_eq!(attempts[0]["address"], format!("127.0.0.9:{port}"));
+    assert_eq!(attempts[0]["outcome"], "refused");
+    assert_eq!(attempts[1]["address"], format!("[::1]:{port}"));
+    assert_eq!(attempts[1]["outcome"], "connected");
+    assert_eq!(report["tcp"]["summary"]["attempts"], 1);
+    assert_eq!(report["tcp"]["summary"]["connected"], 1);
+
+    // -4 keeps the IPv4 address alone: refused.
+    let v4_only = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args(["-4", "-n", "1", &target]));
+    assert_eq!(v4_only.code, 1, "{}", v4_only.stdout);
 }
