@@ -4,7 +4,7 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
@@ -196,7 +196,9 @@ async fn run(
 }
 
 /// Resolves the target with the app's DNS and runs the attempts, each line as it finishes;
-/// under `--no-probe`, only takes an IP target as it is (a name is not resolved).
+/// under `--no-probe`, only takes an IP target as it is (a name is not resolved). A name
+/// that does not resolve is one failed attempt; a continuous or timed run tries again
+/// after each interval, as the app would on its next request.
 async fn probe(
     plan: &PingPlan,
     host: &Host,
@@ -217,31 +219,62 @@ async fn probe(
         };
         return (resolved, None);
     }
-    let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
-    if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup) {
-        for attempt in lookup.failed_attempts() {
-            lines.live.line(&failure_line(attempt, config));
+    let started = Instant::now();
+    let mut interrupted = std::pin::pin!(interrupted);
+    let keep = plan.shared.json;
+    let mut failed_lookups: Vec<TcpAttempt> = Vec::new();
+    loop {
+        let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
+        if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup)
+        {
+            for attempt in lookup.failed_attempts() {
+                lines.live.line(&failure_line(attempt, config));
+            }
         }
-    }
-    let run = if resolved.addresses.is_empty() {
+        let seq = u32::try_from(failed_lookups.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        if !resolved.addresses.is_empty() {
+            let limit = match plan.limit {
+                Limit::Duration(total) => Limit::Duration(total.saturating_sub(started.elapsed())),
+                other => other,
+            };
+            let probe_plan = ProbePlan {
+                addresses: resolved.addresses.clone(),
+                timeout: plan.timeout,
+                interval: plan.interval,
+                limit,
+                // Only the JSON report lists every attempt; text needs the tally alone.
+                keep_attempts: keep,
+                first_seq: seq,
+            };
+            let mut run = tcp::run_probes(&probe_plan, lines, &mut interrupted).await;
+            run.prepend(failed_lookups, keep);
+            return (resolved, Some(run));
+        }
         // The name did not resolve: one `dns` attempt says why; no packet is sent.
-        let attempts: Vec<TcpAttempt> = resolved.dns_attempt().into_iter().collect();
-        for attempt in &attempts {
+        failed_lookups.extend(resolved.dns_attempt(seq));
+        if let Some(attempt) = failed_lookups.last() {
             lines.finished(attempt);
         }
-        ProbeRun::from_attempts(attempts, false)
-    } else {
-        let probe_plan = ProbePlan {
-            addresses: resolved.addresses.clone(),
-            timeout: plan.timeout,
-            interval: plan.interval,
-            limit: plan.limit,
-            // Only the JSON report lists every attempt; text needs the tally alone.
-            keep_attempts: plan.shared.json,
+        let another = match plan.limit {
+            Limit::Count(_) => false,
+            Limit::Continuous => true,
+            Limit::Duration(total) => started.elapsed() + plan.interval < total,
         };
-        tcp::run_probes(&probe_plan, lines, interrupted).await
-    };
-    (resolved, Some(run))
+        if !another || lines.should_stop() {
+            return (
+                resolved,
+                Some(ProbeRun::from_attempts(failed_lookups, false)),
+            );
+        }
+        tokio::select! {
+            () = tokio::time::sleep(plan.interval) => {}
+            () = &mut interrupted => {
+                return (resolved, Some(ProbeRun::from_attempts(failed_lookups, true)));
+            }
+        }
+    }
 }
 
 /// Kudu's closing lines, then the checklist (or, without one, a verdict worth reading).

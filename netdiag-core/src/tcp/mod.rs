@@ -48,6 +48,9 @@ pub struct ProbePlan {
     /// Keep every attempt (the JSON report lists them). Without it a run keeps only its
     /// tally, so `-t` can run for days in constant memory.
     pub keep_attempts: bool,
+    /// The number of the first attempt (after attempts already made, e.g. lookups that
+    /// failed in a continuous run).
+    pub first_seq: u32,
 }
 
 /// Told about the run as it happens, so the binary can print lines as they come and show a
@@ -84,6 +87,16 @@ impl ProbeRun {
             attempts,
             tally,
             interrupted,
+        }
+    }
+
+    /// Puts attempts made before the run (failed lookups) ahead of its own.
+    pub fn prepend(&mut self, earlier: Vec<TcpAttempt>, keep: bool) {
+        for attempt in &earlier {
+            self.tally.add(attempt);
+        }
+        if keep {
+            self.attempts.splice(0..0, earlier);
         }
     }
 
@@ -134,7 +147,7 @@ pub async fn run_probes(
     let started = Instant::now();
     let mut run = ProbeRun::default();
     let mut stop = std::pin::pin!(stop);
-    let mut seq: u32 = 0;
+    let mut seq: u32 = plan.first_seq.saturating_sub(1);
     loop {
         seq = seq.saturating_add(1);
         let mut tries = Vec::new();
@@ -455,9 +468,9 @@ impl Resolved {
     }
 
     /// The attempt that stands for a name that did not resolve.
-    pub fn dns_attempt(&self) -> Option<TcpAttempt> {
+    pub fn dns_attempt(&self, seq: u32) -> Option<TcpAttempt> {
         self.failure.as_ref().map(|message| TcpAttempt {
-            seq: 1,
+            seq,
             address: None,
             outcome: TcpOutcome::Dns,
             elapsed: self

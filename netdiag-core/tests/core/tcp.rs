@@ -28,6 +28,7 @@ impl ProbeObserver for Seen {
 fn plan(address: std::net::SocketAddr, limit: Limit) -> ProbePlan {
     ProbePlan {
         addresses: vec![address],
+        first_seq: 1,
         timeout: Duration::from_millis(300),
         interval: Duration::ZERO,
         keep_attempts: true,
@@ -145,7 +146,7 @@ async fn names_resolve_through_the_app_dns_servers() {
     let host = Host::parse("loop.contoso.internal").unwrap();
     let resolved = resolve_target(&host, 8080, Family::Any, Some(&config)).await;
     assert_eq!(resolved.addresses, ["127.0.0.1:8080".parse().unwrap()]);
-    assert!(resolved.dns_attempt().is_none());
+    assert!(resolved.dns_attempt(1).is_none());
 
     // app has A and AAAA: -6 keeps the AAAA; otherwise both, in the resolver's order.
     let app = Host::parse("app.contoso.internal").unwrap();
@@ -163,7 +164,7 @@ async fn names_resolve_through_the_app_dns_servers() {
     let missing = Host::parse("nosuch.contoso.internal").unwrap();
     let resolved = resolve_target(&missing, 80, Family::Any, Some(&config)).await;
     assert!(resolved.addresses.is_empty());
-    let attempt = resolved.dns_attempt().unwrap();
+    let attempt = resolved.dns_attempt(1).unwrap();
     assert_eq!(attempt.outcome, TcpOutcome::Dns);
     assert!(attempt.message.unwrap().contains("NXDOMAIN"));
 }

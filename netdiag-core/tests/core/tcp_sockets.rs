@@ -18,6 +18,7 @@ impl ProbeObserver for Quiet {
 fn plan(address: std::net::SocketAddr) -> ProbePlan {
     ProbePlan {
         addresses: vec![address],
+        first_seq: 1,
         timeout: Duration::from_secs(2),
         interval: Duration::ZERO,
         keep_attempts: true,

@@ -544,3 +544,45 @@ fn every_address_of_a_name_is_tried_in_order() {
         .args(["-4", "-n", "1", &target]));
     assert_eq!(v4_only.code, 1, "{}", v4_only.stdout);
 }
+
+/// A name that does not resolve is one failed attempt of a continuous or timed run, which
+/// goes on (the app tries again on its next request); with -n it is the one attempt.
+#[test]
+fn a_timed_run_goes_on_after_a_name_fails_to_resolve() {
+    let dns = DnsServer::contoso();
+    let run = run(tcpping()
+        .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+        .args([
+            "--json",
+            "-s",
+            "1",
+            "-i",
+            "0.2",
+            "nosuch.contoso.internal:1433",
+        ]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = json(&run);
+    let attempts = report["tcp"]["attempts"].as_array().unwrap();
+    assert!(attempts.len() >= 3, "{attempts:?}");
+    assert!(
+        attempts.iter().all(|a| a["outcome"] == "dns"),
+        "{attempts:?}"
+    );
+    let seqs: Vec<u64> = attempts
+        .iter()
+        .map(|a| a["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
+    assert_eq!(report["tcp"]["summary"]["attempts"], attempts.len());
+
+    let once = self::run(
+        tcpping()
+            .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+            .args(["-n", "3", "nosuch.contoso.internal:1433"]),
+    );
+    assert!(
+        once.stdout.contains("Complete: 0/1 successful attempts"),
+        "{}",
+        once.stdout
+    );
+}
