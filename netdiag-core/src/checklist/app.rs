@@ -113,8 +113,9 @@ pub(super) fn app_platform(scene: &Scene<'_>) -> Finding {
 pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     if !inputs.settings.in_app_service() {
-        return Finding::skip(SkipReason::not_applicable(
+        return Finding::skip(SkipReason::needs(
             "not running inside an App Service app (WEBSITE_SITE_NAME is not set)",
+            "Run the tool in the app's own console (Kudu or SSH) to check the address the app has.",
         ));
     }
     let Some(value) = inputs.settings.get(WEBSITE_PRIVATE_IP) else {
@@ -166,10 +167,10 @@ pub(super) fn plan_tier(scene: &Scene<'_>) -> Finding {
         ));
     };
     let Some(tier) = plan.tier() else {
-        return Finding::skip(SkipReason::missing(format!(
-            "plan {} has no sku.tier",
-            plan.name
-        )));
+        return Finding::skip(SkipReason::missing_resource(
+            format!("plan {} has no sku.tier", plan.name),
+            export::PLAN,
+        ));
     };
     match tier.to_ascii_lowercase().as_str() {
         "free" | "shared" => Finding::fail(
@@ -294,8 +295,9 @@ pub(super) fn vnet_same_subscription(scene: &Scene<'_>) -> Finding {
             ),
             "Gateway-required VNET Integration needs the VNET in the plan's subscription: integrate with a VNET there, peered to this one.",
         ),
-        _ => Finding::skip(SkipReason::missing(
+        _ => Finding::skip(SkipReason::missing_resource(
             "the VNET's or the plan's id has no subscription",
+            export::VNET,
         )),
     }
 }
@@ -308,8 +310,9 @@ pub(super) fn vnet_location(scene: &Scene<'_>) -> Finding {
     };
     let region = |s: &str| s.to_ascii_lowercase().replace(' ', "");
     if vnet.location.is_empty() || plan.location.is_empty() {
-        return Finding::skip(SkipReason::missing(
+        return Finding::skip(SkipReason::missing_resource(
             "the VNET's or the plan's location is missing",
+            export::VNET,
         ));
     }
     if region(&vnet.location) == region(&plan.location) {

@@ -95,10 +95,10 @@ pub(super) fn gateway_routing(scene: &Scene<'_>) -> Finding {
             "Replace it with a RouteBased VPN gateway.",
         ),
         Some(t) => Finding::pass(format!("gateway {} is {t}", gateway.name)),
-        None => Finding::skip(SkipReason::missing(format!(
-            "gateway {} has no vpnType",
-            gateway.name
-        ))),
+        None => Finding::skip(SkipReason::missing_resource(
+            format!("gateway {} has no vpnType", gateway.name),
+            export::GATEWAY,
+        )),
     }
 }
 
@@ -123,8 +123,8 @@ pub(super) fn gateway_p2s_protocols(scene: &Scene<'_>) -> Finding {
         Err(why) => return Finding::skip(why),
     };
     let Some(config) = &gateway.vpn_client_configuration else {
-        return Finding::skip(SkipReason::missing(format!(
-            "gateway {} has no point-to-site configuration (gateway.p2s)",
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "gateway {} has no point-to-site configuration (see gateway.p2s)",
             gateway.name
         )));
     };
@@ -361,8 +361,9 @@ pub(super) fn certs_in_sync(scene: &Scene<'_>) -> Finding {
             }
         },
         _ => {
-            return Finding::skip(SkipReason::missing(
+            return Finding::skip(SkipReason::missing_resource(
                 "the VNET connection has neither certThumbprint nor certBlob",
+                export::VNET_CONNECTIONS,
             ));
         }
     };

@@ -321,9 +321,13 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         ));
     }
     let Some((subnet, _)) = scene.target_location() else {
-        return Finding::skip(SkipReason::missing(
-            "the target's subnet is not in the snapshot (or its address is not known)",
-        ));
+        return Finding::skip(match scene.target_or_skip() {
+            Err(why) => why,
+            Ok(target) => SkipReason::missing_resource(
+                format!("no subnet of the snapshot holds {target}"),
+                export::VNET,
+            ),
+        });
     };
     let table = match (&subnet.route_table, scene.snapshot) {
         (Some(reference), Some(snapshot)) => match snapshot.route_table(&reference.id) {

@@ -12,7 +12,7 @@ use crate::tcp::TcpOutcome;
 pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     let Some((config, lookup)) = inputs.dns else {
-        return Finding::skip(SkipReason::not_probed("no name was resolved in this run"));
+        return Finding::skip(no_lookup(scene));
     };
     let timeout = humantime::format_duration(config.timeout);
     let dead: Vec<String> = lookup
@@ -47,7 +47,7 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
 pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     let Some((_, lookup)) = inputs.dns else {
-        return Finding::skip(SkipReason::not_probed("no name was resolved in this run"));
+        return Finding::skip(no_lookup(scene));
     };
     let deciding = lookup
         .attempts
@@ -169,4 +169,15 @@ fn ports_of(ports: impl Iterator<Item = u16>) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Why a DNS check has no lookup to read: the run did not probe, or its target is an IP
+/// address (nothing to resolve).
+fn no_lookup(scene: &Scene<'_>) -> SkipReason {
+    const WHAT: &str = "no name was resolved in this run";
+    if scene.inputs.probed {
+        SkipReason::not_applicable(WHAT)
+    } else {
+        SkipReason::not_probed(WHAT)
+    }
 }

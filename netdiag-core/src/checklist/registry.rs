@@ -68,6 +68,11 @@ pub enum SkipReason {
     },
     /// The check is about something this run did not do (resolve a name, probe).
     NotProbed(Cow<'static, str>),
+    /// The check needs something only another run can give; `remedy` says how.
+    Needs {
+        what: Cow<'static, str>,
+        remedy: &'static str,
+    },
     /// The check does not apply to this target (not on-premises, nothing refused).
     NotApplicable(Cow<'static, str>),
     /// The check belongs to the other integration mode.
@@ -97,10 +102,13 @@ impl SkipReason {
             Self::Missing { export: Some(export), .. } => {
                 format!("Export it and add it to the snapshot: {export}")
             }
-            Self::Missing { export: None, .. }
-            | Self::NotProbed(_)
-            | Self::NotApplicable(_)
-            | Self::OtherMode(_) => String::new(),
+            Self::NotProbed(_) => {
+                "Run it without --no-probe to see this on the wire, from the app.".to_owned()
+            }
+            Self::Needs { remedy, .. } => (*remedy).to_owned(),
+            Self::Missing { export: None, .. } | Self::NotApplicable(_) | Self::OtherMode(_) => {
+                String::new()
+            }
         }
     }
 
@@ -111,6 +119,13 @@ impl SkipReason {
     pub fn not_applicable(what: impl Into<Cow<'static, str>>) -> Self {
         Self::NotApplicable(what.into())
     }
+
+    pub fn needs(what: impl Into<Cow<'static, str>>, remedy: &'static str) -> Self {
+        Self::Needs {
+            what: what.into(),
+            remedy,
+        }
+    }
 }
 
 impl fmt::Display for SkipReason {
@@ -119,9 +134,10 @@ impl fmt::Display for SkipReason {
             Self::NoSnapshot => f.write_str(
                 "no network snapshot: export the app's network resources and pass them with --network",
             ),
-            Self::Missing { what, .. } | Self::NotProbed(what) | Self::NotApplicable(what) => {
-                f.write_str(what)
-            }
+            Self::Missing { what, .. }
+            | Self::Needs { what, .. }
+            | Self::NotProbed(what)
+            | Self::NotApplicable(what) => f.write_str(what),
             Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.describe()),
         }
     }

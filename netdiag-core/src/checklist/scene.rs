@@ -355,10 +355,13 @@ impl<'a> Scene<'a> {
             return Err(SkipReason::NoSnapshot);
         }
         self.target.ok_or_else(|| {
-            SkipReason::missing(format!(
-                "the address of {} is not known (give its IPv4 address, or let the probe resolve it)",
-                self.inputs.target.host
-            ))
+            SkipReason::needs(
+                format!(
+                    "the address of {} is not known (give its IPv4 address, or let the probe resolve it)",
+                    self.inputs.target.host
+                ),
+                "Give the target's IPv4 address, or run without --no-probe so that the name is resolved with the app's DNS servers.",
+            )
         })
     }
 }

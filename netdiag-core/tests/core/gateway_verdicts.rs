@@ -588,3 +588,37 @@ fn the_standing_retirement_notice_does_not_hide_a_warning_about_the_path() {
         verdict.next_steps
     );
 }
+
+#[test]
+fn every_skip_says_what_would_let_it_decide() {
+    use netdiag_core::checklist::SkipReason;
+    let mut partial = example();
+    partial.retain(|name, _| name == "nsg-data.json" || name == "nic-sql.json");
+    let name_target = Seen {
+        target: "sql01.contoso.internal",
+        ..Seen::default()
+    };
+    for (files, seen) in [
+        (Some(partial), Seen::default()),
+        (Some(example()), name_target),
+        (None, Seen::default()),
+    ] {
+        let evaluation = evaluate_with(files.as_ref(), &seen);
+        for check in evaluation
+            .checks
+            .iter()
+            .filter(|c| c.status == Status::Skip)
+        {
+            let silent_is_right = matches!(
+                check.skip,
+                Some(SkipReason::NotApplicable(_) | SkipReason::OtherMode(_))
+            );
+            assert!(
+                silent_is_right || !check.remedy.is_empty(),
+                "{} skips without a remedy: {}",
+                check.id,
+                check.evidence
+            );
+        }
+    }
+}
