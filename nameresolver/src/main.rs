@@ -15,14 +15,18 @@ use netdiag_core::vocab::{Tool, parse_timeout};
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
   1. the DNS_SERVER argument
-  2. app setting WEBSITE_DNS_SERVER (comma-separated, up to 5)
-  3. the app's VNET in a --network snapshot (its connection's dnsServers, else the VNET's)
-  4. the system configuration (/etc/resolv.conf; the network adapters on Windows)
-  5. Azure-provided DNS, 168.63.129.16
-  WEBSITE_DNS_ALT_SERVER, when set, is asked last, after the list above.
+  2. the site's dnsConfiguration in a --network snapshot (dnsServers;
+     dnsAltServer asked last)
+  3. app setting WEBSITE_DNS_SERVER (comma-separated, up to 5);
+     WEBSITE_DNS_ALT_SERVER asked last
+  4. the app's VNET in a --network snapshot (its connection's dnsServers,
+     else the VNET's)
+  5. the system configuration (/etc/resolv.conf; the network adapters on Windows)
+  6. Azure-provided DNS, 168.63.129.16
 Servers are asked one after another, in order; each gets the timeout
-(--timeout, else WEBSITE_DNS_TIMEOUT seconds, else 3s) and
-WEBSITE_DNS_ATTEMPTS attempts (default 1), as App Service does.
+(--timeout, else dnsRetryAttemptTimeout, else WEBSITE_DNS_TIMEOUT seconds,
+else 3s) and dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS attempts
+(default 1), as App Service does.
 
 Examples:
   nameresolver db.contoso.internal              # the app's DNS servers, A and AAAA

@@ -26,7 +26,9 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
         .filter(|s| {
             matches!(
                 s.source,
-                ServerSource::WebsiteDnsServer | ServerSource::Argument
+                ServerSource::WebsiteDnsServer
+                    | ServerSource::Argument
+                    | ServerSource::DnsConfiguration
             )
         });
     if let Some(server) = configured_by_setting {

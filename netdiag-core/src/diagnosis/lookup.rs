@@ -49,6 +49,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     let config = DnsConfig::discover(&ConfigInputs {
         server_argument: plan.server.as_deref(),
         settings,
+        site: prepared.site_dns.as_ref(),
         network: prepared.network_dns.as_ref(),
         system: &system_servers,
         timeout_argument: plan.timeout,

@@ -17,7 +17,7 @@ use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
 use crate::report::{Report, SnapshotSection, SnapshotSource};
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
-use crate::snapshot::{NetworkDns, Snapshot, SnapshotError};
+use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
 use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool, Verdict, VerdictStatus};
 
@@ -178,6 +178,7 @@ fn snapshot_section(snapshot: &Snapshot) -> SnapshotSection {
 struct Prepared {
     snapshot: Option<Snapshot>,
     settings: AppSettings,
+    site_dns: Option<SiteDns>,
     network_dns: Option<NetworkDns>,
 }
 
@@ -186,15 +187,19 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Snaps
         return Ok(Prepared {
             snapshot: None,
             settings: environment.clone(),
+            site_dns: None,
             network_dns: None,
         });
     }
     let snapshot = Snapshot::load(&shared.network)?;
     let settings = environment.clone().or_from(&snapshot.app_settings);
-    let network_dns = snapshot.app_dns_servers(settings.get(WEBSITE_SITE_NAME));
+    let site_name = settings.get(WEBSITE_SITE_NAME);
+    let site_dns = snapshot.site_dns(site_name);
+    let network_dns = snapshot.app_dns_servers(site_name);
     Ok(Prepared {
         snapshot: Some(snapshot),
         settings,
+        site_dns,
         network_dns,
     })
 }

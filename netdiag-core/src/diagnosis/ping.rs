@@ -108,6 +108,7 @@ async fn run(
         Some(DnsConfig::discover(&ConfigInputs {
             server_argument: None,
             settings,
+            site: prepared.site_dns.as_ref(),
             network: prepared.network_dns.as_ref(),
             system: &system_servers,
             timeout_argument: None,

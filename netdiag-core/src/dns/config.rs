@@ -17,7 +17,7 @@ use crate::settings::{
     AppSettings, WEBSITE_DNS_ALT_SERVER, WEBSITE_DNS_ATTEMPTS, WEBSITE_DNS_SERVER,
     WEBSITE_DNS_TIMEOUT,
 };
-use crate::snapshot::NetworkDns;
+use crate::snapshot::{NetworkDns, SiteDns};
 
 /// Azure-provided DNS: the virtual IP every Azure VNET can reach.
 pub const AZURE_DNS: IpAddr = IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16));
@@ -35,6 +35,8 @@ pub const MAX_APP_SETTING_SERVERS: usize = 5;
 pub enum ServerSource {
     #[serde(rename = "argument")]
     Argument,
+    #[serde(rename = "dnsConfiguration")]
+    DnsConfiguration,
     #[serde(rename = "WEBSITE_DNS_SERVER")]
     WebsiteDnsServer,
     #[serde(rename = "WEBSITE_DNS_ALT_SERVER")]
@@ -51,6 +53,7 @@ impl ServerSource {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Argument => "argument",
+            Self::DnsConfiguration => "dnsConfiguration",
             Self::WebsiteDnsServer => WEBSITE_DNS_SERVER,
             Self::WebsiteDnsAltServer => WEBSITE_DNS_ALT_SERVER,
             Self::Network => "network",
@@ -87,6 +90,9 @@ pub enum Transport {
 #[serde(rename_all = "kebab-case")]
 pub enum TimeoutSource {
     Argument,
+    /// The site's `dnsConfiguration.dnsRetryAttemptTimeout`.
+    #[serde(rename = "dnsConfiguration")]
+    DnsConfiguration,
     #[serde(rename = "WEBSITE_DNS_TIMEOUT")]
     WebsiteDnsTimeout,
     Default,
@@ -121,6 +127,8 @@ pub type SystemServers = Result<Vec<IpAddr>, SystemConfigError>;
 pub struct ConfigInputs<'a> {
     pub server_argument: Option<&'a str>,
     pub settings: &'a AppSettings,
+    /// The site's `dnsConfiguration` in a snapshot: wins over the app settings.
+    pub site: Option<&'a SiteDns>,
     pub network: Option<&'a NetworkDns>,
     pub system: &'a dyn Fn() -> SystemServers,
     pub timeout_argument: Option<Duration>,
@@ -150,9 +158,14 @@ impl DnsConfig {
     /// used; an unreadable system configuration is a warning and falls through.
     pub fn discover(inputs: &ConfigInputs<'_>) -> Result<Self, ConfigError> {
         let mut warnings = Vec::new();
-        let (timeout, timeout_source) = match inputs.timeout_argument {
-            Some(timeout) => (timeout, TimeoutSource::Argument),
-            None => match inputs.settings.get(WEBSITE_DNS_TIMEOUT) {
+        let site_timeout = inputs.site.and_then(|site| site.timeout_secs);
+        let (timeout, timeout_source) = match (inputs.timeout_argument, site_timeout) {
+            (Some(timeout), _) => (timeout, TimeoutSource::Argument),
+            (None, Some(seconds)) => (
+                Duration::from_secs(seconds),
+                TimeoutSource::DnsConfiguration,
+            ),
+            (None, None) => match inputs.settings.get(WEBSITE_DNS_TIMEOUT) {
                 Some(value) => (
                     Duration::from_secs(parse_whole_number(
                         WEBSITE_DNS_TIMEOUT,
@@ -166,8 +179,13 @@ impl DnsConfig {
                 None => (DEFAULT_TIMEOUT, TimeoutSource::Default),
             },
         };
-        let attempts = match inputs.settings.get(WEBSITE_DNS_ATTEMPTS) {
-            Some(value) => u32::try_from(parse_whole_number(
+        let site_attempts = inputs
+            .site
+            .and_then(|site| site.attempts)
+            .map(|a| a.min(MAX_ATTEMPTS));
+        let attempts = match (site_attempts, inputs.settings.get(WEBSITE_DNS_ATTEMPTS)) {
+            (Some(attempts), _) => attempts,
+            (None, Some(value)) => u32::try_from(parse_whole_number(
                 WEBSITE_DNS_ATTEMPTS,
                 value,
                 1,
@@ -175,7 +193,7 @@ impl DnsConfig {
                 "a whole number of attempts from 1 to 5",
             )?)
             .unwrap_or(DEFAULT_ATTEMPTS),
-            None => DEFAULT_ATTEMPTS,
+            (None, None) => DEFAULT_ATTEMPTS,
         };
         let servers = server_list(inputs, &mut warnings)?;
         Ok(Self {
@@ -205,7 +223,19 @@ fn server_list(
     }
 
     let mut servers = Vec::new();
-    if let Some(value) = inputs.settings.get(WEBSITE_DNS_SERVER) {
+    // The site's own dnsConfiguration wins over the app settings, as on the platform.
+    if let Some(site) = inputs.site {
+        for entry in &site.servers {
+            push_unique(
+                &mut servers,
+                parse_entry(&site.origin, entry)?,
+                ServerSource::DnsConfiguration,
+            );
+        }
+    }
+    if servers.is_empty()
+        && let Some(value) = inputs.settings.get(WEBSITE_DNS_SERVER)
+    {
         let entries: Vec<&str> = value
             .split(',')
             .map(str::trim)
@@ -261,8 +291,19 @@ fn server_list(
             source: ServerSource::AzureDefault,
         });
     }
-    // The alternate server is App Service's fallback: asked last, after whichever list won.
-    if let Some(alternate) = inputs.settings.get(WEBSITE_DNS_ALT_SERVER) {
+    // The alternate server is App Service's fallback: asked last, after whichever list won;
+    // the site's dnsAltServer wins over WEBSITE_DNS_ALT_SERVER.
+    let site_alternate = inputs
+        .site
+        .and_then(|site| site.alt_server.as_deref().map(|alt| (site, alt.trim())))
+        .filter(|(_, alt)| !alt.is_empty());
+    if let Some((site, alternate)) = site_alternate {
+        push_unique(
+            &mut servers,
+            parse_entry(&site.origin, alternate)?,
+            ServerSource::DnsConfiguration,
+        );
+    } else if let Some(alternate) = inputs.settings.get(WEBSITE_DNS_ALT_SERVER) {
         push_unique(
             &mut servers,
             parse_entry(WEBSITE_DNS_ALT_SERVER, alternate)?,
@@ -383,6 +424,7 @@ mod tests {
         DnsConfig::discover(&ConfigInputs {
             server_argument: argument,
             settings: &settings,
+            site: None,
             network,
             system,
             timeout_argument: None,
@@ -502,6 +544,50 @@ mod tests {
     }
 
     #[test]
+    fn the_site_dns_configuration_wins_over_the_app_settings() {
+        let settings = AppSettings::from_pairs([
+            (WEBSITE_DNS_SERVER, "10.9.9.9"),
+            (WEBSITE_DNS_ALT_SERVER, "10.9.9.10"),
+            (WEBSITE_DNS_TIMEOUT, "7"),
+            (WEBSITE_DNS_ATTEMPTS, "4"),
+        ]);
+        let site = SiteDns {
+            origin: "site app dnsConfiguration".to_owned(),
+            servers: vec!["10.1.0.4".to_owned(), "10.1.0.5:5353".to_owned()],
+            alt_server: Some("10.1.0.6".to_owned()),
+            timeout_secs: Some(2),
+            attempts: Some(2),
+        };
+        let discover = |timeout_argument| {
+            DnsConfig::discover(&ConfigInputs {
+                server_argument: None,
+                settings: &settings,
+                site: Some(&site),
+                network: None,
+                system: &no_system,
+                timeout_argument,
+                transport: Transport::Udp,
+            })
+            .unwrap()
+        };
+        let config = discover(None);
+        assert_eq!(
+            listed(&config),
+            pairs(&[
+                ("10.1.0.4:53", "dnsConfiguration"),
+                ("10.1.0.5:5353", "dnsConfiguration"),
+                ("10.1.0.6:53", "dnsConfiguration"),
+            ])
+        );
+        assert_eq!(config.timeout, Duration::from_secs(2));
+        assert_eq!(config.timeout_source, TimeoutSource::DnsConfiguration);
+        assert_eq!(config.attempts, 2);
+        // An explicit --timeout wins over all.
+        let config = discover(Some(Duration::from_millis(300)));
+        assert_eq!(config.timeout_source, TimeoutSource::Argument);
+    }
+
+    #[test]
     fn unreadable_system_configuration_warns_and_falls_back_to_azure() {
         let unreadable = || {
             Err(SystemConfigError {
@@ -566,6 +652,7 @@ mod tests {
         let config = DnsConfig::discover(&ConfigInputs {
             server_argument: None,
             settings: &settings,
+            site: None,
             network: None,
             system: &no_system,
             timeout_argument: Some(Duration::from_millis(300)),

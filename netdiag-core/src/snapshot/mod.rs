@@ -68,6 +68,17 @@ impl std::fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
+/// The site's own DNS settings in a snapshot (`dnsConfiguration`), which win over the
+/// `WEBSITE_DNS_*` app settings as on the platform; `origin` names the site.
+#[derive(Debug, Clone, Default)]
+pub struct SiteDns {
+    pub origin: String,
+    pub servers: Vec<String>,
+    pub alt_server: Option<String>,
+    pub timeout_secs: Option<u64>,
+    pub attempts: Option<u32>,
+}
+
 /// The DNS servers of the app's network in a snapshot, with where they were read (file
 /// and field), so that a malformed entry can be named.
 #[derive(Debug, Clone, Default)]
@@ -643,6 +654,30 @@ impl Snapshot {
             origin: format!("VNET {} dhcpOptions.dnsServers", vnet.name),
             entries,
         })
+    }
+
+    /// The app's site DNS settings (`dnsConfiguration`), when the site has any.
+    pub fn site_dns(&self, site_name: Option<&str>) -> Option<SiteDns> {
+        let site = self.site(site_name)?;
+        let dns = site.dns()?;
+        let servers: Vec<String> = dns
+            .dns_servers
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let found = SiteDns {
+            origin: format!("site {} dnsConfiguration", site.name),
+            servers,
+            alt_server: dns.dns_alt_server.clone(),
+            timeout_secs: dns.dns_retry_attempt_timeout.filter(|t| *t > 0),
+            attempts: dns.dns_retry_attempt_count.filter(|a| *a > 0),
+        };
+        let empty = found.servers.is_empty()
+            && found.alt_server.is_none()
+            && found.timeout_secs.is_none()
+            && found.attempts.is_none();
+        (!empty).then_some(found)
     }
 
     /// One line per kind of resource, for the checklist's header.

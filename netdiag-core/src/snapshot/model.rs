@@ -279,12 +279,17 @@ pub struct SiteWebConfig {
 pub struct SiteDnsConfiguration {
     pub dns_servers: Vec<String>,
     pub dns_alt_server: Option<String>,
+    /// Seconds each server has (App Service's `WEBSITE_DNS_TIMEOUT`, as a site property).
+    pub dns_retry_attempt_timeout: Option<u64>,
+    /// Attempts per server (`WEBSITE_DNS_ATTEMPTS`, as a site property).
+    pub dns_retry_attempt_count: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SiteConfig {
     pub vnet_route_all_enabled: Option<bool>,
+    pub dns_configuration: Option<SiteDnsConfiguration>,
 }
 
 impl Site {
@@ -304,6 +309,13 @@ impl Site {
                         .and_then(|c| c.vnet_route_all_enabled)
                 })
                 .unwrap_or(false)
+    }
+
+    /// The site's DNS settings: `dnsConfiguration`, or `siteConfig.dnsConfiguration`.
+    pub fn dns(&self) -> Option<&SiteDnsConfiguration> {
+        self.dns_configuration
+            .as_ref()
+            .or_else(|| self.site_config.as_ref()?.dns_configuration.as_ref())
     }
 
     /// Why the app cannot use gateway-required integration (a Linux app or a Windows

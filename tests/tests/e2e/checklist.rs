@@ -439,3 +439,46 @@ fn the_report_lists_the_snapshot_and_its_mode() {
         "Microsoft.Storage/storageAccounts"
     );
 }
+
+/// The site's own `dnsConfiguration` in a snapshot is what the app uses: it wins over the
+/// `WEBSITE_DNS_*` app settings, as on the platform, and the report says where each server
+/// came from.
+#[test]
+fn the_site_dns_configuration_is_used_and_reported() {
+    let dns = netdiag_tests::DnsServer::contoso();
+    let dead = netdiag_tests::DeadDnsServer::start();
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-sitedns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("site.json"),
+        serde_json::json!({
+            "id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app-x",
+            "name": "app-x",
+            "type": "Microsoft.Web/sites",
+            "properties": {"dnsConfiguration": {"dnsServers": [dns.addr().to_string()],
+                                                 "dnsRetryAttemptTimeout": 1}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let run = Run::of(
+        command("nameresolver")
+            .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+            .args([
+                "--json",
+                "--network",
+                &dir.display().to_string(),
+                "db.contoso.internal",
+            ]),
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    let servers = report["dns"]["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 1, "{servers:?}");
+    assert_eq!(servers[0]["address"], dns.addr().to_string());
+    assert_eq!(servers[0]["source"], "dnsConfiguration");
+    assert_eq!(report["dns"]["timeout_ms"], 1000.0);
+    assert_eq!(report["dns"]["timeout_source"], "dnsConfiguration");
+    assert_eq!(report["dns"]["answer"]["addresses"][0], "10.1.2.4");
+}
