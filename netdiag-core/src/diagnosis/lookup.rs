@@ -86,16 +86,18 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     );
 
     let has_snapshot = prepared.snapshot.is_some();
+    // What the DNS checks read: the lookup, or an --all run read as one.
+    let seen = run.as_ref().map(|run| match run {
+        DnsRun::Sequential(lookup) => lookup.clone(),
+        DnsRun::All(results) => dns::as_lookup(results),
+    });
     report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
     let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
         Evaluation::new(&Inputs {
             target: checklist_target(&config, &question, plan.transport),
             settings,
             snapshot: prepared.snapshot.as_ref(),
-            dns: match &run {
-                Some(DnsRun::Sequential(lookup)) => Some((&config, lookup)),
-                _ => None,
-            },
+            dns: seen.as_ref().map(|lookup| (&config, lookup)),
             dns_config: Some(&config),
             tcp: None,
             probed: !plan.shared.no_probe,

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use config::{ConfigError, ConfigInputs, DnsConfig, DnsServer, ServerSource, Transport};
 pub use resolve::{
     DnsAnswer, DnsAttempt, DnsOutcome, Lookup, Question, QuestionError, ServerResult, agreement,
-    resolve, resolve_all,
+    as_lookup, resolve, resolve_all,
 };
 
 use crate::addr::display_server;
@@ -265,11 +265,21 @@ fn all_verdict(results: &[ServerResult], config: &DnsConfig, question: &Question
             } else {
                 VerdictStatus::Fail
             },
-            summary: format!(
-                "All {} servers agree on {name}: {}.",
-                results.len(),
-                groups.first().map_or("nothing", |(said, _)| said.as_str())
-            ),
+            summary: {
+                let said = groups.first().map_or("nothing", |(said, _)| said.as_str());
+                let answering = results.len() - failed.len();
+                if failed.is_empty() {
+                    format!("All {} servers agree on {name}: {said}.", results.len())
+                } else if answering == 0 {
+                    format!("No server answered for {name}: {}.", failed.join(", "))
+                } else {
+                    format!(
+                        "{answering} of {} servers answered {name} alike ({said}); {} did not answer.",
+                        results.len(),
+                        failed.join(", ")
+                    )
+                }
+            },
             next_steps: if all_answered {
                 Vec::new()
             } else {

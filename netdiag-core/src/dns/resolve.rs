@@ -266,11 +266,13 @@ pub async fn resolve_all(config: &DnsConfig, question: &Question) -> Vec<ServerR
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// Groups the servers of an `--all` run by what they said; more than one group means they
-/// disagree. Each group: the answer in words and the servers that gave it, in list order.
+/// Groups the servers of an `--all` run that answered (records, NXDOMAIN or NODATA) by
+/// what they said; more than one group means they disagree. A server that did not answer
+/// (timeout, SERVFAIL, REFUSED, error) disagrees with nobody: it is a failure of its own.
+/// Each group: the answer in words and the servers that gave it, in list order.
 pub fn agreement(results: &[ServerResult]) -> Vec<(String, Vec<SocketAddr>)> {
     let mut groups: Vec<(String, Vec<SocketAddr>)> = Vec::new();
-    for result in results {
+    for result in results.iter().filter(|r| r.outcome.ends_lookup()) {
         let said = match &result.answer {
             Some(answer) => {
                 let data: BTreeSet<String> = answer
@@ -288,6 +290,23 @@ pub fn agreement(results: &[ServerResult]) -> Vec<(String, Vec<SocketAddr>)> {
         }
     }
     groups
+}
+
+/// An `--all` run read as one lookup, for the checklist: every attempt, and the best
+/// outcome any server gave (an answer, else NXDOMAIN, else NODATA, else the last failure).
+pub fn as_lookup(results: &[ServerResult]) -> Lookup {
+    let rank = |o: DnsOutcome| match o {
+        DnsOutcome::Answered => 3,
+        DnsOutcome::Nxdomain => 2,
+        DnsOutcome::Nodata => 1,
+        _ => 0,
+    };
+    let best = results.iter().max_by_key(|r| rank(r.outcome));
+    Lookup {
+        attempts: results.iter().flat_map(|r| r.attempts.clone()).collect(),
+        outcome: best.map_or(DnsOutcome::Error, |r| r.outcome),
+        answer: best.and_then(|r| r.answer.clone()),
+    }
 }
 
 /// All attempts at one server, until one ends the lookup or the attempts run out.

@@ -466,3 +466,44 @@ fn the_checklist_speaks_of_the_lookup_as_asked() {
         text.stdout
     );
 }
+
+/// `--all` with one dead server: it disagrees with nobody (it is a failure of its own),
+/// and the checklist reads what the servers did (the name resolved, one did not answer).
+#[test]
+fn all_with_a_dead_server_reports_it_as_dead_not_as_disagreeing() {
+    let dns = DnsServer::contoso();
+    let dead = DeadDnsServer::start();
+    let run = run(nameresolver()
+        .env(
+            "WEBSITE_DNS_SERVER",
+            format!("{},{}", dns.addr(), dead.addr()),
+        )
+        .args([
+            "--json",
+            "--all",
+            "--timeout",
+            "300ms",
+            "db.contoso.internal",
+        ]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json(&run);
+    let summary = report["verdict"]["summary"].as_str().unwrap();
+    assert!(!summary.contains("disagree"), "{summary}");
+    let check = |id: &str| {
+        report["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(check("dns.resolves")["status"], "pass");
+    assert_eq!(check("dns.reachable")["status"], "fail");
+    assert!(
+        check("dns.reachable")["evidence"]
+            .as_str()
+            .unwrap()
+            .contains(&dead.addr().to_string())
+    );
+}
