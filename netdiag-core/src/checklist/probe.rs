@@ -15,6 +15,15 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
         return Finding::skip(no_lookup(scene));
     };
     let timeout = humantime::format_duration(config.timeout);
+    // Refused at once (nothing listens on the port) is as unreachable as silent.
+    let refused: Vec<String> = lookup
+        .attempts
+        .iter()
+        .filter(|a| a.nothing_listens())
+        .map(|a| format!("{} ({})", a.server, a.source))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let dead: Vec<String> = lookup
         .attempts
         .iter()
@@ -23,6 +32,15 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    if !refused.is_empty() {
+        return Finding::fail(
+            format!(
+                "nothing listens on the DNS port of {}: the query was refused at once",
+                refused.join(", ")
+            ),
+            "Start the DNS service on that server, or correct the address and port where the app's DNS servers are set.",
+        );
+    }
     if dead.is_empty() {
         return Finding::pass(format!("every server asked answered within {timeout}"));
     }

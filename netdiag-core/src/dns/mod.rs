@@ -3,6 +3,7 @@
 //! verdict and the report section).
 
 pub mod config;
+mod exchange;
 pub mod render;
 pub mod resolve;
 
@@ -122,11 +123,23 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
     };
     let deciding = lookup.attempts.last().map(|a| display_server(a.server));
     let deciding = deciding.as_deref().unwrap_or("the DNS server");
+    // Name the servers the steps are about: those that did not answer, else those asked.
+    let unreachable = if dead.is_empty() {
+        let mut asked: Vec<String> = Vec::new();
+        for attempt in &lookup.attempts {
+            let server = display_server(attempt.server);
+            if !asked.contains(&server) {
+                asked.push(server);
+            }
+        }
+        asked.join(", ")
+    } else {
+        dead.join(", ")
+    };
     let reachability_steps = || {
         vec![
             format!(
-                "Allow UDP and TCP port {ports} from the app's whole point-to-site address pool to {} in every NSG and firewall on the way.",
-                dead.join(", ")
+                "Allow UDP and TCP port {ports} from the app's whole point-to-site address pool to {unreachable} in every NSG and firewall on the way."
             ),
             "If the DNS server is on-premises or in a peered VNET: check the VPN or ExpressRoute connection, and that the on-premises gateway routes the point-to-site pool back.".to_owned(),
             format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16"),
@@ -206,6 +219,31 @@ fn lookup_verdict(lookup: &Lookup, config: &DnsConfig, question: &Question) -> V
                 format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16"),
             ],
         },
+        DnsOutcome::Refused
+            if lookup
+                .attempts
+                .last()
+                .is_some_and(DnsAttempt::nothing_listens) =>
+        {
+            Verdict {
+                cause: None,
+                status: VerdictStatus::Fail,
+                summary: format!(
+                    "{deciding} refused the query at once: {}",
+                    lookup
+                        .attempts
+                        .last()
+                        .and_then(|a| a.message.clone())
+                        .unwrap_or_else(|| "nothing listens on its port".to_owned())
+                ),
+                next_steps: vec![
+                    format!(
+                        "Start the DNS service on {deciding}, or correct the server's address and port where the app's DNS servers are set."
+                    ),
+                    format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16"),
+                ],
+            }
+        }
         DnsOutcome::Refused => Verdict {
             cause: None,
             status: VerdictStatus::Fail,

@@ -148,6 +148,15 @@ pub fn failure_line(attempt: &DnsAttempt, config: &DnsConfig) -> String {
             humantime::format_duration(config.timeout)
         ),
         DnsOutcome::Servfail => format!("Server {server} answered SERVFAIL (server failure){of}"),
+        DnsOutcome::Refused if attempt.nothing_listens() => format!(
+            "Server {server} refused at once: nothing listens on {} port {}{of}",
+            if config.transport == super::Transport::Tcp {
+                "TCP"
+            } else {
+                "UDP"
+            },
+            attempt.server.port()
+        ),
         DnsOutcome::Refused => format!("Server {server} refused the query (REFUSED){of}"),
         _ => format!(
             "Server {server} failed: {}{of}",

@@ -1,9 +1,10 @@
 //! Asking the configured DNS servers, with App Service's timing: one server after another,
 //! in list order, each with its own timeout and attempt count.
 //!
-//! hickory-resolver puts one deadline on its whole server pool, so each server gets a
-//! resolver of its own and the failover loop is ours. The record types of one question
-//! (A and AAAA) go to a server together, so a dead server costs one timeout, not two.
+//! Each question goes to one server on the wire ([`super::exchange`]): the failover loop
+//! is ours, and so is following a CNAME chain the server did not resolve in full. The
+//! record types of one question (A and AAAA) go to a server together, under one deadline,
+//! so a dead server costs one timeout, not two.
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, SocketAddr};
@@ -11,17 +12,12 @@ use std::time::{Duration, Instant};
 
 use hickory_proto::op::ResponseCode;
 pub use hickory_proto::rr::RecordType;
-use hickory_proto::rr::{Name, RData};
-use hickory_resolver::config::{
-    NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts, ServerOrderingStrategy,
-};
-use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::{Resolver, TokioResolver};
+use hickory_proto::rr::{Name, RData, Record};
 use serde::Serialize;
 use tokio::task::JoinSet;
 
 use super::config::{DnsConfig, DnsServer, ServerSource, Transport};
+use super::exchange::{ExchangeError, exchange};
 use crate::addr::Host;
 use crate::vocab::millis;
 
@@ -212,6 +208,14 @@ pub struct Lookup {
     pub answer: Option<DnsAnswer>,
 }
 
+impl DnsAttempt {
+    /// Whether nothing listened on the server's port (refused on the wire, at once), as
+    /// opposed to a server that answered REFUSED.
+    pub fn nothing_listens(&self) -> bool {
+        self.outcome == DnsOutcome::Refused && self.rcode.is_none()
+    }
+}
+
 impl Lookup {
     pub fn resolved(&self) -> bool {
         self.outcome == DnsOutcome::Answered
@@ -315,15 +319,12 @@ pub async fn ask_server(
     server: DnsServer,
     question: &Question,
 ) -> ServerResult {
-    let resolver = single_server_resolver(server.address, config.timeout, config.transport);
     let mut attempts = Vec::new();
     let mut answer = None;
     for attempt in 1..=config.attempts.max(1) {
         let started = Instant::now();
-        let (outcome, rcode, message, records) = match &resolver {
-            Ok(resolver) => query_once(resolver, question, config.timeout).await,
-            Err(e) => (DnsOutcome::Error, None, Some(e.clone()), Vec::new()),
-        };
+        let (outcome, rcode, message, records) =
+            query_once(server.address, config.transport, question, config.timeout).await;
         attempts.push(DnsAttempt {
             server: server.address,
             source: server.source,
@@ -349,63 +350,32 @@ pub async fn ask_server(
     }
 }
 
-fn single_server_resolver(
-    address: SocketAddr,
-    timeout: Duration,
-    transport: Transport,
-) -> Result<TokioResolver, String> {
-    let mut name_server = match transport {
-        // UDP first; TCP only when an answer comes back truncated, as stub resolvers do.
-        Transport::Udp => NameServerConfig::udp_and_tcp(address.ip()),
-        Transport::Tcp => NameServerConfig::tcp(address.ip()),
-    };
-    for connection in &mut name_server.connections {
-        connection.port = address.port();
-    }
-    let mut options = ResolverOpts::default();
-    options.timeout = timeout;
-    // hickory counts retries, not tries: 0 means one query. Our loop does the attempts.
-    options.attempts = 0;
-    options.num_concurrent_reqs = 1;
-    options.server_ordering_strategy = ServerOrderingStrategy::UserProvidedOrder;
-    // The server's answer, not /etc/hosts, is what the app would get.
-    options.use_hosts_file = ResolveHosts::Never;
-    options.cache_size = 0;
-    options.preserve_intermediates = true;
-    Resolver::builder_with_config(
-        ResolverConfig::from_name_servers(vec![name_server]),
-        TokioRuntimeProvider::default(),
-    )
-    .with_options(options)
-    .build()
-    .map_err(|e| format!("cannot set up a resolver for {address}: {e}"))
-}
-
-type Classified = (
-    DnsOutcome,
-    Option<String>,
-    Option<String>,
-    Vec<hickory_proto::rr::Record>,
-);
+type Classified = (DnsOutcome, Option<String>, Option<String>, Vec<Record>);
 
 /// One attempt: all record types of the question at once, under one deadline.
 async fn query_once(
-    resolver: &TokioResolver,
+    server: SocketAddr,
+    transport: Transport,
     question: &Question,
     timeout: Duration,
 ) -> Classified {
+    let deadline = tokio::time::Instant::now() + timeout;
     let mut queries = JoinSet::new();
     for (index, record_type) in question.types.iter().copied().enumerate() {
-        let resolver = resolver.clone();
         let name = question.name.clone();
-        queries.spawn(async move { (index, resolver.lookup(name, record_type).await) });
+        queries.spawn(async move {
+            (
+                index,
+                ask_type(server, transport, name, record_type, deadline).await,
+            )
+        });
     }
     let mut per_type = Vec::with_capacity(question.types.len());
     // hickory enforces the timeout too; ours is the hard bound the user was promised.
     let collected = tokio::time::timeout(timeout, async {
         while let Some(joined) = queries.join_next().await {
             match joined {
-                Ok((index, result)) => per_type.push((index, classify(result))),
+                Ok((index, classified)) => per_type.push((index, classified)),
                 Err(e) => per_type.push((usize::MAX, error(format!("query task failed: {e}")))),
             }
         }
@@ -451,46 +421,83 @@ fn combine(per_type: Vec<Classified>) -> Classified {
     }
 }
 
-fn classify(result: Result<hickory_resolver::lookup::Lookup, NetError>) -> Classified {
-    match result {
-        Ok(lookup) if lookup.answers().is_empty() => (
-            DnsOutcome::Nodata,
-            Some(rcode_name(ResponseCode::NoError)),
-            None,
-            Vec::new(),
-        ),
-        Ok(lookup) => (
-            DnsOutcome::Answered,
-            Some(rcode_name(ResponseCode::NoError)),
-            None,
-            lookup.answers().to_vec(),
-        ),
-        Err(NetError::Dns(DnsError::NoRecordsFound(no_records))) => {
-            let outcome = if no_records.response_code == ResponseCode::NXDomain {
-                DnsOutcome::Nxdomain
-            } else {
-                DnsOutcome::Nodata
-            };
-            (
-                outcome,
-                Some(rcode_name(no_records.response_code)),
-                None,
-                Vec::new(),
-            )
+/// A CNAME chain longer than this is a loop or a misconfiguration, not an answer.
+const MAX_ALIASES: usize = 8;
+
+/// One record type of the question, at one server: the answer, following a CNAME chain the
+/// server left unfinished by asking it for the alias's target, as stub resolvers do.
+async fn ask_type(
+    server: SocketAddr,
+    transport: Transport,
+    name: Name,
+    record_type: RecordType,
+    deadline: tokio::time::Instant,
+) -> Classified {
+    let mut records: Vec<Record> = Vec::new();
+    let mut asked = name.clone();
+    for _ in 0..=MAX_ALIASES {
+        let response = match exchange(server, transport, &asked, record_type, deadline).await {
+            Ok(response) => response,
+            Err(ExchangeError::Timeout) => return (DnsOutcome::Timeout, None, None, Vec::new()),
+            Err(ExchangeError::Refused(why)) => {
+                return (DnsOutcome::Refused, None, Some(why), Vec::new());
+            }
+            Err(ExchangeError::Failed(why)) => return error(why),
+        };
+        let code = response.metadata.response_code;
+        let rcode = Some(rcode_name(code));
+        match code {
+            ResponseCode::NoError => {}
+            ResponseCode::NXDomain => return (DnsOutcome::Nxdomain, rcode, None, Vec::new()),
+            ResponseCode::ServFail => return (DnsOutcome::Servfail, rcode, None, Vec::new()),
+            ResponseCode::Refused => return (DnsOutcome::Refused, rcode, None, Vec::new()),
+            other => {
+                let message = format!("the server answered {}", rcode_name(other));
+                return (DnsOutcome::Error, rcode, Some(message), Vec::new());
+            }
         }
-        Err(NetError::Dns(DnsError::ResponseCode(code))) => {
-            let outcome = match code {
-                ResponseCode::ServFail => DnsOutcome::Servfail,
-                ResponseCode::Refused => DnsOutcome::Refused,
-                _ => DnsOutcome::Error,
-            };
-            let message = (outcome == DnsOutcome::Error)
-                .then(|| format!("the server answered {}", rcode_name(code)));
-            (outcome, Some(rcode_name(code)), message, Vec::new())
+        // The chain's records may come in the answer or, from some servers, as additionals.
+        records.extend(response.answers);
+        records.extend(response.additionals.into_iter().filter(|r| {
+            matches!(r.record_type(), RecordType::CNAME) || r.record_type() == record_type
+        }));
+        let end = chain_end(&records, &name, record_type);
+        let has_data = records
+            .iter()
+            .any(|r| r.record_type() == record_type && r.name.to_lowercase() == end.to_lowercase());
+        if has_data {
+            return (DnsOutcome::Answered, rcode, None, records);
         }
-        Err(NetError::Timeout) => (DnsOutcome::Timeout, None, None, Vec::new()),
-        Err(other) => error(other.to_string()),
+        if end.to_lowercase() == asked.to_lowercase() {
+            return (DnsOutcome::Nodata, rcode, None, Vec::new());
+        }
+        asked = end;
     }
+    error(format!(
+        "more than {MAX_ALIASES} aliases in a row from {name}"
+    ))
+}
+
+/// Where the CNAME chain from `name` ends, within `records` (the name itself when it is not
+/// an alias, or when CNAME records are what was asked).
+fn chain_end(records: &[Record], name: &Name, record_type: RecordType) -> Name {
+    let mut current = name.clone();
+    if record_type == RecordType::CNAME {
+        return current;
+    }
+    for _ in 0..=MAX_ALIASES {
+        let next = records.iter().find_map(|r| match &r.data {
+            RData::CNAME(target) if r.name.to_lowercase() == current.to_lowercase() => {
+                Some(target.0.clone())
+            }
+            _ => None,
+        });
+        match next {
+            Some(target) => current = target,
+            None => break,
+        }
+    }
+    current
 }
 
 /// The response code as dig prints it.
@@ -506,11 +513,7 @@ pub fn rcode_name(code: ResponseCode) -> String {
     }
 }
 
-fn build_answer(
-    server: SocketAddr,
-    question: &Question,
-    records: &[hickory_proto::rr::Record],
-) -> DnsAnswer {
+fn build_answer(server: SocketAddr, question: &Question, records: &[Record]) -> DnsAnswer {
     // Follow the CNAME chain from the queried name; the resolver keeps the intermediates.
     let mut aliases = Vec::new();
     let mut current = question.name.clone();

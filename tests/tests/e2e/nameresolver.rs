@@ -507,3 +507,67 @@ fn all_with_a_dead_server_reports_it_as_dead_not_as_disagreeing() {
             .contains(&dead.addr().to_string())
     );
 }
+
+/// A port on which nothing listens: refused at once (ICMP port unreachable, or a TCP
+/// reset), as dig reports it, never a 3 s timeout blamed on NSGs.
+#[test]
+fn a_closed_dns_port_is_refused_at_once() {
+    let closed = {
+        let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.local_addr().unwrap()
+    };
+    for (transport, name) in [(None, "UDP"), (Some("--tcp"), "TCP")] {
+        let mut command = nameresolver();
+        command.args(["--json", "db.contoso.internal", &closed.to_string()]);
+        if let Some(flag) = transport {
+            command.arg(flag);
+        }
+        let run = run(&mut command);
+        assert_eq!(run.code, 1);
+        assert!(
+            run.elapsed < Duration::from_secs(1),
+            "{name}: {:?}",
+            run.elapsed
+        );
+        let report = json(&run);
+        let attempt = &report["dns"]["attempts"][0];
+        assert_eq!(attempt["outcome"], "refused", "{name}: {attempt}");
+        assert_eq!(attempt["rcode"], Value::Null, "{name}");
+        assert!(
+            attempt["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("nothing listens on {name} {}", closed.port())),
+            "{name}: {attempt}"
+        );
+        let reachable = report["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "dns.reachable")
+            .unwrap()
+            .clone();
+        assert_eq!(reachable["status"], "fail", "{name}");
+    }
+}
+
+/// `localhost` and the reverse name of 127.0.0.1 are asked of the server like any other
+/// name: what the output shows came from the server named with it (compare dig @server).
+#[test]
+fn no_answer_is_made_up_locally() {
+    let dns = DnsServer::contoso();
+    for name in ["localhost", "127.0.0.1"] {
+        let run = run(nameresolver().args(["--json", name, &dns.addr().to_string()]));
+        let report = json(&run);
+        assert_eq!(
+            report["dns"]["answer"],
+            Value::Null,
+            "{name}: {}",
+            run.stdout
+        );
+        let attempt = &report["dns"]["attempts"][0];
+        assert_ne!(attempt["outcome"], "answered", "{name}: {attempt}");
+        // The server said so: its response code is in the report.
+        assert!(attempt["rcode"].is_string(), "{name}: {attempt}");
+    }
+}
