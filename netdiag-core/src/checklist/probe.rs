@@ -67,10 +67,17 @@ pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
     let Some((_, lookup)) = inputs.dns else {
         return Finding::skip(no_lookup(scene));
     };
-    let deciding = lookup
-        .attempts
-        .last()
-        .map_or_else(|| "no server".to_owned(), |a| a.server.to_string());
+    // The server that gave the answer (with --all, not the last one asked), else the
+    // last one tried.
+    let deciding = lookup.answer.as_ref().map_or_else(
+        || {
+            lookup
+                .attempts
+                .last()
+                .map_or_else(|| "no server".to_owned(), |a| a.server.to_string())
+        },
+        |answer| answer.server.to_string(),
+    );
     match lookup.outcome {
         DnsOutcome::Answered => Finding::pass(format!(
             "{} answered {}",

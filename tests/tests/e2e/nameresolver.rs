@@ -499,6 +499,14 @@ fn all_with_a_dead_server_reports_it_as_dead_not_as_disagreeing() {
             .clone()
     };
     assert_eq!(check("dns.resolves")["status"], "pass");
+    assert!(
+        check("dns.resolves")["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{} answered", dns.addr())),
+        "{}",
+        check("dns.resolves")["evidence"]
+    );
     assert_eq!(check("dns.reachable")["status"], "fail");
     assert!(
         check("dns.reachable")["evidence"]
