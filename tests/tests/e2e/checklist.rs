@@ -10,7 +10,7 @@ fn example() -> String {
 }
 
 /// The check with this id in a report's checklist.
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["checklist"]
         .as_array()
         .unwrap()

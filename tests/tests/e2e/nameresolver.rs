@@ -421,15 +421,7 @@ fn the_checklist_speaks_of_the_lookup_as_asked() {
     ]));
     assert_eq!(run.code, 1, "{}", run.stdout);
     let report = run.json();
-    let check = |id: &str| {
-        report["checklist"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let check = |id: &str| super::checklist::check(&report, id).clone();
     let resolves = check("dns.resolves");
     assert_eq!(resolves["status"], "fail");
     assert_eq!(resolves["remedy"], "Add the NS record to the zone.");
@@ -489,15 +481,7 @@ fn all_with_a_dead_server_reports_it_as_dead_not_as_disagreeing() {
     let report = json(&run);
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert!(!summary.contains("disagree"), "{summary}");
-    let check = |id: &str| {
-        report["checklist"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()
-            .clone()
-    };
+    let check = |id: &str| super::checklist::check(&report, id).clone();
     assert_eq!(check("dns.resolves")["status"], "pass");
     assert!(
         check("dns.resolves")["evidence"]
