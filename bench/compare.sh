@@ -32,30 +32,10 @@ new=target/release
 old=$work/base-target/release
 
 dns_port=53927
-dnsmasq --no-daemon --port=$dns_port --listen-address=127.0.0.1 --bind-interfaces \
-  --no-resolv --no-hosts --host-record=db.contoso.internal,10.1.2.4 \
-  --log-facility=/dev/null >/dev/null 2>&1 &
-pids+=($!)
 tcp_port=53928
-python3 - "$tcp_port" >/dev/null 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1024)
-while True:
-    c, _ = s.accept(); c.close()
-PY
-pids+=($!)
-sleep 1
-
-ratio() { # each command's mean and its ratio to the last command (the peer)
-  python3 - "$1" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-peer = results[-1]
-for r in results:
-    print(f"  {r['command']:<78} {r['mean']*1000:7.3f} ms ± {r['stddev']*1000:6.3f}   {r['mean']/peer['mean']:5.2f}x")
-PY
-}
+# shellcheck source=bench/servers.sh
+. bench/servers.sh
+start_servers "$dns_port" "$tcp_port"
 
 echo "== nameresolver, one lookup (mean of 300 runs; ratio to kdig): $rev vs this tree"
 hyperfine -N --warmup 30 --runs 300 --export-json "$work/dns.json" \

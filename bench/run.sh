@@ -27,33 +27,11 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
 pids=()
 trap cleanup EXIT
 
-# A DNS server with the names we resolve, no upstream (nothing leaves the machine).
 dns_port=53917
-dnsmasq --no-daemon --port=$dns_port --listen-address=127.0.0.1 --bind-interfaces \
-  --no-resolv --no-hosts --host-record=db.contoso.internal,10.1.2.4 \
-  --log-facility=/dev/null >/dev/null 2>&1 &
-pids+=($!)
-# An open TCP port that accepts and closes every connection.
 tcp_port=53918
-python3 - "$tcp_port" >/dev/null 2>&1 <<'PY' &
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1024)
-while True:
-    c, _ = s.accept(); c.close()
-PY
-pids+=($!)
-sleep 1
-
-ratio() { # ratio JSON: prints each command's mean and its ratio to the last command
-  python3 - "$1" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-peer = results[-1]
-for r in results:
-    print(f"  {r['command']:<70} {r['mean']*1000:8.3f} ms ± {r['stddev']*1000:6.3f}   {r['mean']/peer['mean']:5.2f}x")
-PY
-}
+# shellcheck source=bench/servers.sh
+. bench/servers.sh
+start_servers "$dns_port" "$tcp_port"
 
 echo "== One lookup, whole process (mean of 300 runs; ratio to kdig)"
 hyperfine -N --warmup 30 --runs 300 --export-json "$work/dns.json" \

@@ -5,7 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
-use super::registry::{Finding, Mode, SkipReason};
+use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, is_rfc1918, is_rfc1918_net, nets, route_set};
 
 pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
@@ -76,10 +76,7 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
-    let target = match scene.target_or_skip() {
-        Ok(target) => target,
-        Err(why) => return Finding::skip(why),
-    };
+    let target = or_skip!(scene.target_or_skip());
     match scene.mode {
         Mode::Gateway => gateway_route(scene, target),
         Mode::Regional => regional_route(scene, target),

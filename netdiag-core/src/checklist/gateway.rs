@@ -8,7 +8,7 @@ use std::time::Duration;
 use ipnet::IpNet;
 use serde_json::json;
 
-use super::registry::{Finding, Mode, SkipReason};
+use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, nets, route_set};
 use crate::certs::{normalise_thumbprint, not_after, thumbprint};
 use crate::ranges::RangeSet;
@@ -82,10 +82,7 @@ pub(super) fn gateway_type(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn gateway_routing(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     match gateway.vpn_type.as_deref() {
         Some(t) if t.eq_ignore_ascii_case("PolicyBased") => Finding::fail(
             format!(
@@ -103,10 +100,7 @@ pub(super) fn gateway_routing(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn gateway_p2s(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     if scene.pool.is_empty() {
         Finding::fail(
             format!("gateway {} has no point-to-site address pool", gateway.name),
@@ -118,10 +112,7 @@ pub(super) fn gateway_p2s(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn gateway_p2s_protocols(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     let Some(config) = &gateway.vpn_client_configuration else {
         return Finding::skip(SkipReason::not_applicable(format!(
             "gateway {} has no point-to-site configuration (see gateway.p2s)",
@@ -164,10 +155,7 @@ pub(super) fn gateway_p2s_protocols(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn gateway_p2s_auth(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     let types = gateway
         .vpn_client_configuration
         .as_ref()
@@ -200,10 +188,7 @@ pub(super) fn gateway_p2s_auth(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn gateway_status(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     if let Some(state) = gateway
         .provisioning_state
         .as_deref()
@@ -414,10 +399,7 @@ const EXPIRY_WARNING: Duration = Duration::from_secs(30 * 24 * 3600);
 const MAX_ROOT_CERTIFICATES: usize = 20;
 
 pub(super) fn certs_valid(scene: &Scene<'_>) -> Finding {
-    let gateway = match gateway_or_skip(scene) {
-        Ok(gateway) => gateway,
-        Err(why) => return Finding::skip(why),
-    };
+    let gateway = or_skip!(gateway_or_skip(scene));
     let roots = gateway
         .vpn_client_configuration
         .as_ref()

@@ -10,7 +10,7 @@ use ipnet::Ipv4Net;
 use serde_json::json;
 
 use super::Status;
-use super::registry::{Finding, Mode, SkipReason};
+use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, nets, route_set, target_onprem};
 use crate::nsg::{Block, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
@@ -18,10 +18,7 @@ use crate::routes::return_path;
 use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, describe_id, same_id};
 
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
-    let target = match scene.target_or_skip() {
-        Ok(target) => target,
-        Err(why) => return Finding::skip(why),
-    };
+    let target = or_skip!(scene.target_or_skip());
     let Some(vnet) = scene.vnet else {
         return Finding::skip(scene.lacking("the snapshot has no VNET for the app", export::VNET));
     };
@@ -184,10 +181,7 @@ fn uses_virtual_network_tag(nsgs: &[&Nsg], decided: Option<&Analysis>) -> bool {
 
 pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
-    let target = match scene.target_or_skip() {
-        Ok(target) => target,
-        Err(why) => return Finding::skip(why),
-    };
+    let target = or_skip!(scene.target_or_skip());
     if scene.pool.is_empty() {
         return Finding::skip(SkipReason::missing_resource(
             "no P2S pool in the snapshot",

@@ -143,6 +143,18 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// The value a check needs, or (from the check function) the skip that says why it cannot
+/// decide: `let gateway = or_skip!(gateway_or_skip(scene));`.
+macro_rules! or_skip {
+    ($needed:expr) => {
+        match $needed {
+            Ok(value) => value,
+            Err(why) => return $crate::checklist::registry::Finding::skip(why),
+        }
+    };
+}
+pub(super) use or_skip;
+
 /// What a check found: everything of a [`Check`] but what the registry knows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
