@@ -359,7 +359,7 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 34] = [
+pub const CHECK_IDS: [&str; 38] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
@@ -383,6 +383,10 @@ pub const CHECK_IDS: [&str; 34] = [
     "certs.in-sync",
     "certs.valid",
     "network.in-sync",
+    "regional.subnet",
+    "regional.delegation",
+    "regional.subnet-size",
+    "regional.subnet-in-use",
     "p2s.rfc1918",
     "address.overlap",
     "route.target",

@@ -34,7 +34,8 @@ use crate::tcp::TcpSummary;
 pub enum Stage {
     Probe,
     App,
-    Gateway,
+    /// The integration itself: the gateway and certificates, or the regional subnet.
+    Integration,
     Addresses,
     Path,
     Host,
@@ -45,7 +46,7 @@ impl Stage {
         match self {
             Self::Probe => "What the probes saw",
             Self::App => "App and plan",
-            Self::Gateway => "Gateway and certificates",
+            Self::Integration => "VNET Integration: gateway and certificates, or the subnet",
             Self::Addresses => "Addresses and routes",
             Self::Path => "The path: peering, NSGs, UDRs, on-premises",
             Self::Host => "On the target host",

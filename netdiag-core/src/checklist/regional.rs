@@ -1,2 +1,197 @@
-//! Regional VNET Integration: the checks of the integration subnet (delegation, size,
-//! what else uses it). None yet: the registry gives the regional checks of both modes.
+//! Stage 3 for regional VNET Integration: the integration subnet is in the app's VNET,
+//! delegated to `Microsoft.Web/serverFarms`, large enough for the plan to scale, and used
+//! by nothing else.
+
+use ipnet::IpNet;
+
+use super::registry::{Finding, SkipReason, or_skip};
+use super::scene::{Scene, export};
+use crate::snapshot::{Subnet, describe_id, same_id};
+
+/// App Service's delegation for regional VNET Integration.
+const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
+/// Azure keeps five addresses of every subnet.
+const RESERVED_ADDRESSES: u64 = 5;
+
+/// The integration subnet, or why a regional check cannot see it.
+fn subnet_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Subnet, SkipReason> {
+    if scene.snapshot.is_none() {
+        return Err(SkipReason::NoSnapshot);
+    }
+    let Some(id) = scene.integration_subnet_id() else {
+        return Err(SkipReason::missing_resource(
+            "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)",
+            export::SITE,
+        ));
+    };
+    scene.integration_subnet().ok_or_else(|| {
+        SkipReason::missing_resource(
+            format!(
+                "the integration subnet {} is not in the snapshot",
+                describe_id(id)
+            ),
+            export::VNET,
+        )
+    })
+}
+
+pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
+    let Some(snapshot) = scene.snapshot else {
+        return Finding::skip(SkipReason::NoSnapshot);
+    };
+    let Some(id) = scene.integration_subnet_id() else {
+        return Finding::skip(SkipReason::missing_resource(
+            "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)",
+            export::SITE,
+        ));
+    };
+    let Some(vnet) = snapshot.vnet_of_subnet(id) else {
+        return Finding::skip(SkipReason::missing_resource(
+            format!(
+                "the VNET of the integration subnet {} is not in the snapshot",
+                describe_id(id)
+            ),
+            export::VNET,
+        ));
+    };
+    match vnet.subnets.iter().find(|s| same_id(&s.id, id)) {
+        Some(subnet) => Finding::pass(format!(
+            "integration subnet {} ({}) in VNET {}",
+            subnet.name,
+            subnet
+                .prefixes()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            vnet.name
+        )),
+        None => Finding::fail(
+            format!(
+                "the app integrates with {}, but VNET {} has no such subnet (deleted or renamed?)",
+                describe_id(id),
+                vnet.name
+            ),
+            "Disconnect VNET Integration and connect it again to an existing subnet, delegated to Microsoft.Web/serverFarms.",
+        ),
+    }
+}
+
+pub(super) fn regional_delegation(scene: &Scene<'_>) -> Finding {
+    let subnet = or_skip!(subnet_or_skip(scene));
+    let services: Vec<&str> = subnet
+        .delegations
+        .iter()
+        .filter_map(|d| d.service_name.as_deref())
+        .collect();
+    if services
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(SERVER_FARMS))
+    {
+        return Finding::pass(format!(
+            "subnet {} is delegated to {SERVER_FARMS}",
+            subnet.name
+        ));
+    }
+    Finding::fail(
+        format!(
+            "subnet {} is delegated to {}: regional VNET Integration needs {SERVER_FARMS}",
+            subnet.name,
+            if services.is_empty() {
+                "nothing".to_owned()
+            } else {
+                services.join(", ")
+            }
+        ),
+        format!(
+            "Delegate the subnet to {SERVER_FARMS}: az network vnet subnet update -g RG --vnet-name VNET -n SUBNET --delegations {SERVER_FARMS}"
+        ),
+    )
+}
+
+pub(super) fn regional_subnet_size(scene: &Scene<'_>) -> Finding {
+    let subnet = or_skip!(subnet_or_skip(scene));
+    let Some(prefix) = subnet
+        .prefixes()
+        .into_iter()
+        .filter(|net| matches!(net, IpNet::V4(_)))
+        .min_by_key(IpNet::prefix_len)
+    else {
+        return Finding::skip(SkipReason::missing_resource(
+            format!("subnet {} has no IPv4 prefix in the snapshot", subnet.name),
+            export::VNET,
+        ));
+    };
+    if prefix.prefix_len() > 28 {
+        return Finding::fail(
+            format!(
+                "subnet {} is {prefix}: regional VNET Integration needs /28 or larger",
+                subnet.name
+            ),
+            "Integrate with a /26 or larger subnet (a /28 is the minimum; /26 leaves room to scale).",
+        );
+    }
+    let usable = (1_u64 << (32 - u32::from(prefix.prefix_len()))) - RESERVED_ADDRESSES;
+    let instances = scene.plan.and_then(|p| p.sku.as_ref()?.capacity);
+    match instances {
+        Some(instances) if usable < 2 * u64::from(instances) => Finding::warn(
+            format!(
+                "subnet {} ({prefix}) has {usable} usable addresses for {instances} instances: a scale operation needs both sets of instances at once ({} addresses)",
+                subnet.name,
+                2 * instances
+            ),
+            "Use a larger subnet (a /26 is the recommended size) before scaling out or upgrading the plan.",
+        ),
+        Some(instances) => Finding::pass(format!(
+            "subnet {} ({prefix}): {usable} usable addresses for {instances} instances",
+            subnet.name
+        )),
+        None => Finding::pass(format!(
+            "subnet {} ({prefix}): {usable} usable addresses (the plan's instance count is not in the snapshot)",
+            subnet.name
+        )),
+    }
+}
+
+pub(super) fn regional_subnet_in_use(scene: &Scene<'_>) -> Finding {
+    let subnet = or_skip!(subnet_or_skip(scene));
+    let mut others = Vec::new();
+    if !subnet.ip_configurations.is_empty() {
+        others.push(format!(
+            "{} IP configuration(s) of NICs or other resources",
+            subnet.ip_configurations.len()
+        ));
+    }
+    if !subnet.private_endpoints.is_empty() {
+        others.push(format!(
+            "private endpoint(s) {}",
+            subnet
+                .private_endpoints
+                .iter()
+                .map(|r| describe_id(&r.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(plan) = scene.plan {
+        for link in &subnet.service_association_links {
+            if let Some(linked) = link.link.as_deref().filter(|l| !same_id(l, &plan.id)) {
+                others.push(format!("the plan {}", describe_id(linked)));
+            }
+        }
+    }
+    if others.is_empty() {
+        return Finding::pass(format!(
+            "subnet {} holds nothing but the app's plan",
+            subnet.name
+        ));
+    }
+    Finding::fail(
+        format!(
+            "subnet {} is also used by {}",
+            subnet.name,
+            others.join("; ")
+        ),
+        "Give the app's plan a subnet of its own: regional VNET Integration needs an empty subnet delegated to it (one plan per subnet).",
+    )
+}

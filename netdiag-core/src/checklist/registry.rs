@@ -12,7 +12,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::scene::Scene;
-use super::{Check, Inputs, Stage, Status, addresses, app, gateway, host, path, probe};
+use super::{Check, Inputs, Stage, Status, addresses, app, gateway, host, path, probe, regional};
 
 /// How the app is joined to its VNET.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -323,87 +323,115 @@ pub static REGISTRY: &[CheckSpec] = &[
     ),
     spec(
         "gateway.present",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The VNET has a virtual network gateway",
         gateway::gateway_present,
     ),
     spec(
         "gateway.type",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The gateway is a VPN gateway",
         gateway::gateway_type,
     ),
     spec(
         "gateway.routing",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The VPN gateway is route-based",
         gateway::gateway_routing,
     ),
     spec(
         "gateway.p2s",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "Point-to-site is configured on the gateway",
         gateway::gateway_p2s,
     ),
     spec(
         "gateway.p2s-protocols",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The gateway offers SSTP, without IKEv2 beside it",
         gateway::gateway_p2s_protocols,
     ),
     spec(
         "gateway.p2s-auth",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The gateway accepts certificate authentication",
         gateway::gateway_p2s_auth,
     ),
     spec(
         "gateway.status",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The gateway and its connections are up",
         gateway::gateway_status,
     ),
     spec(
         "gateway.subnet",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The GatewaySubnet has no NSG and no route that diverts the gateway",
         gateway::gateway_subnet,
     ),
     advisory(spec(
         "gateway.retirement",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "Gateway-required integration is retiring",
         gateway::gateway_retirement,
     )),
     spec(
         "certs.in-sync",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The app's certificate is one of the gateway's P2S root certificates",
         gateway::certs_in_sync,
     ),
     spec(
         "certs.valid",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The app's certificate is valid, and the gateway has room for roots",
         gateway::certs_valid,
     ),
     spec(
         "network.in-sync",
-        Stage::Gateway,
+        Stage::Integration,
         Applies::Gateway,
         "The app's routes and DNS match the VNET (Sync Network)",
         gateway::network_in_sync,
+    ),
+    spec(
+        "regional.subnet",
+        Stage::Integration,
+        Applies::Regional,
+        "The integration subnet is in the app's VNET",
+        regional::regional_subnet,
+    ),
+    spec(
+        "regional.delegation",
+        Stage::Integration,
+        Applies::Regional,
+        "The subnet is delegated to Microsoft.Web/serverFarms",
+        regional::regional_delegation,
+    ),
+    spec(
+        "regional.subnet-size",
+        Stage::Integration,
+        Applies::Regional,
+        "The subnet is large enough for the plan to scale",
+        regional::regional_subnet_size,
+    ),
+    spec(
+        "regional.subnet-in-use",
+        Stage::Integration,
+        Applies::Regional,
+        "The subnet is used by the app's plan alone",
+        regional::regional_subnet_in_use,
     ),
     spec(
         "p2s.rfc1918",

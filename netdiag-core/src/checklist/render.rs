@@ -52,7 +52,7 @@ impl Marks {
 const STAGES: [Stage; 6] = [
     Stage::Probe,
     Stage::App,
-    Stage::Gateway,
+    Stage::Integration,
     Stage::Addresses,
     Stage::Path,
     Stage::Host,
@@ -74,10 +74,14 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
     let mut out = format!("{header}\n\n{}", verdict.render());
     let needs_snapshot = |c: &&Check| c.skip == Some(SkipReason::NoSnapshot);
     let no_snapshot = checks.iter().filter(needs_snapshot).count();
+    // Checks of the other integration mode are counted, not listed one by one.
+    let other_mode = |c: &&Check| matches!(c.skip, Some(SkipReason::OtherMode(_)));
+    let hidden = |c: &&Check| needs_snapshot(c) || other_mode(c);
+    let mode_skipped: Vec<&Check> = checks.iter().filter(other_mode).collect();
     for stage in STAGES {
         let mut in_stage: Vec<&Check> = checks
             .iter()
-            .filter(|c| c.stage == stage && !needs_snapshot(c))
+            .filter(|c| c.stage == stage && !hidden(c))
             .collect();
         if in_stage.is_empty() {
             continue;
@@ -100,6 +104,23 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
                 }
             }
         }
+    }
+    if let Some(Check {
+        skip: Some(SkipReason::OtherMode(mode)),
+        ..
+    }) = mode_skipped.first()
+    {
+        let _ = writeln!(
+            out,
+            "\n{} checks do not apply to {} ({}).",
+            mode_skipped.len(),
+            mode.describe(),
+            mode_skipped
+                .iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if no_snapshot > 0 {
         let _ = writeln!(

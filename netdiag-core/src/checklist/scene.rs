@@ -185,10 +185,29 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// The regional integration subnet: the site's `virtualNetworkSubnetId`.
+    /// The regional integration subnet's id: the site's `virtualNetworkSubnetId`, else
+    /// the subnet of a regional (`isSwift`) connection.
+    pub(super) fn integration_subnet_id(&self) -> Option<&'a str> {
+        let from_site = self
+            .site
+            .and_then(|s| s.virtual_network_subnet_id.as_deref());
+        from_site.or_else(|| {
+            let snapshot = self.snapshot?;
+            let connections = match self.site {
+                Some(site) => snapshot.connections_of(&site.id),
+                None => snapshot.vnet_connections.iter().collect(),
+            };
+            connections
+                .into_iter()
+                .filter(|c| c.is_swift == Some(true))
+                .find_map(|c| c.vnet_resource_id.as_deref())
+                .filter(|id| id.to_ascii_lowercase().contains("/subnets/"))
+        })
+    }
+
+    /// The regional integration subnet, when the snapshot has it.
     pub(super) fn integration_subnet(&self) -> Option<&'a Subnet> {
-        let id = self.site?.virtual_network_subnet_id.as_deref()?;
-        self.snapshot?.subnet(id)
+        self.snapshot?.subnet(self.integration_subnet_id()?)
     }
 
     /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,

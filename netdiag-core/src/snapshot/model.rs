@@ -421,6 +421,28 @@ pub struct Subnet {
     pub network_security_group: Option<IdRef>,
     pub route_table: Option<IdRef>,
     pub ip_configurations: Vec<IdRef>,
+    pub private_endpoints: Vec<IdRef>,
+    pub delegations: Vec<Delegation>,
+    pub service_association_links: Vec<ServiceAssociationLink>,
+}
+
+/// A subnet's delegation to a service (`Microsoft.Web/serverFarms` for regional VNET
+/// Integration).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Delegation {
+    pub name: String,
+    pub service_name: Option<String>,
+}
+
+/// What a service put on a subnet it uses (an App Service plan's link for regional VNET
+/// Integration).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceAssociationLink {
+    pub name: String,
+    pub linked_resource_type: Option<String>,
+    pub link: Option<String>,
 }
 
 impl Subnet {

@@ -175,7 +175,7 @@ fn without_a_snapshot_the_snapshot_checks_skip_and_say_why() {
     for check in &evaluation.checks {
         if matches!(
             check.stage,
-            Stage::App | Stage::Gateway | Stage::Addresses | Stage::Path
+            Stage::App | Stage::Integration | Stage::Addresses | Stage::Path
         ) && check.id != "app.private-ip"
             // The target is an IP address: no name to resolve, with or without a snapshot.
             && check.id != "dns.configured"
