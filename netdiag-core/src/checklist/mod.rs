@@ -182,11 +182,16 @@ pub struct Evaluation {
 impl Evaluation {
     /// Runs every check of the registry, in the tree's order.
     pub fn new(inputs: &Inputs<'_>) -> Self {
-        let (checks, mode) = registry::evaluate(inputs);
+        let (checks, mode, why) = registry::evaluate(inputs);
+        let mut header = header(&inputs.target, inputs.snapshot);
+        if inputs.snapshot.is_some() {
+            // Which integration the checks assume, and the field that says so.
+            let _ = write!(header, "\nIntegration: {} ({why})", mode.describe());
+        }
         Self {
             checks,
             mode,
-            header: header(&inputs.target, inputs.snapshot),
+            header,
         }
     }
 

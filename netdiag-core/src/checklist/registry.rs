@@ -513,7 +513,7 @@ pub static REGISTRY: &[CheckSpec] = &[
 ];
 
 /// Runs every check of the registry, in its order.
-pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode) {
+pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode, String) {
     let scene = Scene::new(inputs);
     let checks = REGISTRY
         .iter()
@@ -535,5 +535,5 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode) {
             }
         })
         .collect();
-    (checks, scene.mode)
+    (checks, scene.mode, scene.mode_reason)
 }

@@ -20,8 +20,9 @@ use crate::snapshot::{
 /// The resources the checks look at, found once.
 pub(crate) struct Scene<'a> {
     pub(super) inputs: &'a Inputs<'a>,
-    /// The integration mode the snapshot shows.
+    /// The integration mode the snapshot shows, and the field that shows it.
     pub(super) mode: Mode,
+    pub(super) mode_reason: String,
     pub(super) snapshot: Option<&'a Snapshot>,
     pub(super) site: Option<&'a Site>,
     pub(super) plan: Option<&'a Plan>,
@@ -84,16 +85,26 @@ impl<'a> Scene<'a> {
             .filter(|c| c.is_swift != Some(true))
             .collect();
         let connection = gateway_connections.first().copied();
-        let mode = if connection.is_some() {
-            Mode::Gateway
-        } else if app.connections.iter().any(|c| c.is_swift == Some(true))
-            || app
-                .site
-                .is_some_and(|s| s.virtual_network_subnet_id.is_some())
-        {
-            Mode::Regional
+        let (mode, mode_reason) = if let Some(connection) = connection {
+            (
+                Mode::Gateway,
+                format!("VNET connection {} with isSwift false", connection.name),
+            )
+        } else if let Some(site) = app.site.filter(|s| s.virtual_network_subnet_id.is_some()) {
+            (
+                Mode::Regional,
+                format!("site {}'s virtualNetworkSubnetId", site.name),
+            )
+        } else if let Some(connection) = app.connections.iter().find(|c| c.is_swift == Some(true)) {
+            (
+                Mode::Regional,
+                format!("VNET connection {} with isSwift true", connection.name),
+            )
         } else {
-            Mode::None
+            (
+                Mode::None,
+                "no VNET connection or integration subnet of the app in the snapshot".to_owned(),
+            )
         };
         let vnet = snapshot.and_then(|s| app_vnet(s, connection, app.site));
         let gateways = match (snapshot, vnet) {
@@ -118,6 +129,7 @@ impl<'a> Scene<'a> {
         Self {
             inputs,
             mode,
+            mode_reason,
             snapshot,
             site: app.site,
             plan: app.plan,

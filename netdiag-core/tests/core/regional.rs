@@ -120,3 +120,18 @@ fn a_subnet_used_by_anything_else_fails() {
     assert_eq!(status, Status::Fail, "{evidence}");
     assert!(evidence.contains("plan-other in rg-other"), "{evidence}");
 }
+
+#[test]
+fn the_header_says_which_mode_and_why() {
+    let mut files = super::checklist::example();
+    regional(&mut files);
+    let evaluation = super::checklist::evaluate_with(Some(&files), &Seen::default());
+    assert_eq!(evaluation.mode, netdiag_core::checklist::Mode::Regional);
+    assert!(
+        evaluation.header.contains(
+            "Integration: regional integration (site contoso-web's virtualNetworkSubnetId)"
+        ),
+        "{}",
+        evaluation.header
+    );
+}
