@@ -359,7 +359,7 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 38] = [
+pub const CHECK_IDS: [&str; 39] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
@@ -392,6 +392,7 @@ pub const CHECK_IDS: [&str; 38] = [
     "route.target",
     "vnet.peering",
     "nsg.p2s-to-target",
+    "udr.app-subnet",
     "udr.return-path",
     "onprem.s2s-connected",
     "onprem.p2s-route",

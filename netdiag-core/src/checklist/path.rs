@@ -16,6 +16,7 @@ use crate::nsg::{Block, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
 use crate::routes::return_path;
 use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, describe_id, same_id};
+use ipnet::IpNet;
 
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
     let target = or_skip!(scene.target_or_skip());
@@ -302,6 +303,69 @@ fn nsg_details(
         "blocked": analysis.blocked,
         "undecided": analysis.undecided,
     })
+}
+
+/// Regional: where the integration subnet's route table sends the target. Traffic that
+/// enters the VNET from the app follows the subnet's UDRs like any VM's.
+pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
+    let subnet = or_skip!(super::regional::subnet_or_skip(scene));
+    let target = or_skip!(scene.target_or_skip());
+    let Some(reference) = &subnet.route_table else {
+        return Finding::pass(format!(
+            "subnet {} has no route table: system routes carry {target}",
+            subnet.name
+        ));
+    };
+    let Some(table) = scene.snapshot.and_then(|s| s.route_table(&reference.id)) else {
+        return Finding::skip(SkipReason::missing_resource(
+            format!(
+                "subnet {}'s route table {} is not in the snapshot",
+                subnet.name,
+                describe_id(&reference.id)
+            ),
+            export::ROUTE_TABLE,
+        ));
+    };
+    let best = table
+        .routes
+        .iter()
+        .filter_map(|route| match route.address_prefix {
+            AddressPrefix::Net(IpNet::V4(net)) if net.contains(&target) => Some((net, route)),
+            _ => None,
+        })
+        .max_by_key(|(net, _)| net.prefix_len());
+    let Some((net, route)) = best else {
+        return Finding::pass(format!(
+            "route table {} has no route for {target}: system routes carry it",
+            table.name
+        ));
+    };
+    let hop = route.next_hop_type.as_str();
+    let via = route
+        .next_hop_ip_address
+        .as_deref()
+        .filter(|ip| !ip.is_empty())
+        .map_or_else(String::new, |ip| format!(" {ip}"));
+    let evidence = format!(
+        "route table {} sends {target} ({net}, route {}) to {hop}{via}",
+        table.name, route.name
+    );
+    if hop.eq_ignore_ascii_case("None") {
+        Finding::fail(
+            format!("{evidence}: the packets are dropped"),
+            "Remove or change the route with next hop None in the integration subnet's route table.",
+        )
+    } else if hop.eq_ignore_ascii_case("VirtualAppliance") {
+        Finding::warn(
+            format!("{evidence}: the appliance must allow and forward the flow"),
+            format!(
+                "Check the firewall at{via} allows TCP {} from the integration subnet to {target}, and routes the replies back.",
+                scene.inputs.target.port
+            ),
+        )
+    } else {
+        Finding::pass(evidence)
+    }
 }
 
 pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {

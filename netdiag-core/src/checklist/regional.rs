@@ -14,7 +14,7 @@ const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
 const RESERVED_ADDRESSES: u64 = 5;
 
 /// The integration subnet, or why a regional check cannot see it.
-fn subnet_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Subnet, SkipReason> {
+pub(super) fn subnet_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Subnet, SkipReason> {
     if scene.snapshot.is_none() {
         return Err(SkipReason::NoSnapshot);
     }

@@ -469,6 +469,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         path::nsg_p2s_to_target,
     ),
     spec(
+        "udr.app-subnet",
+        Stage::Path,
+        Applies::Regional,
+        "The integration subnet's routes carry the target",
+        path::udr_app_subnet,
+    ),
+    spec(
         "udr.return-path",
         Stage::Path,
         Applies::Both,

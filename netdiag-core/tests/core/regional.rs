@@ -135,3 +135,43 @@ fn the_header_says_which_mode_and_why() {
         evaluation.header
     );
 }
+
+/// A route table on the integration subnet with these routes.
+fn apps_route_table(routes: Value) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |f| {
+        let id = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Network/routeTables/rt-apps";
+        f.insert(
+            "rt-apps.json".into(),
+            json!({"id": id, "name": "rt-apps", "type": "Microsoft.Network/routeTables", "routes": routes}),
+        );
+        apps_subnet(f)["routeTable"] = json!({"id": id});
+    }
+}
+
+#[test]
+fn the_integration_subnet_routes_decide_where_the_target_goes() {
+    let (status, evidence) = regional_status("udr.app-subnet", |_| {});
+    assert_eq!(status, Status::Pass, "{evidence}");
+    let (status, evidence) = regional_status(
+        "udr.app-subnet",
+        apps_route_table(json!([{"name": "to-fw", "addressPrefix": "10.10.0.0/16",
+            "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.10.1.4"}])),
+    );
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(
+        evidence.contains("to VirtualAppliance 10.10.1.4"),
+        "{evidence}"
+    );
+    let (status, evidence) = regional_status(
+        "udr.app-subnet",
+        apps_route_table(json!([
+            {"name": "to-fw", "addressPrefix": "10.10.0.0/16", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.10.1.4"},
+            {"name": "black-hole", "addressPrefix": "10.10.2.0/24", "nextHopType": "None"}
+        ])),
+    );
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(evidence.contains("route black-hole"), "{evidence}");
+    // In gateway-required mode the check belongs to the other mode.
+    let (status, _) = status_seen("udr.app-subnet", |_| {}, &Seen::default());
+    assert_eq!(status, Status::Skip);
+}
