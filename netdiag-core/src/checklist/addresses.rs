@@ -9,15 +9,7 @@ use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, is_rfc1918, is_rfc1918_net, nets, route_set};
 
 pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
-    if scene.snapshot.is_none() {
-        return Finding::skip(SkipReason::NoSnapshot);
-    }
-    if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing_resource(
-            "no P2S pool in the snapshot",
-            export::GATEWAY,
-        ));
-    }
+    or_skip!(scene.pool_or_skip());
     let outside: Vec<String> = scene
         .pool
         .iter()

@@ -155,7 +155,7 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         _ => format!("{}:{}{address}", target.host, target.port),
     };
     let mut header = format!("Checklist for {subject} - {source}");
-    for ignored in snapshot.map(|s| s.ignored.as_slice()).unwrap_or_default() {
+    for ignored in snapshot.into_iter().flat_map(Snapshot::ignored) {
         let _ = write!(
             header,
             "\nIgnored: {} '{}' ({})",

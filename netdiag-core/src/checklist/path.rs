@@ -183,12 +183,7 @@ fn uses_virtual_network_tag(nsgs: &[&Nsg], decided: Option<&Analysis>) -> bool {
 pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     let target = or_skip!(scene.target_or_skip());
-    if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing_resource(
-            "no P2S pool in the snapshot",
-            export::GATEWAY,
-        ));
-    }
+    or_skip!(scene.pool_or_skip());
     let Some((subnet, nic)) = scene.target_location() else {
         return Finding::skip(SkipReason::missing_resource(
             format!("no subnet of the snapshot holds {target}"),
@@ -369,15 +364,7 @@ pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
-    if scene.snapshot.is_none() {
-        return Finding::skip(SkipReason::NoSnapshot);
-    }
-    if scene.pool.is_empty() {
-        return Finding::skip(SkipReason::missing_resource(
-            "no P2S pool in the snapshot",
-            export::GATEWAY,
-        ));
-    }
+    or_skip!(scene.pool_or_skip());
     let Some((subnet, _)) = scene.target_location() else {
         return Finding::skip(match scene.target_or_skip() {
             Err(why) => why,

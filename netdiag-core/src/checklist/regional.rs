@@ -10,6 +10,8 @@ use crate::snapshot::{Subnet, describe_id, same_id};
 
 /// App Service's delegation for regional VNET Integration.
 const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
+/// Why a regional check cannot find the integration subnet at all.
+const NO_SUBNET: &str = "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)";
 /// Azure keeps five addresses of every subnet.
 const RESERVED_ADDRESSES: u64 = 5;
 
@@ -19,10 +21,7 @@ pub(super) fn subnet_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Subnet, SkipRe
         return Err(SkipReason::NoSnapshot);
     }
     let Some(id) = scene.integration_subnet_id() else {
-        return Err(SkipReason::missing_resource(
-            "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)",
-            export::SITE,
-        ));
+        return Err(SkipReason::missing_resource(NO_SUBNET, export::SITE));
     };
     scene.integration_subnet().ok_or_else(|| {
         SkipReason::missing_resource(
@@ -40,10 +39,7 @@ pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     };
     let Some(id) = scene.integration_subnet_id() else {
-        return Finding::skip(SkipReason::missing_resource(
-            "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)",
-            export::SITE,
-        ));
+        return Finding::skip(SkipReason::missing_resource(NO_SUBNET, export::SITE));
     };
     let Some(vnet) = snapshot.vnet_of_subnet(id) else {
         return Finding::skip(SkipReason::missing_resource(

@@ -380,6 +380,20 @@ impl<'a> Scene<'a> {
         }
     }
 
+    /// The P2S pool, or why a check that needs it cannot decide.
+    pub(super) fn pool_or_skip(&self) -> Result<&[Ipv4Net], SkipReason> {
+        if self.snapshot.is_none() {
+            return Err(SkipReason::NoSnapshot);
+        }
+        if self.pool.is_empty() {
+            return Err(SkipReason::missing_resource(
+                "no P2S pool in the snapshot",
+                export::GATEWAY,
+            ));
+        }
+        Ok(&self.pool)
+    }
+
     /// The target's address, or why a check that needs it cannot decide.
     pub(super) fn target_or_skip(&self) -> Result<Ipv4Addr, SkipReason> {
         if self.snapshot.is_none() {

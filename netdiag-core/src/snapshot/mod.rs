@@ -124,7 +124,6 @@ pub struct Snapshot {
     pub route_tables: Vec<RouteTable>,
     /// Subnets exported on their own (`az network vnet subnet show`).
     pub subnets: Vec<Subnet>,
-    pub ignored: Vec<Ignored>,
     /// ARM ids seen so far (lowercase) and the file that defined each.
     seen_ids: BTreeMap<String, String>,
 }
@@ -370,9 +369,8 @@ impl Snapshot {
                     },
                 };
                 if let Some(file) = self.files.last_mut() {
-                    file.ignored.push(ignored.clone());
+                    file.ignored.push(ignored);
                 }
-                self.ignored.push(ignored);
                 Ok(())
             }
         }
@@ -561,6 +559,11 @@ impl Snapshot {
             .collect()
     }
 
+    /// Every resource read but not used, file by file.
+    pub fn ignored(&self) -> impl Iterator<Item = &Ignored> {
+        self.files.iter().flat_map(|file| file.ignored.iter())
+    }
+
     /// Every subnet: those inside the VNETs and those exported on their own.
     pub fn all_subnets(&self) -> impl Iterator<Item = &Subnet> {
         self.vnets
@@ -706,8 +709,9 @@ impl Snapshot {
         if !self.app_settings.is_empty() {
             let _ = write!(out, ", {} app settings", self.app_settings.len());
         }
-        if !self.ignored.is_empty() {
-            let _ = write!(out, "; {} ignored", self.ignored.len());
+        let ignored = self.ignored().count();
+        if ignored > 0 {
+            let _ = write!(out, "; {ignored} ignored");
         }
         out
     }
