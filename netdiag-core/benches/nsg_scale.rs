@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
 use ipnet::{IpNet, Ipv4Net};
-use netdiag_core::nsg::{Flow, Protocol, TagScope, analyse_path};
+use netdiag_core::nsg::{Direction, Flow, Protocol, TagScope, analyse_path};
 use netdiag_core::ranges::RangeSet;
 use netdiag_core::snapshot::{AddressPrefix, Nsg, PortRange, SecurityRule};
 
@@ -82,6 +82,7 @@ fn median(pool: Ipv4Net, nsg: &Nsg) -> Duration {
         target: Ipv4Addr::new(10, 10, 2, 4),
         port: 1433,
         protocol: Protocol::Tcp,
+        direction: Direction::Inbound,
     };
     let scope = TagScope {
         virtual_network: RangeSet::from_nets([&pool]),

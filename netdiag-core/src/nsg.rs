@@ -1,9 +1,12 @@
-//! NSG evaluation for traffic from the app's whole point-to-site pool to one target.
+//! NSG evaluation for traffic from the app's whole source range (the P2S pool, or the
+//! regional integration subnet) to one target, inbound at the target or outbound at the
+//! integration subnet.
 //!
 //! Azure's semantics: per direction, lowest priority number first, first match wins;
-//! inbound traffic passes the subnet's NSG, then the NIC's. The pool is analysed as address
-//! intervals: the result partitions it into ranges, each with the NSG and rule that decided
-//! it. Rules whose match cannot be decided offline (application security groups, service
+//! inbound traffic passes the subnet's NSG, then the NIC's; outbound traffic the NIC's,
+//! then the subnet's. In both directions the app's addresses are the rules' *source* and
+//! the target their *destination*. The range is analysed as address intervals: the result
+//! partitions it into ranges, each with the NSG and rule that decided it. Rules whose match cannot be decided offline (application security groups, service
 //! tags other than the ones below) decide their ranges as *undecided*, naming the rule,
 //! never as a silent pass.
 //!
@@ -36,12 +39,32 @@ pub enum Decision {
     Undecided,
 }
 
-/// The traffic analysed: TCP (or UDP, for DNS) from the pool to `ip:port`.
+/// The traffic analysed: TCP (or UDP, for DNS) from the source range to `ip:port`, as
+/// one side's NSGs see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Flow {
     pub target: Ipv4Addr,
     pub port: u16,
     pub protocol: Protocol,
+    pub direction: Direction,
+}
+
+/// Which of an NSG's rule sets applies: at the target (inbound) or where the app's
+/// traffic leaves (outbound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    #[default]
+    Inbound,
+    Outbound,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Inbound => "Inbound",
+            Self::Outbound => "Outbound",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,12 +113,12 @@ enum Match {
     Unknown,
 }
 
-/// The rules of an NSG that apply inbound, in evaluation order; Azure's default rules
-/// stand in when the export lacks them.
-pub fn inbound_rules(nsg: &Nsg) -> Vec<&SecurityRule> {
+/// The rules of an NSG that apply in one direction, in evaluation order; Azure's default
+/// rules stand in when the export lacks them.
+pub fn rules(nsg: &Nsg, direction: Direction) -> Vec<&SecurityRule> {
     static AZURE_DEFAULTS: std::sync::OnceLock<Vec<SecurityRule>> = std::sync::OnceLock::new();
     let defaults = if nsg.default_security_rules.is_empty() {
-        AZURE_DEFAULTS.get_or_init(azure_default_inbound_rules)
+        AZURE_DEFAULTS.get_or_init(azure_default_rules)
     } else {
         &nsg.default_security_rules
     };
@@ -103,17 +126,23 @@ pub fn inbound_rules(nsg: &Nsg) -> Vec<&SecurityRule> {
         .security_rules
         .iter()
         .chain(defaults)
-        .filter(|r| r.direction.eq_ignore_ascii_case("inbound"))
+        .filter(|r| r.direction.eq_ignore_ascii_case(direction.name()))
         .collect();
     rules.sort_by_key(|r| r.priority);
     rules
 }
 
-fn azure_default_inbound_rules() -> Vec<SecurityRule> {
+/// The default rules every NSG has, both directions (what `defaultSecurityRules` lists).
+fn azure_default_rules() -> Vec<SecurityRule> {
     let rule = |name: &str, priority, source: &str, destination: &str, access: &str| SecurityRule {
         name: name.to_owned(),
         priority,
-        direction: "Inbound".to_owned(),
+        direction: if name.ends_with("InBound") {
+            "Inbound"
+        } else {
+            "Outbound"
+        }
+        .to_owned(),
         access: access.to_owned(),
         protocol: "*".to_owned(),
         source_address_prefix: source.parse().ok(),
@@ -143,6 +172,15 @@ fn azure_default_inbound_rules() -> Vec<SecurityRule> {
             "Allow",
         ),
         rule("DenyAllInBound", 65500, "*", "*", "Deny"),
+        rule(
+            "AllowVnetOutBound",
+            65000,
+            "VirtualNetwork",
+            "VirtualNetwork",
+            "Allow",
+        ),
+        rule("AllowInternetOutBound", 65001, "*", "Internet", "Allow"),
+        rule("DenyAllOutBound", 65500, "*", "*", "Deny"),
     ]
 }
 
@@ -266,7 +304,7 @@ pub fn evaluate(
 ) -> Vec<(RangeSet, Decision, String)> {
     let mut remaining = pool.clone();
     let mut pieces = Vec::new();
-    for rule in inbound_rules(nsg) {
+    for rule in rules(nsg, flow.direction) {
         if remaining.is_empty() {
             break;
         }
@@ -319,8 +357,9 @@ pub fn evaluate(
     pieces
 }
 
-/// The pool against the NSGs on the way in (the subnet's, then the NIC's): a range is
-/// allowed only if every NSG allows it; blocked if any blocks it.
+/// The source range against the NSGs on the way, in the order the traffic meets them
+/// (inbound: the subnet's, then the NIC's; outbound: the NIC's, then the subnet's): a
+/// range is allowed only if every NSG allows it; blocked if any blocks it.
 pub fn analyse_path(nsgs: &[&Nsg], pool: &RangeSet, flow: Flow, scope: &TagScope) -> PathAnalysis {
     // Each piece: addresses, decision so far, and the NSG and rule behind it.
     let mut pieces: Vec<(RangeSet, Decision, String, String)> = vec![(
@@ -388,7 +427,7 @@ pub fn decide_address(nsgs: &[&Nsg], source: Ipv4Addr, flow: Flow, scope: &TagSc
     let mut result = Decision::Allowed;
     for nsg in nsgs {
         let mut verdict = Decision::Blocked;
-        for rule in inbound_rules(nsg) {
+        for rule in rules(nsg, flow.direction) {
             let flow_match = matches_flow(rule, flow, scope);
             if flow_match == Match::No {
                 continue;

@@ -1,9 +1,12 @@
-//! Routing: the way back from the target's subnet to the app's point-to-site pool.
+//! Routing: the way back from the target's subnet to the app's source range (the
+//! point-to-site pool through the gateway, or the integration subnet within the VNET or
+//! through a peering).
 //!
 //! Azure picks the longest prefix; on equal prefixes a user-defined route (UDR) beats a
 //! route the gateway propagated (BGP), which beats the system routes. When the route table
-//! disables gateway route propagation, the gateway's routes are gone. Like the NSG analysis,
-//! the pool is treated as ranges and split where routes begin and end.
+//! disables gateway route propagation, the gateway's routes are gone (a VNET's own and
+//! peered spaces are system routes and stay). Like the NSG analysis, the source range is
+//! treated as ranges and split where routes begin and end.
 
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
@@ -11,7 +14,7 @@ use serde::Serialize;
 use crate::ranges::{Interval, RangeSet};
 use crate::snapshot::{AddressPrefix, RouteTable};
 
-/// Where one range of the pool is sent from the target's subnet.
+/// Where one part of the source range is sent from the target's subnet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReturnHop {
     pub range: String,
@@ -19,11 +22,50 @@ pub struct ReturnHop {
     pub route: String,
 }
 
-/// The pool, split by the next hop of its return route.
+/// The source range, split by whether its return route is the way the traffic came.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ReturnPath {
-    pub via_gateway: Vec<ReturnHop>,
+    pub returns: Vec<ReturnHop>,
     pub diverted: Vec<ReturnHop>,
+}
+
+/// The route replies should take: the one the app's traffic came by.
+#[derive(Debug, Clone)]
+pub struct WayBack {
+    nets: Vec<Ipv4Net>,
+    origin: Origin,
+    next_hop: &'static str,
+}
+
+impl WayBack {
+    /// Gateway-required: the gateway's route for the P2S pool (BGP-propagated).
+    pub fn gateway(pool: &[Ipv4Net]) -> Self {
+        Self {
+            nets: pool.to_vec(),
+            origin: Origin::Gateway,
+            next_hop: GATEWAY_HOP,
+        }
+    }
+
+    /// Regional, integration subnet in the target's VNET: the system route for the VNET's
+    /// own address space.
+    pub fn vnet_local(spaces: &[Ipv4Net]) -> Self {
+        Self {
+            nets: spaces.to_vec(),
+            origin: Origin::System,
+            next_hop: "VnetLocal",
+        }
+    }
+
+    /// Regional, integration subnet in a peered VNET: the system route for the peer's
+    /// address space.
+    pub fn peering(spaces: &[Ipv4Net]) -> Self {
+        Self {
+            nets: spaces.to_vec(),
+            origin: Origin::System,
+            next_hop: "VNetPeering",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,19 +80,22 @@ struct Candidate {
     origin: Origin,
     next_hop: String,
     name: String,
+    /// One of the routes the traffic came by.
+    expected: bool,
 }
 
 pub const GATEWAY_HOP: &str = "VirtualNetworkGateway";
 
-/// Every route that could carry a reply to the pool: the system routes, the gateway's
-/// (unless the table disables propagation), and the table's own.
-fn candidates(pool_prefixes: &[Ipv4Net], table: Option<&RouteTable>) -> Vec<Candidate> {
+/// Every route that could carry a reply to the source range: the system routes, the way
+/// back (the gateway's unless the table disables propagation), and the table's own.
+fn candidates(way_back: &WayBack, table: Option<&RouteTable>) -> Vec<Candidate> {
     let propagation_disabled = table.is_some_and(|t| t.disable_bgp_route_propagation == Some(true));
     let mut candidates = vec![Candidate {
         net: Ipv4Net::default(),
         origin: Origin::System,
         next_hop: "Internet".to_owned(),
         name: "system default route 0.0.0.0/0".to_owned(),
+        expected: false,
     }];
     // The system routes for the private blocks, next hop None: what catches a range when
     // no more specific route (the gateway's, a UDR) sends it somewhere.
@@ -68,14 +113,19 @@ fn candidates(pool_prefixes: &[Ipv4Net], table: Option<&RouteTable>) -> Vec<Cand
             origin: Origin::System,
             next_hop: "None".to_owned(),
             name: format!("system route {net}"),
+            expected: false,
         }),
     );
-    if !propagation_disabled {
-        candidates.extend(pool_prefixes.iter().map(|net| Candidate {
+    if !(propagation_disabled && way_back.origin == Origin::Gateway) {
+        candidates.extend(way_back.nets.iter().map(|net| Candidate {
             net: *net,
-            origin: Origin::Gateway,
-            next_hop: GATEWAY_HOP.to_owned(),
-            name: format!("gateway route {net}"),
+            origin: way_back.origin,
+            next_hop: way_back.next_hop.to_owned(),
+            name: match way_back.origin {
+                Origin::Gateway => format!("gateway route {net}"),
+                _ => format!("system route {net}"),
+            },
+            expected: true,
         }));
     }
     if let Some(table) = table {
@@ -89,6 +139,7 @@ fn candidates(pool_prefixes: &[Ipv4Net], table: Option<&RouteTable>) -> Vec<Cand
                         _ => route.next_hop_type.clone(),
                     },
                     name: format!("{}/{}", table.name, route.name),
+                    expected: false,
                 });
             }
         }
@@ -96,13 +147,14 @@ fn candidates(pool_prefixes: &[Ipv4Net], table: Option<&RouteTable>) -> Vec<Cand
     candidates
 }
 
-/// The return route of every part of the pool, from a subnet with `table` (or none).
+/// The return route of every part of the source range, from a subnet with `table` (or
+/// none).
 pub fn return_path(
-    pool: &RangeSet,
-    pool_prefixes: &[Ipv4Net],
+    source: &RangeSet,
+    way_back: &WayBack,
     table: Option<&RouteTable>,
 ) -> ReturnPath {
-    let candidates = candidates(pool_prefixes, table);
+    let candidates = candidates(way_back, table);
     // Split the pool wherever a candidate begins or ends.
     let mut cuts: Vec<u32> = Vec::new();
     for candidate in &candidates {
@@ -116,7 +168,7 @@ pub fn return_path(
     cuts.dedup();
     let mut path = ReturnPath::default();
     let mut pieces: Vec<(Interval, usize)> = Vec::new();
-    for interval in pool.intervals() {
+    for interval in source.intervals() {
         let mut start = interval.first;
         loop {
             let next_cut = cuts
@@ -158,8 +210,8 @@ pub fn return_path(
                 next_hop: candidate.next_hop.clone(),
                 route: candidate.name.clone(),
             };
-            if candidate.next_hop == GATEWAY_HOP {
-                path.via_gateway.push(hop);
+            if candidate.expected {
+                path.returns.push(hop);
             } else {
                 path.diverted.push(hop);
             }
@@ -199,17 +251,17 @@ mod tests {
     #[test]
     fn no_table_returns_through_the_gateway() {
         let (pool, nets) = pool();
-        let path = return_path(&pool, &nets, None);
+        let path = return_path(&pool, &WayBack::gateway(&nets), None);
         assert!(path.diverted.is_empty());
-        assert_eq!(path.via_gateway[0].range, "172.16.0.0/24");
+        assert_eq!(path.returns[0].range, "172.16.0.0/24");
     }
 
     #[test]
     fn a_more_specific_udr_diverts_part_of_the_pool() {
         let (pool, nets) = pool();
         let table = table(&[("to-nva", "172.16.0.128/25", "VirtualAppliance")], false);
-        let path = return_path(&pool, &nets, Some(&table));
-        assert_eq!(path.via_gateway[0].range, "172.16.0.0/25");
+        let path = return_path(&pool, &WayBack::gateway(&nets), Some(&table));
+        assert_eq!(path.returns[0].range, "172.16.0.0/25");
         assert_eq!(path.diverted[0].range, "172.16.0.128/25");
         assert_eq!(path.diverted[0].route, "rt-app/to-nva");
     }
@@ -219,12 +271,12 @@ mod tests {
         let (pool, nets) = pool();
         let tie = table(&[("blackhole", "172.16.0.0/24", "None")], false);
         assert_eq!(
-            return_path(&pool, &nets, Some(&tie)).diverted[0].next_hop,
+            return_path(&pool, &WayBack::gateway(&nets), Some(&tie)).diverted[0].next_hop,
             "None"
         );
         let shorter = table(&[("default", "0.0.0.0/0", "VirtualAppliance")], false);
         assert!(
-            return_path(&pool, &nets, Some(&shorter))
+            return_path(&pool, &WayBack::gateway(&nets), Some(&shorter))
                 .diverted
                 .is_empty()
         );
@@ -236,20 +288,42 @@ mod tests {
         // The pool (172.16.0.0/24) falls to the system route for 172.16.0.0/12, next hop
         // None, which beats a 0.0.0.0/0 UDR: the replies are dropped, not sent anywhere.
         let shorter = table(&[("default", "0.0.0.0/0", "VirtualAppliance")], true);
-        let path = return_path(&pool, &nets, Some(&shorter));
-        assert!(path.via_gateway.is_empty());
+        let path = return_path(&pool, &WayBack::gateway(&nets), Some(&shorter));
+        assert!(path.returns.is_empty());
         assert_eq!(path.diverted[0].next_hop, "None");
         assert_eq!(path.diverted[0].route, "system route 172.16.0.0/12");
         let empty = table(&[], true);
         assert_eq!(
-            return_path(&pool, &nets, Some(&empty)).diverted[0].next_hop,
+            return_path(&pool, &WayBack::gateway(&nets), Some(&empty)).diverted[0].next_hop,
             "None"
         );
         // A UDR for the pool itself still decides.
         let to_appliance = table(&[("pool", "172.16.0.0/24", "VirtualAppliance")], true);
         assert_eq!(
-            return_path(&pool, &nets, Some(&to_appliance)).diverted[0].next_hop,
+            return_path(&pool, &WayBack::gateway(&nets), Some(&to_appliance)).diverted[0].next_hop,
             "VirtualAppliance"
+        );
+    }
+
+    #[test]
+    fn regional_replies_stay_in_the_vnet_unless_a_udr_as_specific_diverts_them() {
+        let subnet: Vec<Ipv4Net> = vec!["10.10.4.0/26".parse().unwrap()];
+        let source = RangeSet::from_nets(&subnet);
+        let vnet = WayBack::vnet_local(&["10.10.0.0/16".parse().unwrap()]);
+        // Propagation is about the gateway's routes; a default route is less specific.
+        let default = table(&[("default", "0.0.0.0/0", "VirtualAppliance")], true);
+        let path = return_path(&source, &vnet, Some(&default));
+        assert!(path.diverted.is_empty());
+        assert_eq!(path.returns[0].next_hop, "VnetLocal");
+        let same = table(&[("vnet", "10.10.0.0/16", "VirtualAppliance")], false);
+        assert_eq!(
+            return_path(&source, &vnet, Some(&same)).diverted[0].route,
+            "rt-app/vnet"
+        );
+        let peering = WayBack::peering(&["10.10.0.0/16".parse().unwrap()]);
+        assert_eq!(
+            return_path(&source, &peering, None).returns[0].next_hop,
+            "VNetPeering"
         );
     }
 }

@@ -359,7 +359,7 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 39] = [
+pub const CHECK_IDS: [&str; 41] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
@@ -391,7 +391,9 @@ pub const CHECK_IDS: [&str; 39] = [
     "address.overlap",
     "route.target",
     "vnet.peering",
+    "nsg.outbound",
     "nsg.p2s-to-target",
+    "nsg.inbound",
     "udr.app-subnet",
     "udr.return-path",
     "onprem.s2s-connected",

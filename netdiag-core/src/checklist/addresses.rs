@@ -39,16 +39,19 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
             export::VNET,
         ));
     };
-    // The P2S pool is listed right after the VNET's own spaces.
+    // The P2S pool is listed right after the VNET's own spaces. A regional integration
+    // subnet is part of the VNET's space, so the spaces alone say it all.
     let mut spaces = scene.labelled_spaces(&format!("VNET {}", vnet.name));
     let after_vnet = scene.vnet_spaces().len();
-    spaces.splice(
-        after_vnet..after_vnet,
-        scene
-            .pool
-            .iter()
-            .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
-    );
+    if scene.mode != Mode::Regional {
+        spaces.splice(
+            after_vnet..after_vnet,
+            scene
+                .pool
+                .iter()
+                .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
+        );
+    }
     let mut overlaps = Vec::new();
     for (i, (a_name, a)) in spaces.iter().enumerate() {
         for (b_name, b) in &spaces[i + 1..] {

@@ -156,7 +156,12 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
     } else {
         Finding::fail(
             format!("{ip} is not inside RFC 1918"),
-            "Move the gateway's P2S pool inside RFC 1918, then Sync Network.",
+            match scene.mode {
+                Mode::Regional => {
+                    "Integrate the app with a subnet inside RFC 1918, then reconnect VNET Integration."
+                }
+                _ => "Move the gateway's P2S pool inside RFC 1918, then Sync Network.",
+            },
         )
     }
 }

@@ -3,19 +3,15 @@
 use std::fmt::Write as _;
 
 use super::registry::{Finding, SkipReason};
-use super::scene::{Scene, nets};
+use super::scene::Scene;
 
 pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
-    let pool = if scene.pool.is_empty() {
-        "P2S pool".to_owned()
-    } else {
-        format!("pool {}", nets(&scene.pool))
-    };
+    let source = scene.source_phrase();
     Finding::manual(
         "the host's own firewall is not visible from here",
         format!(
-            "On {}, allow {} {} from the whole {pool} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
+            "On {}, allow {} {} from the whole {source} (Windows Defender Firewall, iptables/nftables): the app's address changes within it.",
             inputs.target.host,
             inputs.target.protocol.name(),
             inputs.target.port

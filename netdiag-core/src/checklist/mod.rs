@@ -8,6 +8,7 @@ mod addresses;
 mod app;
 mod gateway;
 mod host;
+mod nsgs;
 mod path;
 mod probe;
 mod regional;

@@ -1,22 +1,17 @@
-//! Stage 5, the path to the target and back: peering to a target in another VNET, NSGs
-//! over the whole source range, the route back from the target's subnet, and the
-//! site-to-site link to on-premises targets.
+//! Stage 5, the path to the target and back: peering to a target in another VNET, the
+//! integration subnet's routes, the route back from the target's subnet, and the
+//! site-to-site link to on-premises targets. The NSGs on the path are in `nsgs`.
 
-use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 
-use ipnet::Ipv4Net;
+use ipnet::{IpNet, Ipv4Net};
 use serde_json::json;
 
-use super::Status;
 use super::registry::{Finding, Mode, SkipReason, or_skip};
-use super::scene::{Scene, export, nets, route_set, target_onprem};
-use crate::nsg::{Block, Flow, PathAnalysis as Analysis, analyse_path};
+use super::scene::{Scene, export, nets, route_set, target_onprem, v4_only};
 use crate::ranges::RangeSet;
-use crate::routes::return_path;
-use crate::snapshot::{AddressPrefix, Nic, Nsg, Peering, Subnet, describe_id, same_id};
-use ipnet::IpNet;
+use crate::routes::{WayBack, return_path};
+use crate::snapshot::{AddressPrefix, Peering, Subnet, describe_id, same_id};
 
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
     let target = or_skip!(scene.target_or_skip());
@@ -115,195 +110,10 @@ fn peering_problems(peering: &Peering, owner: &str) -> Vec<String> {
     problems
 }
 
-/// The NSGs in front of the target (subnet, then NIC), and those referenced but missing
-/// from the snapshot.
-struct TargetNsgs<'a> {
-    present: Vec<&'a Nsg>,
-    missing: Vec<String>,
-}
-
-fn target_nsgs<'a>(scene: &Scene<'a>, subnet: &Subnet, nic: Option<&Nic>) -> TargetNsgs<'a> {
-    let mut present = Vec::new();
-    let mut missing = Vec::new();
-    match (scene.nsg_of_subnet(subnet), &subnet.network_security_group) {
-        (Some(nsg), _) => present.push(nsg),
-        (None, Some(reference)) => {
-            missing.push(format!(
-                "{} (subnet {})",
-                describe_id(&reference.id),
-                subnet.name
-            ));
-        }
-        (None, None) => {}
-    }
-    if let Some(nic) = nic {
-        match (scene.nsg_of_nic(nic), &nic.network_security_group) {
-            (Some(nsg), _) => present.push(nsg),
-            (None, Some(reference)) => {
-                missing.push(format!("{} (NIC {})", describe_id(&reference.id), nic.name));
-            }
-            (None, None) => {}
-        }
-    }
-    TargetNsgs { present, missing }
-}
-
-fn describe(blocks: &[Block]) -> String {
-    blocks
-        .iter()
-        .map(|b| format!("{} by {}/{}", b.range, b.nsg, b.rule))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Whether an inbound rule names the `VirtualNetwork` tag as its source; with `decided`,
-/// only rules that decided part of the range count.
-fn uses_virtual_network_tag(nsgs: &[&Nsg], decided: Option<&Analysis>) -> bool {
-    let deciding: Option<BTreeSet<&str>> = decided.map(|analysis| {
-        analysis
-            .allowed
-            .iter()
-            .chain(&analysis.blocked)
-            .chain(&analysis.undecided)
-            .map(|b| b.rule.as_str())
-            .collect()
-    });
-    nsgs.iter()
-        .flat_map(|n| crate::nsg::inbound_rules(n))
-        .any(|r| {
-            deciding
-                .as_ref()
-                .is_none_or(|names| names.contains(r.name.as_str()))
-                && r.sources().into_iter().any(|p| {
-                    matches!(p, AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
-                })
-        })
-}
-
-pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
-    let inputs = scene.inputs;
-    let target = or_skip!(scene.target_or_skip());
-    or_skip!(scene.pool_or_skip());
-    let Some((subnet, nic)) = scene.target_location() else {
-        return Finding::skip(SkipReason::missing_resource(
-            format!("no subnet of the snapshot holds {target}"),
-            export::VNET,
-        ));
-    };
-    let nsgs = target_nsgs(scene, subnet, nic);
-    let target_vnet = scene.target_vnet(subnet);
-    let (scope, pool_in_tag) = scene.tag_scope(target_vnet);
-    let pool = RangeSet::from_nets(&scene.pool);
-    let flow = Flow {
-        target,
-        port: inputs.target.port,
-        protocol: inputs.target.protocol,
-    };
-    let analysis = analyse_path(&nsgs.present, &pool, flow, &scope);
-    let where_ = format!(
-        "subnet {}{}",
-        subnet.name,
-        nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
-    );
-    let mut result = inbound_finding(scene, &nsgs, &analysis, target, &where_);
-    // The tag's reach is an assumption worth saying whenever it mattered.
-    let vnet_name = target_vnet.map_or("the target's VNET", |v| v.name.as_str());
-    if pool_in_tag && uses_virtual_network_tag(&nsgs.present, Some(&analysis)) {
-        let _ = write!(
-            result.evidence,
-            " (assumed: the VirtualNetwork tag of {vnet_name} includes the P2S pool, as Azure adds it for the gateway it uses)"
-        );
-    } else if !pool_in_tag && uses_virtual_network_tag(&nsgs.present, None) {
-        let _ = write!(
-            result.evidence,
-            " (the VirtualNetwork tag of {vnet_name} does not include the P2S pool: it neither owns the app's gateway nor uses it through useRemoteGateways)"
-        );
-    }
-    result.details = Some(nsg_details(
-        &scene.pool,
-        target,
-        inputs.target.port,
-        &analysis,
-    ));
-    result
-}
-
-/// The status, evidence and remedy of an inbound NSG analysis over the P2S pool.
-fn inbound_finding(
-    scene: &Scene<'_>,
-    nsgs: &TargetNsgs<'_>,
-    analysis: &Analysis,
-    target: Ipv4Addr,
-    where_: &str,
-) -> Finding {
-    let port = scene.inputs.target.port;
-    let proto = scene.inputs.target.protocol.name();
-    let pool = nets(&scene.pool);
-    let missing = (!nsgs.missing.is_empty()).then(|| {
-        format!(
-            "; the NSG {} is referenced but not in the snapshot, so it was not evaluated",
-            nsgs.missing.join(", ")
-        )
-    });
-    if !analysis.blocked.is_empty() {
-        return Finding::fail(
-            format!(
-                "{proto} {port} to {target} ({where_}) is blocked for part of the pool: {}{}",
-                describe(&analysis.blocked),
-                missing.unwrap_or_default()
-            ),
-            format!(
-                "Allow {proto} {port} inbound from the whole P2S pool {pool} in the named NSG, above the blocking rule; the app's source address can be any address of the pool."
-            ),
-        );
-    }
-    if let Some(missing) = missing {
-        return Finding::warn(
-            format!("no NSG of the snapshot blocks {proto} {port} to {target} ({where_}){missing}"),
-            format!(
-                "Export the missing NSG too ({}), or check it by hand for the whole P2S pool {pool}.",
-                export::NSG
-            ),
-        );
-    }
-    if !analysis.undecided.is_empty() {
-        return Finding::new(
-            Status::Warn,
-            format!(
-                "cannot decide offline for {}: the rule uses an application security group or a service tag",
-                describe(&analysis.undecided)
-            ),
-            "Check the named rule by hand against the P2S pool, or use explicit address prefixes for the pool.",
-        );
-    }
-    if nsgs.present.is_empty() {
-        return Finding::pass(format!("no NSG on {where_}"));
-    }
-    Finding::pass(format!(
-        "the whole pool {pool} may reach {proto} {port} on {target} ({where_})"
-    ))
-}
-
-fn nsg_details(
-    source: &[Ipv4Net],
-    target: Ipv4Addr,
-    port: u16,
-    analysis: &Analysis,
-) -> serde_json::Value {
-    json!({
-        "pool": source.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "target": target.to_string(),
-        "port": port,
-        "allowed": analysis.allowed,
-        "blocked": analysis.blocked,
-        "undecided": analysis.undecided,
-    })
-}
-
 /// Regional: where the integration subnet's route table sends the target. Traffic that
 /// enters the VNET from the app follows the subnet's UDRs like any VM's.
 pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
-    let subnet = or_skip!(super::regional::subnet_or_skip(scene));
+    let subnet = or_skip!(scene.integration_subnet_or_skip());
     let target = or_skip!(scene.target_or_skip());
     let Some(reference) = &subnet.route_table else {
         return Finding::pass(format!(
@@ -364,7 +174,7 @@ pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
-    or_skip!(scene.pool_or_skip());
+    let (source, source_name) = or_skip!(scene.source_or_skip());
     let Some((subnet, _)) = scene.target_location() else {
         return Finding::skip(match scene.target_or_skip() {
             Err(why) => why,
@@ -389,11 +199,27 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         },
         _ => None,
     };
-    let path = return_path(&RangeSet::from_nets(&scene.pool), &scene.pool, table);
+    let (way_back, how) = match scene.mode {
+        Mode::Regional => match regional_way_back(scene, subnet, &source) {
+            Some(found) => found,
+            None => {
+                return Finding::skip(SkipReason::not_applicable(
+                    "does not apply: the target's VNET neither holds the integration subnet nor peers with a VNET that does (see vnet.peering)",
+                ));
+            }
+        },
+        Mode::Gateway | Mode::None => (WayBack::gateway(&source), "through the gateway".to_owned()),
+    };
+    let short = if scene.mode == Mode::Regional {
+        source_name
+    } else {
+        "pool"
+    };
+    let path = return_path(&RangeSet::from_nets(&source), &way_back, table);
     let propagation_off = table.filter(|t| t.disable_bgp_route_propagation == Some(true));
     let mut result = if path.diverted.is_empty() {
         Finding::pass(format!(
-            "from subnet {}, the whole pool returns through the gateway{}",
+            "from subnet {}, the whole {short} returns {how}{}",
             subnet.name,
             table.map_or_else(
                 || " (no route table)".to_owned(),
@@ -406,23 +232,71 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
             .iter()
             .map(|h| format!("{} to {} by {}", h.range, h.next_hop, h.route))
             .collect();
-        let why = propagation_off.map_or_else(String::new, |t| {
+        let why = propagation_off
+            .filter(|_| scene.mode != Mode::Regional)
+            .map_or_else(String::new, |t| {
+                format!(
+                    " (route table {} disables gateway route propagation, so the gateway's route for the pool is gone: replies fall to the system route for their RFC 1918 block, next hop None, and are dropped, not sent to the internet)",
+                    t.name
+                )
+            });
+        let remedy = if scene.mode == Mode::Regional {
             format!(
-                " (route table {} disables gateway route propagation, so the gateway's route for the pool is gone: replies fall to the system route for their RFC 1918 block, next hop None, and are dropped, not sent to the internet)",
-                t.name
+                "Remove or narrow the route so that replies to the {source_name} {} go back {how}; if an appliance must see the flow, route the app's way there through it too (the integration subnet's route table), so both directions pass it.",
+                nets(&source)
             )
-        });
+        } else {
+            "Remove or narrow the route, add a route for the P2S pool with next hop VirtualNetworkGateway, or enable gateway route propagation on the route table.".to_owned()
+        };
         Finding::fail(
             format!(
-                "from subnet {}, replies to part of the pool do not go to the gateway: {}{why}",
+                "from subnet {}, replies to part of the {short} do not go back {how}: {}{why}",
                 subnet.name,
                 diverted.join(", ")
             ),
-            "Remove or narrow the route, add a route for the P2S pool with next hop VirtualNetworkGateway, or enable gateway route propagation on the route table.",
+            remedy,
         )
     };
     result.details = Some(json!(path));
     result
+}
+
+/// Regional: how replies reach the integration subnet from the target's subnet: the
+/// target VNET's own space (the subnet is in it), or a peering whose remote space holds it.
+fn regional_way_back(
+    scene: &Scene<'_>,
+    target_subnet: &Subnet,
+    source: &[Ipv4Net],
+) -> Option<(WayBack, String)> {
+    let vnet = scene.target_vnet(target_subnet).or(scene.vnet)?;
+    let covers = |spaces: &[Ipv4Net]| {
+        RangeSet::from_nets(source)
+            .subtract(&RangeSet::from_nets(spaces))
+            .is_empty()
+    };
+    let own = v4_only(
+        &vnet
+            .address_space
+            .address_prefixes
+            .iter()
+            .map(|c| c.0)
+            .collect::<Vec<_>>(),
+    );
+    if covers(&own) {
+        return Some((
+            WayBack::vnet_local(&own),
+            format!("within VNET {}", vnet.name),
+        ));
+    }
+    vnet.virtual_network_peerings.iter().find_map(|peering| {
+        let spaces = v4_only(&peering.remote_spaces());
+        covers(&spaces).then(|| {
+            (
+                WayBack::peering(&spaces),
+                format!("through {}'s peering {}", vnet.name, peering.name),
+            )
+        })
+    })
 }
 
 pub(super) fn onprem_s2s_connected(scene: &Scene<'_>) -> Finding {

@@ -50,7 +50,8 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
             dead.join(", ")
         ),
         format!(
-            "Allow UDP and TCP {} from the whole P2S pool to these DNS servers (NSGs, firewalls, on-premises routes back to the pool), or remove dead servers from the VNET's DNS settings and Sync Network.",
+            "Allow UDP and TCP {} from the whole {} to these DNS servers (NSGs, firewalls, routes back to it), or remove dead servers from the app's DNS settings.",
+            scene.source_phrase(),
             ports_of(
                 lookup
                     .attempts
@@ -118,7 +119,8 @@ pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
                 other.as_str()
             ),
             format!(
-                "Make the app's DNS servers reachable from the whole P2S pool (UDP and TCP {}), or point the VNET at servers that answer.",
+                "Make the app's DNS servers reachable from the whole {} (UDP and TCP {}), or point the VNET at servers that answer.",
+                scene.source_phrase(),
                 ports_of(lookup.attempts.iter().map(|a| a.server.port()))
             ),
         ),

@@ -6,40 +6,22 @@ use ipnet::IpNet;
 
 use super::registry::{Finding, SkipReason, or_skip};
 use super::scene::{Scene, export};
-use crate::snapshot::{Subnet, describe_id, same_id};
+use crate::snapshot::{describe_id, same_id};
 
 /// App Service's delegation for regional VNET Integration.
 const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
-/// Why a regional check cannot find the integration subnet at all.
-const NO_SUBNET: &str = "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)";
 /// Azure keeps five addresses of every subnet.
 const RESERVED_ADDRESSES: u64 = 5;
-
-/// The integration subnet, or why a regional check cannot see it.
-pub(super) fn subnet_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Subnet, SkipReason> {
-    if scene.snapshot.is_none() {
-        return Err(SkipReason::NoSnapshot);
-    }
-    let Some(id) = scene.integration_subnet_id() else {
-        return Err(SkipReason::missing_resource(NO_SUBNET, export::SITE));
-    };
-    scene.integration_subnet().ok_or_else(|| {
-        SkipReason::missing_resource(
-            format!(
-                "the integration subnet {} is not in the snapshot",
-                describe_id(id)
-            ),
-            export::VNET,
-        )
-    })
-}
 
 pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
     let Some(snapshot) = scene.snapshot else {
         return Finding::skip(SkipReason::NoSnapshot);
     };
     let Some(id) = scene.integration_subnet_id() else {
-        return Finding::skip(SkipReason::missing_resource(NO_SUBNET, export::SITE));
+        return Finding::skip(SkipReason::missing_resource(
+            super::scene::NO_SUBNET,
+            export::SITE,
+        ));
     };
     let Some(vnet) = snapshot.vnet_of_subnet(id) else {
         return Finding::skip(SkipReason::missing_resource(
@@ -74,7 +56,7 @@ pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn regional_delegation(scene: &Scene<'_>) -> Finding {
-    let subnet = or_skip!(subnet_or_skip(scene));
+    let subnet = or_skip!(scene.integration_subnet_or_skip());
     let services: Vec<&str> = subnet
         .delegations
         .iter()
@@ -106,7 +88,7 @@ pub(super) fn regional_delegation(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn regional_subnet_size(scene: &Scene<'_>) -> Finding {
-    let subnet = or_skip!(subnet_or_skip(scene));
+    let subnet = or_skip!(scene.integration_subnet_or_skip());
     let Some(prefix) = subnet
         .prefixes()
         .into_iter()
@@ -150,7 +132,7 @@ pub(super) fn regional_subnet_size(scene: &Scene<'_>) -> Finding {
 }
 
 pub(super) fn regional_subnet_in_use(scene: &Scene<'_>) -> Finding {
-    let subnet = or_skip!(subnet_or_skip(scene));
+    let subnet = or_skip!(scene.integration_subnet_or_skip());
     let mut others = Vec::new();
     if !subnet.ip_configurations.is_empty() {
         others.push(format!(

@@ -12,7 +12,9 @@ use std::fmt;
 use serde::Serialize;
 
 use super::scene::Scene;
-use super::{Check, Inputs, Stage, Status, addresses, app, gateway, host, path, probe, regional};
+use super::{
+    Check, Inputs, Stage, Status, addresses, app, gateway, host, nsgs, path, probe, regional,
+};
 
 /// How the app is joined to its VNET.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -444,7 +446,7 @@ pub static REGISTRY: &[CheckSpec] = &[
         "address.overlap",
         Stage::Addresses,
         Applies::Both,
-        "VNET, P2S, peered and on-premises spaces do not overlap",
+        "VNET, source range, peered and on-premises spaces do not overlap",
         addresses::address_overlap,
     ),
     spec(
@@ -462,11 +464,25 @@ pub static REGISTRY: &[CheckSpec] = &[
         path::vnet_peering,
     ),
     spec(
+        "nsg.outbound",
+        Stage::Path,
+        Applies::Regional,
+        "The integration subnet's NSG lets the whole subnet out to the target port",
+        nsgs::nsg_outbound,
+    ),
+    spec(
         "nsg.p2s-to-target",
         Stage::Path,
         Applies::Gateway,
         "NSGs allow the whole P2S pool to the target port",
-        path::nsg_p2s_to_target,
+        nsgs::nsg_p2s_to_target,
+    ),
+    spec(
+        "nsg.inbound",
+        Stage::Path,
+        Applies::Regional,
+        "NSGs allow the whole integration subnet to the target port",
+        nsgs::nsg_inbound,
     ),
     spec(
         "udr.app-subnet",
@@ -479,7 +495,7 @@ pub static REGISTRY: &[CheckSpec] = &[
         "udr.return-path",
         Stage::Path,
         Applies::Both,
-        "The target's subnet routes the P2S pool back to the gateway",
+        "The target's subnet routes replies back the way they came",
         path::udr_return_path,
     ),
     spec(
@@ -500,7 +516,7 @@ pub static REGISTRY: &[CheckSpec] = &[
         "host.firewall",
         Stage::Host,
         Applies::Both,
-        "The target host's firewall allows the P2S pool",
+        "The target host's firewall allows the app's whole source range",
         host::host_firewall,
     ),
     spec(

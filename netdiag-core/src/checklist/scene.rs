@@ -14,7 +14,7 @@ use crate::ranges::RangeSet;
 use crate::settings::WEBSITE_SITE_NAME;
 use crate::snapshot::{
     Gateway, IpOrNet, LocalGateway, Nic, Nsg, Plan, Site, Snapshot, Subnet, VirtualNetwork,
-    VnetConnection, same_id,
+    VnetConnection, describe_id, same_id,
 };
 
 /// The resources the checks look at, found once.
@@ -222,6 +222,57 @@ impl<'a> Scene<'a> {
         self.snapshot?.subnet(self.integration_subnet_id()?)
     }
 
+    /// The integration subnet, or why a regional check cannot see it.
+    pub(super) fn integration_subnet_or_skip(&self) -> Result<&'a Subnet, SkipReason> {
+        if self.snapshot.is_none() {
+            return Err(SkipReason::NoSnapshot);
+        }
+        let Some(id) = self.integration_subnet_id() else {
+            return Err(SkipReason::missing_resource(NO_SUBNET, export::SITE));
+        };
+        self.integration_subnet().ok_or_else(|| {
+            SkipReason::missing_resource(
+                format!(
+                    "the integration subnet {} is not in the snapshot",
+                    describe_id(id)
+                ),
+                export::VNET,
+            )
+        })
+    }
+
+    /// The source range for a remedy: "pool 172.16.200.0/24", "integration subnet
+    /// 10.10.4.0/26", or what it is when the snapshot does not show it.
+    pub(super) fn source_phrase(&self) -> String {
+        let (range, name) = self.source_range();
+        match (self.mode, range.is_empty()) {
+            (Mode::Gateway, false) => format!("pool {}", nets(&range)),
+            (Mode::Regional, false) => format!("{name} {}", nets(&range)),
+            (Mode::Regional, true) => "integration subnet".to_owned(),
+            (Mode::Gateway, true) => "P2S pool".to_owned(),
+            (Mode::None, _) => {
+                "address range the app's traffic comes from (its integration subnet, or its P2S pool)".to_owned()
+            }
+        }
+    }
+
+    /// The app's source range and its name (see [`Self::source_range`]), or why a check
+    /// that needs it cannot decide.
+    pub(super) fn source_or_skip(&self) -> Result<(Vec<Ipv4Net>, &'static str), SkipReason> {
+        if self.mode == Mode::Regional {
+            let subnet = self.integration_subnet_or_skip()?;
+            return Ok((v4_only(&subnet.prefixes()), "integration subnet"));
+        }
+        self.pool_or_skip()?;
+        Ok((self.pool.clone(), "P2S pool"))
+    }
+
+    /// Regional: whether the app sends `target` into the VNET at all (Route All, or an
+    /// RFC 1918 destination); other traffic leaves straight to the internet.
+    pub(super) fn enters_vnet(&self, target: Ipv4Addr) -> bool {
+        self.route_all || is_rfc1918(target)
+    }
+
     /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,
     /// each with where it comes from: what the app's routes should cover.
     pub(super) fn labelled_spaces(&self, vnet_label: &str) -> Vec<(String, IpNet)> {
@@ -411,6 +462,8 @@ impl<'a> Scene<'a> {
     }
 }
 
+/// Why a regional check cannot find the integration subnet at all.
+pub(super) const NO_SUBNET: &str = "the snapshot does not say which subnet the app integrates with (the site's virtualNetworkSubnetId)";
 /// The commands that export each resource, for the checks that lack it.
 pub(super) mod export {
     pub const SITE: &str = "az webapp show -g RG -n APP > site.json";

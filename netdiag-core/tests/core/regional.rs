@@ -175,3 +175,257 @@ fn the_integration_subnet_routes_decide_where_the_target_goes() {
     let (status, _) = status_seen("udr.app-subnet", |_| {}, &Seen::default());
     assert_eq!(status, Status::Skip);
 }
+
+const NSG_APPS: &str = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Network/networkSecurityGroups/nsg-apps";
+
+/// An NSG on the integration subnet with these rules (Azure's defaults added by the tool).
+fn apps_nsg(rules: Value) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |f| {
+        f.insert(
+            "nsg-apps.json".into(),
+            json!({"id": NSG_APPS, "name": "nsg-apps", "type": "Microsoft.Network/networkSecurityGroups",
+                "properties": {"securityRules": rules}}),
+        );
+        apps_subnet(f)["networkSecurityGroup"] = json!({"id": NSG_APPS});
+    }
+}
+
+fn rule(
+    name: &str,
+    priority: u32,
+    direction: &str,
+    access: &str,
+    source: &str,
+    destination: &str,
+) -> Value {
+    json!({"name": name, "properties": {"priority": priority, "direction": direction, "access": access,
+        "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "1433",
+        "sourceAddressPrefix": source, "destinationAddressPrefix": destination}})
+}
+
+fn check(
+    id: &str,
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+    seen: &Seen,
+) -> netdiag_core::checklist::Check {
+    let mut files = super::checklist::example();
+    regional(&mut files);
+    change(&mut files);
+    let evaluation = super::checklist::evaluate_with(Some(&files), seen);
+    evaluation.checks.into_iter().find(|c| c.id == id).unwrap()
+}
+
+#[test]
+fn outbound_nsg_of_the_integration_subnet_is_analysed_for_the_whole_subnet() {
+    let (status, evidence) = regional_status("nsg.outbound", |_| {});
+    assert_eq!(
+        (status, evidence.as_str()),
+        (Status::Pass, "no NSG on subnet snet-apps")
+    );
+    // Azure's default AllowVnetOutBound lets the subnet reach the VNET; inbound rules
+    // play no part outbound.
+    let (status, evidence) = regional_status(
+        "nsg.outbound",
+        apps_nsg(json!([rule(
+            "Deny-All-In",
+            100,
+            "Inbound",
+            "Deny",
+            "*",
+            "*"
+        )])),
+    );
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert_eq!(
+        evidence,
+        "the whole integration subnet 10.10.4.0/26 may reach TCP 1433 on 10.10.2.4 outbound (subnet snet-apps)"
+    );
+    let blocked = check(
+        "nsg.outbound",
+        apps_nsg(json!([rule(
+            "Deny-Sql-Upper",
+            100,
+            "Outbound",
+            "Deny",
+            "10.10.4.32/27",
+            "10.10.2.0/24"
+        )])),
+        &Seen::default(),
+    );
+    assert_eq!(blocked.status, Status::Fail, "{}", blocked.evidence);
+    assert_eq!(
+        blocked.evidence,
+        "TCP 1433 to 10.10.2.4 outbound (subnet snet-apps) is blocked for part of the integration subnet: 10.10.4.32/27 by nsg-apps/Deny-Sql-Upper"
+    );
+    assert_eq!(
+        blocked.remedy,
+        "Allow TCP 1433 outbound from the whole integration subnet 10.10.4.0/26 to 10.10.2.4 in the named NSG, above the blocking rule; the app's source address can be any address of the integration subnet."
+    );
+    let details = blocked.details.unwrap();
+    assert_eq!(details["pool"], json!(["10.10.4.0/26"]));
+    assert_eq!(details["blocked"][0]["range"], "10.10.4.32/27");
+    assert_eq!(details["allowed"][0]["rule"], "AllowVnetOutBound");
+}
+
+#[test]
+fn outbound_to_a_public_target_meets_the_nsg_only_with_route_all() {
+    let deny_internet = || {
+        apps_nsg(json!([rule(
+            "Deny-Internet",
+            200,
+            "Outbound",
+            "Deny",
+            "*",
+            "Internet"
+        )]))
+    };
+    let public = Seen {
+        target: "20.50.1.1",
+        ..Seen::default()
+    };
+    let without = check("nsg.outbound", deny_internet(), &public);
+    assert_eq!(without.status, Status::Skip, "{}", without.evidence);
+    assert!(
+        without.evidence.contains("straight to the internet"),
+        "{}",
+        without.evidence
+    );
+    let with = check(
+        "nsg.outbound",
+        |f| {
+            deny_internet()(f);
+            f.get_mut("site.json").unwrap()["properties"]["outboundVnetRouting"] =
+                json!({"allTraffic": true});
+        },
+        &public,
+    );
+    assert_eq!(with.status, Status::Fail, "{}", with.evidence);
+    assert!(
+        with.evidence
+            .contains("10.10.4.0/26 by nsg-apps/Deny-Internet"),
+        "{}",
+        with.evidence
+    );
+    // The VNET is not Internet: the same NSG lets the subnet reach the SQL VM.
+    let (status, evidence) = regional_status("nsg.outbound", deny_internet());
+    assert_eq!(status, Status::Pass, "{evidence}");
+}
+
+#[test]
+fn a_referenced_but_missing_outbound_nsg_warns() {
+    let (status, evidence) = regional_status("nsg.outbound", |f| {
+        apps_subnet(f)["networkSecurityGroup"] = json!({"id": NSG_APPS});
+    });
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(
+        evidence.contains(
+            "nsg-apps in rg-contoso (subnet snet-apps) is referenced but not in the snapshot"
+        ),
+        "{evidence}"
+    );
+}
+
+fn set_data_rule_source(files: &mut BTreeMap<String, Value>, source: &str) {
+    files.get_mut("nsg-data.json").unwrap()["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] =
+        json!(source);
+}
+
+#[test]
+fn inbound_nsgs_at_the_target_are_analysed_for_the_integration_subnet() {
+    let passed = check("nsg.inbound", |_| {}, &Seen::default());
+    assert_eq!(passed.status, Status::Pass, "{}", passed.evidence);
+    assert!(
+        passed.evidence.starts_with("the whole integration subnet 10.10.4.0/26 may reach TCP 1433 on 10.10.2.4 (subnet snet-data"),
+        "{}",
+        passed.evidence
+    );
+    let blocked = check(
+        "nsg.inbound",
+        |f| set_data_rule_source(f, "10.10.4.0/27"),
+        &Seen::default(),
+    );
+    assert_eq!(blocked.status, Status::Fail, "{}", blocked.evidence);
+    assert!(
+        blocked.evidence.contains("is blocked for part of the integration subnet: 10.10.4.32/27 by nsg-data/Deny-Sql-from-anywhere-else"),
+        "{}",
+        blocked.evidence
+    );
+    assert!(
+        blocked.remedy.starts_with(
+            "Allow TCP 1433 inbound from the whole integration subnet 10.10.4.0/26 in the named NSG"
+        ),
+        "{}",
+        blocked.remedy
+    );
+    // The same details shape as nsg.p2s-to-target.
+    let details = blocked.details.unwrap();
+    assert_eq!(details["pool"], json!(["10.10.4.0/26"]));
+    assert_eq!(details["target"], "10.10.2.4");
+    assert_eq!(details["port"], 1433);
+    assert_eq!(details["blocked"][0]["nsg"], "nsg-data");
+    for text in [&passed.evidence, &blocked.evidence, &blocked.remedy] {
+        assert!(!text.contains("P2S") && !text.contains(" pool"), "{text}");
+    }
+    // The gateway-mode check stands aside.
+    let (status, _) = regional_status("nsg.p2s-to-target", |_| {});
+    assert_eq!(status, Status::Skip);
+}
+
+#[test]
+fn a_virtual_network_rule_admits_the_integration_subnet_of_the_same_vnet() {
+    let (status, evidence) =
+        regional_status("nsg.inbound", |f| set_data_rule_source(f, "VirtualNetwork"));
+    assert_eq!(status, Status::Pass, "{evidence}");
+}
+
+#[test]
+fn replies_to_the_integration_subnet_return_within_the_vnet() {
+    let (status, evidence) = regional_status("udr.return-path", |_| {});
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert_eq!(
+        evidence,
+        "from subnet snet-data, the whole integration subnet returns within VNET vnet-contoso (route table rt-data)"
+    );
+    // Gateway route propagation is about the gateway's routes: the VNET's own route stays.
+    let (status, evidence) = regional_status("udr.return-path", |f| {
+        f.get_mut("rt-data.json").unwrap()["properties"]["disableBgpRoutePropagation"] =
+            json!(true);
+    });
+    assert_eq!(status, Status::Pass, "{evidence}");
+    // A default route to a firewall is less specific than the VNET's.
+    let add_route = |prefix: &'static str| {
+        move |f: &mut BTreeMap<String, Value>| {
+            f.get_mut("rt-data.json").unwrap()["properties"]["routes"]
+                .as_array_mut()
+                .unwrap()
+                .push(
+                    json!({"name": "to-fw", "properties": {"addressPrefix": prefix,
+                    "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.10.3.4"}}),
+                );
+        }
+    };
+    let (status, evidence) = regional_status("udr.return-path", add_route("0.0.0.0/0"));
+    assert_eq!(status, Status::Pass, "{evidence}");
+    let diverted = check(
+        "udr.return-path",
+        add_route("10.10.4.0/24"),
+        &Seen::default(),
+    );
+    assert_eq!(diverted.status, Status::Fail, "{}", diverted.evidence);
+    assert_eq!(
+        diverted.evidence,
+        "from subnet snet-data, replies to part of the integration subnet do not go back within VNET vnet-contoso: 10.10.4.0/26 to VirtualAppliance 10.10.3.4 by rt-data/to-fw"
+    );
+    assert!(!diverted.remedy.contains("P2S"), "{}", diverted.remedy);
+}
+
+#[test]
+fn the_host_firewall_step_names_the_integration_subnet() {
+    let host = check("host.firewall", |_| {}, &Seen::default());
+    assert!(
+        host.remedy
+            .contains("allow TCP 1433 from the whole integration subnet 10.10.4.0/26"),
+        "{}",
+        host.remedy
+    );
+}

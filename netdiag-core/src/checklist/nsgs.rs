@@ -1,0 +1,329 @@
+//! Stage 5, the NSGs on the path, analysed over the app's whole source range: outbound at
+//! the integration subnet (`nsg.outbound`, regional), and inbound at the target's subnet
+//! and NIC (`nsg.p2s-to-target` for the P2S pool, `nsg.inbound` for the integration
+//! subnet). The app's address is any one of its range, so a rule that admits only part of
+//! it fails, naming the part it blocks.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use serde_json::json;
+
+use super::Status;
+use super::registry::{Finding, Mode, SkipReason, or_skip};
+use super::scene::{Scene, export, nets, v4_only};
+use crate::nsg::{Block, Direction, Flow, PathAnalysis as Analysis, analyse_path};
+use crate::ranges::RangeSet;
+use crate::snapshot::{AddressPrefix, Nic, Nsg, Subnet, describe_id};
+
+/// The NSGs on one side of the path, in the order traffic meets them, and those
+/// referenced but missing from the snapshot.
+struct PathNsgs<'a> {
+    present: Vec<&'a Nsg>,
+    missing: Vec<String>,
+}
+
+impl<'a> PathNsgs<'a> {
+    /// The subnet's NSG and the NIC's, in the order `direction` meets them.
+    fn of(scene: &Scene<'a>, subnet: &Subnet, nic: Option<&Nic>, direction: Direction) -> Self {
+        let mut found: Vec<(Option<&'a Nsg>, Option<String>)> = Vec::new();
+        found.push((
+            scene.nsg_of_subnet(subnet),
+            subnet
+                .network_security_group
+                .as_ref()
+                .map(|r| format!("{} (subnet {})", describe_id(&r.id), subnet.name)),
+        ));
+        if let Some(nic) = nic {
+            found.push((
+                scene.nsg_of_nic(nic),
+                nic.network_security_group
+                    .as_ref()
+                    .map(|r| format!("{} (NIC {})", describe_id(&r.id), nic.name)),
+            ));
+        }
+        if direction == Direction::Outbound {
+            found.reverse();
+        }
+        let mut nsgs = Self {
+            present: Vec::new(),
+            missing: Vec::new(),
+        };
+        for (nsg, reference) in found {
+            match (nsg, reference) {
+                (Some(nsg), _) => nsgs.present.push(nsg),
+                (None, Some(reference)) => nsgs.missing.push(reference),
+                (None, None) => {}
+            }
+        }
+        nsgs
+    }
+}
+
+/// What one analysis is about, for its evidence and remedy.
+struct Side<'s> {
+    direction: Direction,
+    /// "P2S pool" or "integration subnet".
+    source_name: &'static str,
+    source: &'s [Ipv4Net],
+    target: Ipv4Addr,
+    /// Where the NSGs sit, e.g. "subnet snet-data, NIC nic-sql01".
+    place: String,
+}
+
+impl Side<'_> {
+    /// How the evidence names part of the source: "the pool" keeps the P2S wording short.
+    fn short(&self) -> &'static str {
+        if self.source_name == "P2S pool" {
+            "pool"
+        } else {
+            self.source_name
+        }
+    }
+
+    fn direction(&self) -> &'static str {
+        match self.direction {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+        }
+    }
+}
+
+pub(super) fn nsg_p2s_to_target(scene: &Scene<'_>) -> Finding {
+    at_target(scene)
+}
+
+pub(super) fn nsg_inbound(scene: &Scene<'_>) -> Finding {
+    at_target(scene)
+}
+
+/// The NSGs of the target's subnet and NIC, inbound from the whole source range.
+fn at_target(scene: &Scene<'_>) -> Finding {
+    let target = or_skip!(scene.target_or_skip());
+    let (source, source_name) = or_skip!(scene.source_or_skip());
+    if let Some(why) = leaves_to_internet(scene, target) {
+        return Finding::skip(why);
+    }
+    let Some((subnet, nic)) = scene.target_location() else {
+        return Finding::skip(SkipReason::missing_resource(
+            format!("no subnet of the snapshot holds {target}"),
+            export::VNET,
+        ));
+    };
+    let nsgs = PathNsgs::of(scene, subnet, nic, Direction::Inbound);
+    let target_vnet = scene.target_vnet(subnet);
+    let (scope, pool_in_tag) = scene.tag_scope(target_vnet);
+    let side = Side {
+        direction: Direction::Inbound,
+        source_name,
+        source: &source,
+        target,
+        place: format!(
+            "subnet {}{}",
+            subnet.name,
+            nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
+        ),
+    };
+    let set = RangeSet::from_nets(&source);
+    let analysis = analyse_path(
+        &nsgs.present,
+        &set,
+        flow(scene, target, side.direction),
+        &scope,
+    );
+    let mut result = finding(scene, &nsgs, &analysis, &side);
+    // The tag's reach is an assumption worth saying whenever it mattered.
+    let vnet_name = target_vnet.map_or("the target's VNET", |v| v.name.as_str());
+    let tagged = |decided| uses_virtual_network_tag(&nsgs.present, side.direction, decided);
+    if scene.mode == Mode::Regional {
+        if !set.subtract(&scope.virtual_network).is_empty() && tagged(None) {
+            let _ = write!(
+                result.evidence,
+                " (the VirtualNetwork tag of {vnet_name} does not include the integration subnet: it is not in {vnet_name} or a VNET peered with it)"
+            );
+        }
+    } else if pool_in_tag && tagged(Some(&analysis)) {
+        let _ = write!(
+            result.evidence,
+            " (assumed: the VirtualNetwork tag of {vnet_name} includes the P2S pool, as Azure adds it for the gateway it uses)"
+        );
+    } else if !pool_in_tag && tagged(None) {
+        let _ = write!(
+            result.evidence,
+            " (the VirtualNetwork tag of {vnet_name} does not include the P2S pool: it neither owns the app's gateway nor uses it through useRemoteGateways)"
+        );
+    }
+    result.details = Some(details(&side, scene.inputs.target.port, &analysis));
+    result
+}
+
+/// Regional: the integration subnet's NSG, outbound, for the whole subnet.
+pub(super) fn nsg_outbound(scene: &Scene<'_>) -> Finding {
+    let subnet = or_skip!(scene.integration_subnet_or_skip());
+    let target = or_skip!(scene.target_or_skip());
+    if let Some(why) = leaves_to_internet(scene, target) {
+        return Finding::skip(why);
+    }
+    let source = v4_only(&subnet.prefixes());
+    let nsgs = PathNsgs::of(scene, subnet, None, Direction::Outbound);
+    let (scope, _) = scene.tag_scope(scene.vnet);
+    let side = Side {
+        direction: Direction::Outbound,
+        source_name: "integration subnet",
+        source: &source,
+        target,
+        place: format!("subnet {}", subnet.name),
+    };
+    let analysis = analyse_path(
+        &nsgs.present,
+        &RangeSet::from_nets(&source),
+        flow(scene, target, side.direction),
+        &scope,
+    );
+    let mut result = finding(scene, &nsgs, &analysis, &side);
+    result.details = Some(details(&side, scene.inputs.target.port, &analysis));
+    result
+}
+
+/// Regional without Route All: a public target never passes the VNET's NSGs.
+fn leaves_to_internet(scene: &Scene<'_>, target: Ipv4Addr) -> Option<SkipReason> {
+    (scene.mode == Mode::Regional && !scene.enters_vnet(target)).then(|| {
+        SkipReason::not_applicable(format!(
+            "does not apply: without Route All the app sends {target} straight to the internet, not through the VNET"
+        ))
+    })
+}
+
+fn flow(scene: &Scene<'_>, target: Ipv4Addr, direction: Direction) -> Flow {
+    Flow {
+        target,
+        port: scene.inputs.target.port,
+        protocol: scene.inputs.target.protocol,
+        direction,
+    }
+}
+
+fn describe(blocks: &[Block]) -> String {
+    blocks
+        .iter()
+        .map(|b| format!("{} by {}/{}", b.range, b.nsg, b.rule))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a rule of `direction` names the `VirtualNetwork` tag as its source; with
+/// `decided`, only rules that decided part of the range count.
+fn uses_virtual_network_tag(
+    nsgs: &[&Nsg],
+    direction: Direction,
+    decided: Option<&Analysis>,
+) -> bool {
+    let deciding: Option<BTreeSet<&str>> = decided.map(|analysis| {
+        analysis
+            .allowed
+            .iter()
+            .chain(&analysis.blocked)
+            .chain(&analysis.undecided)
+            .map(|b| b.rule.as_str())
+            .collect()
+    });
+    nsgs.iter()
+        .flat_map(|n| crate::nsg::rules(n, direction))
+        .any(|r| {
+            deciding
+                .as_ref()
+                .is_none_or(|names| names.contains(r.name.as_str()))
+                && r.sources().into_iter().any(|p| {
+                    matches!(p, AddressPrefix::Tag(t) if t.eq_ignore_ascii_case("VirtualNetwork"))
+                })
+        })
+}
+
+/// The status, evidence and remedy of one analysis over the source range.
+fn finding(
+    scene: &Scene<'_>,
+    nsgs: &PathNsgs<'_>,
+    analysis: &Analysis,
+    side: &Side<'_>,
+) -> Finding {
+    let port = scene.inputs.target.port;
+    let proto = scene.inputs.target.protocol.name();
+    let Side {
+        source_name,
+        target,
+        place,
+        ..
+    } = side;
+    let (short, direction) = (side.short(), side.direction());
+    let range = nets(side.source);
+    let outbound = if side.direction == Direction::Outbound {
+        " outbound"
+    } else {
+        ""
+    };
+    let missing = (!nsgs.missing.is_empty()).then(|| {
+        format!(
+            "; the NSG {} is referenced but not in the snapshot, so it was not evaluated",
+            nsgs.missing.join(", ")
+        )
+    });
+    if !analysis.blocked.is_empty() {
+        let to = if outbound.is_empty() {
+            String::new()
+        } else {
+            format!(" to {target}")
+        };
+        return Finding::fail(
+            format!(
+                "{proto} {port} to {target}{outbound} ({place}) is blocked for part of the {short}: {}{}",
+                describe(&analysis.blocked),
+                missing.unwrap_or_default()
+            ),
+            format!(
+                "Allow {proto} {port} {direction} from the whole {source_name} {range}{to} in the named NSG, above the blocking rule; the app's source address can be any address of the {short}."
+            ),
+        );
+    }
+    if let Some(missing) = missing {
+        return Finding::warn(
+            format!(
+                "no NSG of the snapshot blocks {proto} {port} to {target}{outbound} ({place}){missing}"
+            ),
+            format!(
+                "Export the missing NSG too ({}), or check it by hand for the whole {source_name} {range}.",
+                export::NSG
+            ),
+        );
+    }
+    if !analysis.undecided.is_empty() {
+        return Finding::new(
+            Status::Warn,
+            format!(
+                "cannot decide offline for {}: the rule uses an application security group or a service tag",
+                describe(&analysis.undecided)
+            ),
+            format!(
+                "Check the named rule by hand against the {source_name} {range}, or use explicit address prefixes for it."
+            ),
+        );
+    }
+    if nsgs.present.is_empty() {
+        return Finding::pass(format!("no NSG on {place}"));
+    }
+    Finding::pass(format!(
+        "the whole {short} {range} may reach {proto} {port} on {target}{outbound} ({place})"
+    ))
+}
+
+fn details(side: &Side<'_>, port: u16, analysis: &Analysis) -> serde_json::Value {
+    json!({
+        "pool": side.source.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "target": side.target.to_string(),
+        "port": port,
+        "allowed": analysis.allowed,
+        "blocked": analysis.blocked,
+        "undecided": analysis.undecided,
+    })
+}
