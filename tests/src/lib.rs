@@ -359,11 +359,12 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 41] = [
+pub const CHECK_IDS: [&str; 42] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
     "dns.configured",
+    "dns.private-endpoint",
     "app.platform",
     "app.private-ip",
     "plan.tier",
@@ -406,6 +407,11 @@ pub const CHECK_IDS: [&str; 41] = [
 /// The example export shipped in the repository (`examples/contoso-export`).
 pub fn example_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")
+}
+
+/// The regional example export shipped in `examples/regional-export`.
+pub fn regional_export() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/regional-export")
 }
 
 /// What a finished run of a binary printed, and how long it took.

@@ -61,7 +61,10 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
         }
     }
     if overlaps.is_empty() {
-        Finding::pass(format!("{} spaces, none overlapping", spaces.len()))
+        Finding::pass(match spaces.len() {
+            1 => "1 address space, nothing to overlap".to_owned(),
+            n => format!("{n} spaces, none overlapping"),
+        })
     } else {
         Finding::fail(
             overlaps.join("; "),

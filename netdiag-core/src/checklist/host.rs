@@ -4,9 +4,13 @@ use std::fmt::Write as _;
 
 use super::registry::{Finding, SkipReason};
 use super::scene::Scene;
+use crate::snapshot::{PrivateEndpoint, describe_id};
 
 pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
+    if let Some(endpoint) = scene.target.and_then(|ip| scene.private_endpoint_at(ip)) {
+        return private_endpoint_host(endpoint);
+    }
     let source = scene.source_phrase();
     Finding::manual(
         "the host's own firewall is not visible from here",
@@ -68,4 +72,36 @@ pub(super) fn vm_cross_check(scene: &Scene<'_>) -> Finding {
             "From a VM in the same VNET, run: {command}. If it fails there too, the target is down; if it works, the problem is on the app's path."
         ),
     )
+}
+
+/// A private endpoint is no host with a firewall: the service behind it must have
+/// approved the endpoint, and its own network rules do not apply to the endpoint's traffic.
+fn private_endpoint_host(endpoint: &PrivateEndpoint) -> Finding {
+    let connection = endpoint.service_connection();
+    let service = connection
+        .and_then(|c| c.private_link_service_id.as_deref())
+        .map_or_else(|| "its service".to_owned(), describe_id);
+    let groups = connection
+        .map(|c| c.group_ids.join(", "))
+        .filter(|g| !g.is_empty())
+        .map_or_else(String::new, |g| format!(" ({g})"));
+    let status = connection
+        .and_then(|c| c.private_link_service_connection_state.as_ref())
+        .and_then(|s| s.status.as_deref());
+    let evidence = format!(
+        "the target is private endpoint {} of {service}{groups}, connection {}",
+        endpoint.name,
+        status.unwrap_or("of unknown state")
+    );
+    match status {
+        Some(status) if !status.eq_ignore_ascii_case("Approved") => Finding::fail(
+            evidence,
+            format!(
+                "Approve the private endpoint connection on {service} (Networking > Private access); while it is {status}, the endpoint carries no traffic."
+            ),
+        ),
+        _ => Finding::pass(format!(
+            "{evidence}: no host firewall to open (the firewall rules and public network access setting of the service do not filter private endpoint traffic)"
+        )),
+    }
 }

@@ -10,6 +10,7 @@ mod gateway;
 mod host;
 mod nsgs;
 mod path;
+mod private_endpoint;
 mod probe;
 mod regional;
 pub mod registry;
@@ -183,15 +184,23 @@ pub struct Evaluation {
 impl Evaluation {
     /// Runs every check of the registry, in the tree's order.
     pub fn new(inputs: &Inputs<'_>) -> Self {
-        let (checks, mode, why) = registry::evaluate(inputs);
+        let evaluated = registry::evaluate(inputs);
         let mut header = header(&inputs.target, inputs.snapshot);
         if inputs.snapshot.is_some() {
             // Which integration the checks assume, and the field that says so.
-            let _ = write!(header, "\nIntegration: {} ({why})", mode.describe());
+            let _ = write!(
+                header,
+                "\nIntegration: {} ({})",
+                evaluated.mode.describe(),
+                evaluated.mode_reason
+            );
+        }
+        if let Some(note) = &evaluated.target_note {
+            let _ = write!(header, "\nTarget address: {note}");
         }
         Self {
-            checks,
-            mode,
+            checks: evaluated.checks,
+            mode: evaluated.mode,
             header,
         }
     }

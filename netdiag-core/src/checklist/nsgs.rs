@@ -112,6 +112,19 @@ fn at_target(scene: &Scene<'_>) -> Finding {
             export::VNET,
         ));
     };
+    if let Some(endpoint) = scene.private_endpoint_at(target)
+        && !subnet.nsg_applies_to_private_endpoints()
+    {
+        return Finding::pass(format!(
+            "{target} is private endpoint {}: subnet {}'s network policies for private endpoints are {}, so NSGs do not filter traffic to it",
+            endpoint.name,
+            subnet.name,
+            subnet
+                .private_endpoint_network_policies
+                .as_deref()
+                .unwrap_or("Disabled (the default)")
+        ));
+    }
     let nsgs = PathNsgs::of(scene, subnet, nic, Direction::Inbound);
     let target_vnet = scene.target_vnet(subnet);
     let (scope, pool_in_tag) = scene.tag_scope(target_vnet);

@@ -184,7 +184,14 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
             ),
         });
     };
+    let endpoint = scene
+        .target
+        .and_then(|ip| scene.private_endpoint_at(ip))
+        .filter(|_| !subnet.routes_apply_to_private_endpoints());
     let table = match (&subnet.route_table, scene.snapshot) {
+        // A private endpoint answers the way the traffic came; the subnet's routes steer
+        // it only when its network policies say so.
+        (Some(_), _) if endpoint.is_some() => None,
         (Some(reference), Some(snapshot)) => match snapshot.route_table(&reference.id) {
             Some(table) => Some(table),
             None => {
@@ -221,10 +228,14 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         Finding::pass(format!(
             "from subnet {}, the whole {short} returns {how}{}",
             subnet.name,
-            table.map_or_else(
-                || " (no route table)".to_owned(),
-                |t| format!(" (route table {})", t.name)
-            )
+            match (table, endpoint) {
+                (_, Some(endpoint)) if subnet.route_table.is_some() => format!(
+                    " (the target is private endpoint {}: the subnet's route table does not apply to it while its network policies are off)",
+                    endpoint.name
+                ),
+                (Some(t), _) => format!(" (route table {})", t.name),
+                (None, _) => " (no route table)".to_owned(),
+            }
         ))
     } else {
         let diverted: Vec<String> = path

@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use super::scene::Scene;
 use super::{
-    Check, Inputs, Stage, Status, addresses, app, gateway, host, nsgs, path, probe, regional,
+    Check, Inputs, Stage, Status, addresses, app, gateway, host, nsgs, path, private_endpoint,
+    probe, regional,
 };
 
 /// How the app is joined to its VNET.
@@ -273,6 +274,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         Applies::Both,
         "The app has DNS servers for the VNET",
         app::dns_configured,
+    ),
+    spec(
+        "dns.private-endpoint",
+        Stage::App,
+        Applies::Both,
+        "A private endpoint's name resolves to its private IP",
+        private_endpoint::dns_private_endpoint,
     ),
     spec(
         "app.platform",
@@ -535,8 +543,17 @@ pub static REGISTRY: &[CheckSpec] = &[
     ),
 ];
 
+/// What one run of the registry found: the checks, the mode and why, and where the
+/// target's address came from when it was not resolved.
+pub(super) struct Evaluated {
+    pub checks: Vec<Check>,
+    pub mode: Mode,
+    pub mode_reason: String,
+    pub target_note: Option<String>,
+}
+
 /// Runs every check of the registry, in its order.
-pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode, String) {
+pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
     let scene = Scene::new(inputs);
     let checks = REGISTRY
         .iter()
@@ -558,5 +575,10 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> (Vec<Check>, Mode, String) {
             }
         })
         .collect();
-    (checks, scene.mode, scene.mode_reason)
+    Evaluated {
+        checks,
+        mode: scene.mode,
+        mode_reason: scene.mode_reason,
+        target_note: scene.target_note,
+    }
 }

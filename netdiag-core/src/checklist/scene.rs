@@ -13,8 +13,8 @@ use crate::nsg::TagScope;
 use crate::ranges::RangeSet;
 use crate::settings::WEBSITE_SITE_NAME;
 use crate::snapshot::{
-    Gateway, IpOrNet, LocalGateway, Nic, Nsg, Plan, Site, Snapshot, Subnet, VirtualNetwork,
-    VnetConnection, describe_id, same_id,
+    Gateway, IpOrNet, LocalGateway, Nic, Nsg, Plan, PrivateEndpoint, Site, Snapshot, Subnet,
+    VirtualNetwork, VnetConnection, describe_id, same_id,
 };
 
 /// The resources the checks look at, found once.
@@ -36,6 +36,8 @@ pub(crate) struct Scene<'a> {
     /// On-premises networks linked to the VNET's gateways by a connection.
     pub(super) onprem: Vec<&'a LocalGateway>,
     pub(super) target: Option<Ipv4Addr>,
+    /// Where `target` came from when the run did not resolve the name.
+    pub(super) target_note: Option<String>,
     /// Route All: the site's `vnetRouteAllEnabled` (or `outboundVnetRouting`), or its
     /// `config/web`'s.
     pub(super) route_all: bool,
@@ -126,6 +128,25 @@ impl<'a> Scene<'a> {
                     .and_then(|c| c.vnet_route_all_enabled)
                     == Some(true)
         });
+        // Not resolved (--no-probe): a private endpoint's name leads to its private IP,
+        // where the app's traffic should go.
+        let endpoint_target = snapshot
+            .zip(inputs.target.name.as_deref())
+            .filter(|_| inputs.target.ip.is_none())
+            .and_then(|(s, name)| {
+                let private = s.private_name(name)?;
+                let ip = private.addresses.iter().find_map(|ip| match ip {
+                    IpAddr::V4(v4) => Some(*v4),
+                    IpAddr::V6(_) => None,
+                })?;
+                let owner = private
+                    .endpoint
+                    .map_or_else(|| private.zone.clone(), |e| format!("private endpoint {}", e.name));
+                Some((
+                    ip,
+                    format!("{ip}, the address of {owner} in the snapshot (the name itself was not resolved)"),
+                ))
+            });
         Self {
             inputs,
             mode,
@@ -142,8 +163,12 @@ impl<'a> Scene<'a> {
             onprem,
             target: match inputs.target.ip {
                 Some(IpAddr::V4(ip)) => Some(ip),
-                _ => None,
+                Some(IpAddr::V6(_)) => None,
+                // Not resolved (--no-probe): a private endpoint's name leads to its
+                // private IP, where the app's traffic should go.
+                None => endpoint_target.as_ref().map(|(ip, _)| *ip),
             },
+            target_note: endpoint_target.map(|(_, note)| note),
             route_all,
         }
     }
@@ -395,6 +420,11 @@ impl<'a> Scene<'a> {
         Some((subnet, nic))
     }
 
+    /// The private endpoint of the snapshot at an address.
+    pub(super) fn private_endpoint_at(&self, ip: Ipv4Addr) -> Option<&'a PrivateEndpoint> {
+        self.snapshot?.private_endpoint_at(IpAddr::V4(ip))
+    }
+
     pub(super) fn nsg_of_subnet(&self, subnet: &Subnet) -> Option<&'a Nsg> {
         let snapshot = self.snapshot?;
         match &subnet.network_security_group {
@@ -477,6 +507,7 @@ pub(super) mod export {
     pub const NSG: &str = "az network nsg show -g RG -n NSG > nsg.json";
     pub const ROUTE_TABLE: &str =
         "az network route-table show -g RG -n ROUTETABLE > route-table.json";
+    pub const PRIVATE_ENDPOINTS: &str = "az network private-endpoint list -g RG > private-endpoints.json; az network private-dns zone list -g RG > zones.json; az network private-dns link vnet list -g RG -z ZONE > zone-links.json; az network private-dns record-set a list -g RG -z ZONE > zone-records.json";
 }
 
 /// The app's VNET: its connection's, else its regional subnet's, else the snapshot's only.

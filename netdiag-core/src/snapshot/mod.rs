@@ -11,6 +11,7 @@
 
 pub mod locate;
 pub mod model;
+pub mod private_dns;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -21,6 +22,9 @@ use serde_json::Value;
 
 use locate::{Step, line_of};
 pub use model::*;
+pub use private_dns::{
+    ARecordSet, NatGateway, PrivateDnsZone, PrivateEndpoint, PrivateName, ZoneLink,
+};
 
 /// Files larger than this are refused: an export of one app's network is a few hundred KB.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -124,6 +128,11 @@ pub struct Snapshot {
     pub route_tables: Vec<RouteTable>,
     /// Subnets exported on their own (`az network vnet subnet show`).
     pub subnets: Vec<Subnet>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
+    pub private_dns_zones: Vec<PrivateDnsZone>,
+    pub zone_links: Vec<ZoneLink>,
+    pub a_record_sets: Vec<ARecordSet>,
+    pub nat_gateways: Vec<NatGateway>,
     /// ARM ids seen so far (lowercase) and the file that defined each.
     seen_ids: BTreeMap<String, String>,
 }
@@ -144,6 +153,13 @@ pub fn describe_id(id: &str) -> String {
         Some(group) => format!("{name} in {group}"),
         None => name.to_owned(),
     }
+}
+
+/// The resource group in an ARM id (`.../resourceGroups/<name>/...`).
+pub fn resource_group_of(id: &str) -> Option<&str> {
+    let mut parts = id.split('/').filter(|p| !p.is_empty());
+    parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+    parts.next()
 }
 
 /// The subscription id in an ARM id (`/subscriptions/<id>/...`).
@@ -354,6 +370,41 @@ impl Snapshot {
                 &normalised,
                 |s| &mut s.route_tables,
                 |r: &RouteTable| &r.id,
+            ),
+            "microsoft.network/privateendpoints" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.private_endpoints,
+                |r: &PrivateEndpoint| &r.id,
+            ),
+            "microsoft.network/privatednszones" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.private_dns_zones,
+                |r: &PrivateDnsZone| &r.id,
+            ),
+            "microsoft.network/privatednszones/virtualnetworklinks" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.zone_links,
+                |r: &ZoneLink| &r.id,
+            ),
+            "microsoft.network/privatednszones/a" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.a_record_sets,
+                |r: &ARecordSet| &r.id,
+            ),
+            "microsoft.network/natgateways" => self.push(
+                source,
+                at,
+                &normalised,
+                |s| &mut s.nat_gateways,
+                |r: &NatGateway| &r.id,
             ),
             "microsoft.web/sites/config" | "" if is_app_settings_object(&normalised, &name) => {
                 self.add_app_settings_object(source, at, &normalised)
@@ -699,6 +750,11 @@ impl Snapshot {
             ("route table", self.route_tables.len()),
             ("subnet", self.subnets.len()),
             ("site config", self.site_configs.len()),
+            ("private endpoint", self.private_endpoints.len()),
+            ("private DNS zone", self.private_dns_zones.len()),
+            ("zone link", self.zone_links.len()),
+            ("A record set", self.a_record_sets.len()),
+            ("NAT gateway", self.nat_gateways.len()),
         ];
         for (kind, count) in counts.iter().filter(|(_, n)| *n > 0) {
             if !out.is_empty() {

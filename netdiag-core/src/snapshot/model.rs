@@ -424,6 +424,10 @@ pub struct Subnet {
     pub private_endpoints: Vec<IdRef>,
     pub delegations: Vec<Delegation>,
     pub service_association_links: Vec<ServiceAssociationLink>,
+    /// `Disabled` (Azure's default), `Enabled`, `NetworkSecurityGroupEnabled` or
+    /// `RouteTableEnabled`: whether NSGs and route tables apply to private endpoints here.
+    pub private_endpoint_network_policies: Option<String>,
+    pub nat_gateway: Option<IdRef>,
 }
 
 /// A subnet's delegation to a service (`Microsoft.Web/serverFarms` for regional VNET
@@ -446,6 +450,25 @@ pub struct ServiceAssociationLink {
 }
 
 impl Subnet {
+    /// Whether the subnet's NSG filters traffic to its private endpoints.
+    pub fn nsg_applies_to_private_endpoints(&self) -> bool {
+        self.private_endpoint_network_policies
+            .as_deref()
+            .is_some_and(|p| {
+                p.eq_ignore_ascii_case("Enabled")
+                    || p.eq_ignore_ascii_case("NetworkSecurityGroupEnabled")
+            })
+    }
+
+    /// Whether the subnet's route table steers its private endpoints' traffic.
+    pub fn routes_apply_to_private_endpoints(&self) -> bool {
+        self.private_endpoint_network_policies
+            .as_deref()
+            .is_some_and(|p| {
+                p.eq_ignore_ascii_case("Enabled") || p.eq_ignore_ascii_case("RouteTableEnabled")
+            })
+    }
+
     /// `addressPrefix` and `addressPrefixes` together.
     pub fn prefixes(&self) -> Vec<IpNet> {
         self.address_prefix

@@ -10,6 +10,7 @@ mod dns;
 mod gateway_verdicts;
 mod layers;
 mod nsg_props;
+mod private_endpoint;
 mod regional;
 mod registry;
 mod schema;

@@ -1,0 +1,325 @@
+//! Stage 2, `dns.private-endpoint`: a name that belongs to a private endpoint must resolve,
+//! with the app's DNS servers, to the endpoint's private IP. The classic failure is the
+//! public IP: the `privatelink.` zone is not linked to the app's VNET (Azure DNS answers
+//! from linked zones only), or the app's custom DNS servers do not forward to Azure DNS
+//! (168.63.129.16) from a VNET that is linked. With a probe the answer decides; without
+//! one the snapshot's zone links and DNS servers do.
+
+use std::net::IpAddr;
+
+use serde_json::json;
+
+use super::registry::{Finding, SkipReason};
+use super::scene::{Scene, export};
+use crate::dns::ServerSource;
+use crate::snapshot::private_dns::PRIVATELINK;
+use crate::snapshot::{PrivateName, Snapshot, VirtualNetwork, resource_group_of};
+
+/// Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
+const AZURE_DNS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(168, 63, 129, 16));
+
+/// How the app's names get resolved, as far as the snapshot shows.
+struct Resolution<'a> {
+    /// The app's own DNS servers (settings, site, VNET), when it has any but Azure DNS.
+    custom: Vec<IpAddr>,
+    /// The VNET whose Azure DNS resolves for the app: the app's own, or with custom DNS
+    /// servers the VNET that holds them (a hub's, forwarding to their own Azure DNS);
+    /// unknown for servers outside every VNET of the snapshot.
+    resolver_vnet: Option<&'a VirtualNetwork>,
+    /// The zone is linked to that VNET.
+    linked: bool,
+}
+
+impl<'a> Resolution<'a> {
+    fn of(scene: &Scene<'a>, snapshot: &'a Snapshot, zone: &str) -> Self {
+        let custom: Vec<IpAddr> = scene
+            .inputs
+            .dns_config
+            .or(scene.inputs.dns.map(|(c, _)| c))
+            .map(|c| {
+                c.servers
+                    .iter()
+                    .filter(|s| {
+                        !matches!(s.source, ServerSource::System | ServerSource::AzureDefault)
+                    })
+                    .map(|s| s.address.ip())
+                    .filter(|ip| *ip != AZURE_DNS)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let resolver_vnet = if custom.is_empty() {
+            scene.vnet
+        } else {
+            snapshot.vnets.iter().find(|v| {
+                custom.iter().any(|ip| {
+                    v.address_space
+                        .address_prefixes
+                        .iter()
+                        .any(|p| p.0.contains(ip))
+                })
+            })
+        };
+        let linked = resolver_vnet.is_some_and(|v| snapshot.zone_linked_to(zone, &v.id));
+        Self {
+            custom,
+            resolver_vnet,
+            linked,
+        }
+    }
+
+    fn custom_list(&self) -> String {
+        join(&self.custom)
+    }
+
+    /// What in this setup sends the name elsewhere than the endpoint.
+    fn causes(&self, private: &PrivateName<'_>, snapshot: &Snapshot) -> Vec<String> {
+        let zone = &private.zone;
+        let mut causes = Vec::new();
+        let zone_missing =
+            snapshot.private_dns_zone(zone).is_none() && snapshot.zone_links(zone).is_empty();
+        match (self.linked, self.resolver_vnet, zone_missing) {
+            (true, _, _) => {}
+            (false, _, true) => causes.push(format!(
+                "the snapshot has no private DNS zone {zone} (nor links of it)"
+            )),
+            (false, Some(vnet), false) if self.custom.is_empty() => causes.push(format!(
+                "the private DNS zone {zone} is not linked to VNET {}, and Azure DNS answers from linked zones only",
+                vnet.name
+            )),
+            (false, Some(vnet), false) => causes.push(format!(
+                "the private DNS zone {zone} is not linked to VNET {}, where the app's DNS servers {} are (they answer from the zone only if it is linked there and they forward to 168.63.129.16)",
+                vnet.name,
+                self.custom_list()
+            )),
+            (false, None, false) => causes.push(format!(
+                "the app's DNS servers {} are in no VNET of the snapshot: whether they reach a resolver that sees {zone} is unknown",
+                self.custom_list()
+            )),
+        }
+        if !self.custom.is_empty() && (self.linked || self.resolver_vnet.is_none()) {
+            causes.push(format!(
+                "the custom DNS servers {} answer from the zone only if they forward to 168.63.129.16",
+                self.custom_list()
+            ));
+        }
+        if causes.is_empty() {
+            let vnet = self
+                .resolver_vnet
+                .map_or("the app's VNET", |v| v.name.as_str());
+            causes.push(match private.record {
+                Some(record) => format!(
+                    "zone {zone} is linked to VNET {vnet}, so its A record {} ({}) or another zone or forwarder in the way answers differently",
+                    record.name,
+                    record
+                        .a_records
+                        .iter()
+                        .map(|a| a.ipv4_address.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => format!(
+                    "zone {zone} is linked to VNET {vnet}, but the snapshot has no A record for the name in it"
+                ),
+            });
+        }
+        causes
+    }
+
+    /// The remedy for this setup: link the zone, and with custom DNS servers forward.
+    fn remedy(&self, private: &PrivateName<'_>, snapshot: &Snapshot) -> String {
+        let zone = &private.zone;
+        let zone_group = snapshot
+            .private_dns_zone(zone)
+            .and_then(|z| resource_group_of(&z.id))
+            .unwrap_or("ZONE_RG");
+        let suffix = zone.strip_prefix(PRIVATELINK).unwrap_or(zone);
+        let mut steps = Vec::new();
+        if !self.linked {
+            match self.resolver_vnet {
+                Some(vnet) => steps.push(format!(
+                    "Link the private DNS zone {zone} to VNET {} (az network private-dns link vnet create -g {zone_group} -z {zone} -n {}-link -v {} -e false)",
+                    vnet.name, vnet.name, vnet.id
+                )),
+                None => steps.push(format!(
+                    "Link the private DNS zone {zone} to the VNET whose resolver the DNS servers {} forward to (or to an Azure DNS Private Resolver's VNET)",
+                    self.custom_list()
+                )),
+            }
+        }
+        if !self.custom.is_empty() {
+            steps.push(format!(
+                "the DNS servers {} must forward {suffix} to 168.63.129.16 (a conditional forwarder)",
+                self.custom_list()
+            ));
+        }
+        if steps.is_empty() {
+            steps.push(format!(
+                "Make the zone's A record for the name hold {}, and remove any other zone or forwarder for {suffix} in the way",
+                join(&private.addresses)
+            ));
+        }
+        let mut remedy = steps.join("; ");
+        if let Some(first) = remedy.get(..1) {
+            remedy = first.to_uppercase() + &remedy[1..];
+        }
+        remedy.push('.');
+        remedy
+    }
+}
+
+fn join(addresses: &[IpAddr]) -> String {
+    addresses
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
+    let inputs = scene.inputs;
+    let Some(name) = inputs.target.name.as_deref() else {
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "does not apply: {} is an IP address, no name is resolved",
+            inputs.target.host
+        )));
+    };
+    let Some(snapshot) = scene.snapshot else {
+        return Finding::skip(SkipReason::NoSnapshot);
+    };
+    let Some(private) = snapshot.private_name(name) else {
+        if snapshot.private_endpoints.is_empty() && snapshot.a_record_sets.is_empty() {
+            return Finding::skip(SkipReason::missing_resource(
+                "the snapshot has no private endpoints or private DNS records",
+                export::PRIVATE_ENDPOINTS,
+            ));
+        }
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "does not apply: {name} belongs to no private endpoint of the snapshot"
+        )));
+    };
+    let owner = match (private.endpoint, private.record) {
+        (Some(endpoint), _) => format!("private endpoint {}", endpoint.name),
+        (None, Some(record)) => format!("the A record {} of {}", record.name, private.zone),
+        (None, None) => "a private endpoint".to_owned(),
+    };
+    let expected = join(&private.addresses);
+    let setup = Resolution::of(scene, snapshot, &private.zone);
+    let mut details = json!({
+        "name": name,
+        "zone": private.zone,
+        "endpoint": private.endpoint.map(|e| e.name.clone()),
+        "private_addresses": private.addresses,
+        "resolver_vnet": setup.resolver_vnet.map(|v| v.name.clone()),
+        "zone_linked": setup.linked,
+        "custom_dns_servers": setup.custom,
+    });
+    let mut result = match inputs.dns {
+        Some((_, lookup)) => {
+            with_answer(&setup, &private, snapshot, lookup, name, &owner, &expected)
+        }
+        None => without_probe(&setup, &private, snapshot, name, &owner, &expected),
+    };
+    if let (Some((_, lookup)), Some(object)) = (inputs.dns, details.as_object_mut()) {
+        let answered = lookup.answer.as_ref().map(|a| a.addresses.clone());
+        object.insert("answered".into(), json!(answered));
+        let asked: Vec<String> = lookup
+            .attempts
+            .iter()
+            .map(|a| a.server.to_string())
+            .collect();
+        object.insert("servers_asked".into(), json!(asked));
+    }
+    result.details = Some(details);
+    result
+}
+
+/// With a probe: what the app's servers answered decides.
+fn with_answer(
+    setup: &Resolution<'_>,
+    private: &PrivateName<'_>,
+    snapshot: &Snapshot,
+    lookup: &crate::dns::Lookup,
+    name: &str,
+    owner: &str,
+    expected: &str,
+) -> Finding {
+    let asked = {
+        let mut servers: Vec<String> = lookup
+            .attempts
+            .iter()
+            .map(|a| a.server.to_string())
+            .collect();
+        servers.dedup();
+        servers.join(", ")
+    };
+    let causes = setup.causes(private, snapshot).join("; ");
+    match &lookup.answer {
+        Some(answer) => {
+            if let Some(ip) = answer
+                .addresses
+                .iter()
+                .find(|a| private.addresses.contains(a))
+            {
+                return Finding::pass(format!(
+                    "{name} resolved to {ip} (server {}), the private IP of {owner}",
+                    answer.server
+                ));
+            }
+            Finding::fail(
+                format!(
+                    "{name} resolved to {} (server {}), not to {expected}, the private IP of {owner}: {causes}",
+                    join(&answer.addresses),
+                    answer.server
+                ),
+                setup.remedy(private, snapshot),
+            )
+        }
+        None => Finding::fail(
+            format!(
+                "{name} did not resolve ({}, asked {asked}); it belongs to {owner} ({expected}): {causes}",
+                lookup.outcome.as_str()
+            ),
+            setup.remedy(private, snapshot),
+        ),
+    }
+}
+
+/// Without a probe: the zone's links and the app's DNS servers decide.
+fn without_probe(
+    setup: &Resolution<'_>,
+    private: &PrivateName<'_>,
+    snapshot: &Snapshot,
+    name: &str,
+    owner: &str,
+    expected: &str,
+) -> Finding {
+    let zone = &private.zone;
+    let belongs = format!("{name} belongs to {owner} ({expected})");
+    let causes = setup.causes(private, snapshot);
+    match (setup.linked, setup.resolver_vnet) {
+        (true, Some(vnet)) if setup.custom.is_empty() => Finding::pass(format!(
+            "{belongs}; zone {zone} is linked to VNET {}, whose Azure DNS answers it with the private IP",
+            vnet.name
+        )),
+        (true, _) => Finding::pass(format!(
+            "{belongs}; zone {zone} is linked to VNET {}, and {} (run without --no-probe to see what they answer)",
+            setup.resolver_vnet.map_or("", |v| v.name.as_str()),
+            causes.join("; ")
+        )),
+        (false, None) if !setup.custom.is_empty() => Finding::warn(
+            format!("{belongs}; {}", causes.join("; ")),
+            setup.remedy(private, snapshot),
+        ),
+        (false, None) => Finding::skip(SkipReason::missing_resource(
+            "the snapshot has no VNET for the app: which zones its DNS sees is unknown",
+            export::VNET,
+        )),
+        (false, Some(_)) => Finding::fail(
+            format!(
+                "{belongs}, but {}: the app gets the public address",
+                causes.join(", and ")
+            ),
+            setup.remedy(private, snapshot),
+        ),
+    }
+}

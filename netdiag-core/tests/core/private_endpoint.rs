@@ -1,0 +1,428 @@
+//! `dns.private-endpoint` and the private endpoint's place on the path, on the shipped
+//! regional example (a SQL server's private endpoint whose zone is linked to another VNET)
+//! with one thing changed at a time. Probes are simulated: lookups are built here, never
+//! sent.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use netdiag_core::checklist::registry::SkipReason;
+use netdiag_core::checklist::{Check, Status};
+use netdiag_core::dns::{DnsAnswer, DnsAttempt, DnsOutcome, Lookup, ServerSource};
+use serde_json::{Value, json};
+
+use super::checklist::{Seen, evaluate_with};
+
+const NAME: &str = "sql-fabrikam.database.windows.net";
+const SUB: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01";
+const VNET: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/virtualNetworks/vnet-fabrikam";
+const ZONE: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/providers/Microsoft.Network/privateDnsZones/privatelink.database.windows.net";
+
+/// The regional example export as file name -> JSON.
+pub(crate) fn regional_example() -> BTreeMap<String, Value> {
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(netdiag_tests::regional_export()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        files.insert(
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+            serde_json::from_str(&text).unwrap(),
+        );
+    }
+    files
+}
+
+/// The example's own view: the app asks its VNET's DNS server, 10.20.1.4.
+fn seen() -> Seen {
+    Seen {
+        target: NAME,
+        servers: &["10.20.1.4:53"],
+        ..Seen::default()
+    }
+}
+
+fn check_with(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>), seen: &Seen) -> Check {
+    let mut files = regional_example();
+    change(&mut files);
+    let evaluation = evaluate_with(Some(&files), seen);
+    evaluation.checks.into_iter().find(|c| c.id == id).unwrap()
+}
+
+fn check(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>)) -> Check {
+    check_with(id, change, &seen())
+}
+
+fn link_zone_to(vnet: &'static str) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |f| {
+        f.get_mut("zone-links.json").unwrap().as_array_mut().unwrap().push(json!({
+            "id": format!("{ZONE}/virtualNetworkLinks/link-{}", vnet.rsplit('/').next().unwrap()),
+            "name": "link", "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+            "properties": {"virtualNetwork": {"id": vnet}, "registrationEnabled": false}
+        }));
+    }
+}
+
+fn azure_dns(files: &mut BTreeMap<String, Value>) {
+    files.get_mut("vnet.json").unwrap()["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("dhcpOptions");
+}
+
+/// A lookup that asked 10.20.1.4 and got `addresses`.
+fn answered(addresses: &[&str]) -> Lookup {
+    let server = "10.20.1.4:53".parse().unwrap();
+    Lookup {
+        attempts: vec![DnsAttempt {
+            server,
+            source: ServerSource::Network,
+            attempt: 1,
+            outcome: DnsOutcome::Answered,
+            elapsed: Duration::from_millis(3),
+            rcode: Some("NOERROR".into()),
+            message: None,
+        }],
+        outcome: DnsOutcome::Answered,
+        answer: Some(DnsAnswer {
+            server,
+            canonical_name: "sql-fabrikam.privatelink.database.windows.net".into(),
+            aliases: vec![NAME.into()],
+            addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+            records: Vec::new(),
+        }),
+    }
+}
+
+#[test]
+fn the_planted_cause_is_the_unlinked_zone_and_leads_the_verdict() {
+    let evaluation = evaluate_with(Some(&regional_example()), &seen());
+    let verdict = evaluation.verdict(None);
+    assert_eq!(verdict.cause.as_deref(), Some("dns.private-endpoint"));
+    let failing: Vec<&str> = evaluation
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(failing, ["dns.private-endpoint"]);
+    let check = evaluation
+        .checks
+        .iter()
+        .find(|c| c.id == "dns.private-endpoint")
+        .unwrap();
+    assert!(
+        check
+            .evidence
+            .contains("belongs to private endpoint pe-sql-fabrikam (10.20.2.5)"),
+        "{}",
+        check.evidence
+    );
+    assert!(
+        check.evidence.contains("the private DNS zone privatelink.database.windows.net is not linked to VNET vnet-fabrikam, where the app's DNS servers 10.20.1.4 are"),
+        "{}",
+        check.evidence
+    );
+    // The remedy names the zone, its resource group and the VNET to link, and the forwarder.
+    assert!(check.remedy.starts_with("Link the private DNS zone privatelink.database.windows.net to VNET vnet-fabrikam (az network private-dns link vnet create -g rg-fabrikam-dns"), "{}", check.remedy);
+    assert!(
+        check
+            .remedy
+            .contains("forward database.windows.net to 168.63.129.16"),
+        "{}",
+        check.remedy
+    );
+    // No gateway-required wording anywhere but in the ids of the checks that stand aside.
+    for check in &evaluation.checks {
+        if matches!(check.skip, Some(SkipReason::OtherMode(_))) {
+            continue;
+        }
+        for text in [&check.evidence, &check.remedy, &check.title.to_owned()] {
+            assert!(
+                !text.contains("P2S") && !text.contains(" pool"),
+                "{}: {text}",
+                check.id
+            );
+        }
+    }
+    assert!(
+        evaluation
+            .header
+            .contains("Target address: 10.20.2.5, the address of private endpoint pe-sql-fabrikam"),
+        "{}",
+        evaluation.header
+    );
+}
+
+#[test]
+fn linking_the_zone_to_the_vnet_of_the_dns_servers_passes() {
+    let linked = check("dns.private-endpoint", link_zone_to(VNET));
+    assert_eq!(linked.status, Status::Pass, "{}", linked.evidence);
+    assert!(
+        linked.evidence.contains("must forward")
+            || linked.evidence.contains("only if they forward"),
+        "{}",
+        linked.evidence
+    );
+    let details = linked.details.unwrap();
+    assert_eq!(details["zone"], "privatelink.database.windows.net");
+    assert_eq!(details["private_addresses"], json!(["10.20.2.5"]));
+    assert_eq!(details["zone_linked"], true);
+}
+
+#[test]
+fn with_azure_dns_the_zone_must_be_linked_to_the_apps_vnet() {
+    let azure = Seen {
+        servers: &["168.63.129.16:53"],
+        ..seen()
+    };
+    let unlinked = check_with("dns.private-endpoint", azure_dns, &azure);
+    assert_eq!(unlinked.status, Status::Fail, "{}", unlinked.evidence);
+    assert!(
+        unlinked
+            .evidence
+            .contains("Azure DNS answers from linked zones only"),
+        "{}",
+        unlinked.evidence
+    );
+    assert!(!unlinked.remedy.contains("forward"), "{}", unlinked.remedy);
+    let linked = check_with(
+        "dns.private-endpoint",
+        |f| {
+            azure_dns(f);
+            link_zone_to(VNET)(f);
+        },
+        &azure,
+    );
+    assert_eq!(linked.status, Status::Pass, "{}", linked.evidence);
+    assert!(
+        linked
+            .evidence
+            .ends_with("whose Azure DNS answers it with the private IP"),
+        "{}",
+        linked.evidence
+    );
+}
+
+#[test]
+fn dns_servers_in_a_hub_vnet_linked_to_the_zone_pass() {
+    let hub = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
+    let in_hub = Seen {
+        servers: &["10.0.0.4:53"],
+        ..seen()
+    };
+    let add_hub = |f: &mut BTreeMap<String, Value>| {
+        f.insert(
+            "hub.json".into(),
+            json!({"id": hub, "name": "vnet-hub", "type": "Microsoft.Network/virtualNetworks",
+            "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}),
+        );
+    };
+    let unlinked = check_with("dns.private-endpoint", add_hub, &in_hub);
+    assert_eq!(unlinked.status, Status::Fail, "{}", unlinked.evidence);
+    assert!(
+        unlinked
+            .evidence
+            .contains("not linked to VNET vnet-hub, where the app's DNS servers 10.0.0.4 are"),
+        "{}",
+        unlinked.evidence
+    );
+    let linked = check_with(
+        "dns.private-endpoint",
+        |f| {
+            add_hub(f);
+            link_zone_to(hub)(f);
+        },
+        &in_hub,
+    );
+    assert_eq!(linked.status, Status::Pass, "{}", linked.evidence);
+    // DNS servers outside every VNET of the snapshot (on-premises): undecidable offline.
+    let onprem = Seen {
+        servers: &["192.168.10.4:53"],
+        ..seen()
+    };
+    let unknown = check_with("dns.private-endpoint", |_| {}, &onprem);
+    assert_eq!(unknown.status, Status::Warn, "{}", unknown.evidence);
+}
+
+#[test]
+fn with_a_probe_the_answer_decides() {
+    let public = Seen {
+        lookup: Some(answered(&["20.38.1.10"])),
+        ..seen()
+    };
+    let wrong = check_with("dns.private-endpoint", link_zone_to(VNET), &public);
+    assert_eq!(wrong.status, Status::Fail, "{}", wrong.evidence);
+    assert!(
+        wrong.evidence.starts_with("sql-fabrikam.database.windows.net resolved to 20.38.1.10 (server 10.20.1.4:53), not to 10.20.2.5, the private IP of private endpoint pe-sql-fabrikam"),
+        "{}",
+        wrong.evidence
+    );
+    // Linked, so what is left is the forwarder of the custom DNS server.
+    assert!(
+        wrong
+            .evidence
+            .contains("only if they forward to 168.63.129.16"),
+        "{}",
+        wrong.evidence
+    );
+    assert_eq!(
+        wrong.details.as_ref().unwrap()["answered"],
+        json!(["20.38.1.10"])
+    );
+    let right = Seen {
+        lookup: Some(answered(&["10.20.2.5"])),
+        ..seen()
+    };
+    let good = check_with("dns.private-endpoint", |_| {}, &right);
+    assert_eq!(good.status, Status::Pass, "{}", good.evidence);
+    assert!(good.evidence.contains("resolved to 10.20.2.5 (server 10.20.1.4:53), the private IP of private endpoint pe-sql-fabrikam"), "{}", good.evidence);
+}
+
+#[test]
+fn names_match_in_either_form_and_other_names_stand_aside() {
+    let private_form = Seen {
+        target: "SQL-fabrikam.privatelink.database.windows.net.",
+        ..seen()
+    };
+    let (status, _) = {
+        let c = check_with("dns.private-endpoint", |_| {}, &private_form);
+        (c.status, c.evidence)
+    };
+    assert_eq!(status, Status::Fail);
+    let other = Seen {
+        target: "api.fabrikam.internal",
+        ..seen()
+    };
+    let c = check_with("dns.private-endpoint", |_| {}, &other);
+    assert_eq!(c.status, Status::Skip);
+    assert_eq!(
+        c.evidence,
+        "does not apply: api.fabrikam.internal belongs to no private endpoint of the snapshot"
+    );
+    let ip = Seen {
+        target: "10.20.2.5",
+        ..seen()
+    };
+    assert_eq!(
+        check_with("dns.private-endpoint", |_| {}, &ip).status,
+        Status::Skip
+    );
+    // Without the endpoints, the zone's A record set alone identifies the name.
+    let c = check("dns.private-endpoint", |f| {
+        f.remove("private-endpoints.json");
+    });
+    assert_eq!(c.status, Status::Fail, "{}", c.evidence);
+    assert!(
+        c.evidence.contains(
+            "belongs to the A record sql-fabrikam of privatelink.database.windows.net (10.20.2.5)"
+        ),
+        "{}",
+        c.evidence
+    );
+    // Neither endpoints nor records: the export command is named.
+    let c = check("dns.private-endpoint", |f| {
+        f.remove("private-endpoints.json");
+        f.remove("zone-records.json");
+    });
+    assert_eq!(c.status, Status::Skip);
+    assert!(
+        c.remedy.contains("az network private-endpoint list"),
+        "{}",
+        c.remedy
+    );
+}
+
+#[test]
+fn a_private_endpoint_is_filtered_by_nsgs_only_with_its_network_policies_on() {
+    let c = check("nsg.inbound", |_| {});
+    assert_eq!(c.status, Status::Pass);
+    assert!(
+        c.evidence.contains("NSGs do not filter traffic to it"),
+        "{}",
+        c.evidence
+    );
+    let c = check("nsg.inbound", |f| {
+        let subnets = f.get_mut("vnet.json").unwrap()["properties"]["subnets"]
+            .as_array_mut()
+            .unwrap();
+        subnets[1]["properties"]["privateEndpointNetworkPolicies"] = json!("Enabled");
+        // Only the VM's address is allowed for SQL.
+        f.get_mut("nsg-data.json").unwrap()["properties"]["securityRules"][1]["properties"]["destinationAddressPrefix"] =
+            json!("10.20.2.4");
+    });
+    assert_eq!(c.status, Status::Fail, "{}", c.evidence);
+    assert!(
+        c.evidence
+            .contains("10.20.4.0/26 by nsg-data/Deny-VNet-else"),
+        "{}",
+        c.evidence
+    );
+}
+
+#[test]
+fn an_endpoint_connection_not_approved_fails_at_the_host() {
+    let c = check("host.firewall", |_| {});
+    assert_eq!(c.status, Status::Pass, "{}", c.evidence);
+    assert!(c.evidence.contains("private endpoint pe-sql-fabrikam of sql-fabrikam in rg-fabrikam (sqlServer), connection Approved"), "{}", c.evidence);
+    let c = check("host.firewall", |f| {
+        f.get_mut("private-endpoints.json").unwrap()[0]["properties"]["privateLinkServiceConnections"]
+            [0]["properties"]["privateLinkServiceConnectionState"]["status"] = json!("Pending");
+    });
+    assert_eq!(c.status, Status::Fail, "{}", c.evidence);
+    assert!(
+        c.remedy
+            .starts_with("Approve the private endpoint connection on sql-fabrikam in rg-fabrikam"),
+        "{}",
+        c.remedy
+    );
+}
+
+/// The Azure CLI's flattened shape: every `properties` object merged into its parent.
+pub(crate) fn flattened(value: &Value) -> Value {
+    match value {
+        Value::Object(object) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in object {
+                if key == "properties" && value.is_object() {
+                    for (k, v) in value.as_object().unwrap() {
+                        out.insert(k.clone(), flattened(v));
+                    }
+                } else {
+                    out.insert(key.clone(), flattened(value));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(flattened).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn both_export_shapes_give_the_same_checklist() {
+    let arm = regional_example();
+    let cli: BTreeMap<String, Value> = arm.iter().map(|(k, v)| (k.clone(), flattened(v))).collect();
+    assert!(
+        cli["private-endpoints.json"][0]
+            .get("customDnsConfigs")
+            .is_some()
+    );
+    for seen in [
+        seen(),
+        Seen {
+            lookup: Some(answered(&["20.38.1.10"])),
+            ..seen()
+        },
+    ] {
+        let a = evaluate_with(Some(&arm), &seen);
+        let b = evaluate_with(Some(&cli), &seen);
+        let statuses = |e: &netdiag_core::checklist::Evaluation| {
+            e.checks
+                .iter()
+                .map(|c| (c.id, c.status, c.evidence.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(statuses(&a), statuses(&b));
+    }
+    let _ = SUB;
+}
