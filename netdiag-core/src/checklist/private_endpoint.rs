@@ -28,6 +28,8 @@ struct Resolution<'a> {
     resolver_vnet: Option<&'a VirtualNetwork>,
     /// The zone is linked to that VNET.
     linked: bool,
+    /// The app's own VNET, and whether the zone is linked to it.
+    app_vnet: Option<(&'a VirtualNetwork, bool)>,
 }
 
 impl<'a> Resolution<'a> {
@@ -64,6 +66,9 @@ impl<'a> Resolution<'a> {
             custom,
             resolver_vnet,
             linked,
+            app_vnet: scene
+                .vnet
+                .map(|v| (v, snapshot.zone_linked_to(zone, &v.id))),
         }
     }
 
@@ -92,11 +97,18 @@ impl<'a> Resolution<'a> {
                 self.custom_list()
             )),
             (false, None, false) => causes.push(format!(
-                "the app's DNS servers {} are in no VNET of the snapshot: whether they reach a resolver that sees {zone} is unknown",
-                self.custom_list()
+                "the app's DNS servers {} are in no VNET of the snapshot{}: they answer from {zone} only if they forward to a resolver in a VNET linked to it",
+                self.custom_list(),
+                match self.app_vnet {
+                    Some((vnet, false)) => {
+                        format!(", and the zone is not linked to the app's VNET {}", vnet.name)
+                    }
+                    Some((vnet, true)) => format!(" (the zone is linked to the app's VNET {})", vnet.name),
+                    None => String::new(),
+                }
             )),
         }
-        if !self.custom.is_empty() && (self.linked || self.resolver_vnet.is_none()) {
+        if !self.custom.is_empty() && self.linked {
             causes.push(format!(
                 "the custom DNS servers {} answer from the zone only if they forward to 168.63.129.16",
                 self.custom_list()
@@ -140,10 +152,19 @@ impl<'a> Resolution<'a> {
                     "Link the private DNS zone {zone} to VNET {} (az network private-dns link vnet create -g {zone_group} -z {zone} -n {}-link -v {} -e false)",
                     vnet.name, vnet.name, vnet.id
                 )),
-                None => steps.push(format!(
-                    "Link the private DNS zone {zone} to the VNET whose resolver the DNS servers {} forward to (or to an Azure DNS Private Resolver's VNET)",
-                    self.custom_list()
-                )),
+                None => steps.push(match self.app_vnet {
+                    Some((vnet, false)) => format!(
+                        "Link the private DNS zone {zone} to VNET {} (az network private-dns link vnet create -g {zone_group} -z {zone} -n {}-link -v {} -e false), or to the VNET whose resolver the DNS servers {} forward to",
+                        vnet.name,
+                        vnet.name,
+                        vnet.id,
+                        self.custom_list()
+                    ),
+                    _ => format!(
+                        "Make sure the DNS servers {} forward to a resolver in a VNET linked to {zone} (Azure DNS there, or an Azure DNS Private Resolver)",
+                        self.custom_list()
+                    ),
+                }),
             }
         }
         if !self.custom.is_empty() {

@@ -9,5 +9,6 @@ mod deadlines;
 mod golden;
 mod hostile;
 mod nameresolver;
+mod regional;
 mod schema;
 mod tcpping;

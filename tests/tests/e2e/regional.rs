@@ -1,0 +1,358 @@
+//! End-to-end: both binaries on the shipped regional example (`examples/regional-export`),
+//! in the ARM shape it ships in and in the Azure CLI's flattened shape, one change at a
+//! time. The export's 10.20.x addresses are only evaluated (`--no-probe`), never contacted;
+//! the one probing test here resolves the private endpoint's name with a DNS server it
+//! starts on 127.0.0.1, which answers a loopback address in place of the public one.
+
+use netdiag_tests::{Run, command};
+use serde_json::{Value, json};
+
+use super::checklist::check;
+
+const NAME: &str = "sql-fabrikam.database.windows.net";
+
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// As ARM's REST API and `az ... show` of most types write it: fields under `properties`.
+    Arm,
+    /// Every `properties` object merged into its parent.
+    Cli,
+}
+
+const SHAPES: [Shape; 2] = [Shape::Arm, Shape::Cli];
+
+fn flattened(value: &Value) -> Value {
+    match value {
+        Value::Object(object) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in object {
+                match value {
+                    Value::Object(inner) if key == "properties" => {
+                        for (k, v) in inner {
+                            out.insert(k.clone(), flattened(v));
+                        }
+                    }
+                    _ => {
+                        out.insert(key.clone(), flattened(value));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(flattened).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A copy of the regional example in `shape`, changed by `change` (in ARM shape), in a
+/// fresh directory that is removed when dropped.
+struct Export {
+    dir: std::path::PathBuf,
+}
+
+impl Export {
+    fn new(tag: &str, shape: Shape, change: impl FnOnce(&mut Vec<(String, Value)>)) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "netdiag-e2e-regional-{tag}-{shape:?}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut files: Vec<(String, Value)> = std::fs::read_dir(netdiag_tests::regional_export())
+            .unwrap()
+            .map(|entry| {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                (
+                    path.file_name().unwrap().to_string_lossy().into_owned(),
+                    serde_json::from_str(&text).unwrap(),
+                )
+            })
+            .collect();
+        change(&mut files);
+        for (name, value) in files {
+            let value = match shape {
+                Shape::Arm => value,
+                Shape::Cli => flattened(&value),
+            };
+            std::fs::write(
+                dir.join(name),
+                serde_json::to_string_pretty(&value).unwrap(),
+            )
+            .unwrap();
+        }
+        Self { dir }
+    }
+
+    fn path(&self) -> String {
+        self.dir.display().to_string()
+    }
+}
+
+impl Drop for Export {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn file<'a>(files: &'a mut [(String, Value)], name: &str) -> &'a mut Value {
+    &mut files.iter_mut().find(|(n, _)| n == name).unwrap().1
+}
+
+/// `tcpping --no-probe --json TARGET` on an export.
+fn run(export: &Export, target: &str) -> (i32, Value) {
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--no-probe",
+        "--network",
+        &export.path(),
+        target,
+    ]));
+    (run.code, run.json())
+}
+
+#[test]
+fn the_shipped_command_names_the_unlinked_zone_first() {
+    // README's command, as a new user types it.
+    let run = Run::of(command("tcpping").args([
+        "--network",
+        &netdiag_tests::regional_export().display().to_string(),
+        "--no-probe",
+        &format!("{NAME}:1433"),
+    ]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[1],
+        "Integration: regional integration (site fabrikam-api's virtualNetworkSubnetId)"
+    );
+    assert!(
+        lines[2].starts_with(
+            "Target address: 10.20.2.5, the address of private endpoint pe-sql-fabrikam"
+        ),
+        "{}",
+        lines[2]
+    );
+    let cause = lines
+        .iter()
+        .find(|l| l.starts_with("Likely cause: "))
+        .unwrap();
+    assert!(
+        cause.starts_with("Likely cause: dns.private-endpoint: sql-fabrikam.database.windows.net belongs to private endpoint pe-sql-fabrikam (10.20.2.5), but the private DNS zone privatelink.database.windows.net is not linked to VNET vnet-fabrikam"),
+        "{cause}"
+    );
+    // Nothing about point-to-site on a regional app's screen, but the one line that lists
+    // the gateway checks standing aside.
+    for line in lines
+        .iter()
+        .filter(|l| !l.contains("do not apply to regional integration"))
+    {
+        assert!(!line.contains("P2S") && !line.contains(" pool"), "{line}");
+    }
+    assert!(run.stdout.contains("[FAIL] dns.private-endpoint"));
+    assert!(run.stdout.contains("[ ok ] nsg.outbound"));
+}
+
+#[test]
+fn both_shapes_give_the_report_its_mode_and_the_same_statuses() {
+    let mut seen = Vec::new();
+    for shape in SHAPES {
+        let export = Export::new("report", shape, |_| {});
+        let (code, report) = run(&export, &format!("{NAME}:1433"));
+        assert_eq!(code, 1, "{shape:?}");
+        assert_eq!(report["snapshot"]["mode"], "regional");
+        assert_eq!(report["verdict"]["cause"], "dns.private-endpoint");
+        let pe = check(&report, "dns.private-endpoint");
+        assert_eq!(pe["details"]["zone"], "privatelink.database.windows.net");
+        assert_eq!(pe["details"]["private_addresses"], json!(["10.20.2.5"]));
+        let outbound = check(&report, "nsg.outbound");
+        assert_eq!(outbound["details"]["pool"], json!(["10.20.4.0/26"]));
+        assert_eq!(
+            outbound["details"]["allowed"][0]["rule"],
+            "Allow-Sql-to-data"
+        );
+        let statuses: Vec<(String, String)> = report["checklist"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        seen.push(statuses);
+    }
+    assert_eq!(seen[0], seen[1]);
+}
+
+#[test]
+fn linking_the_zone_clears_the_verdict() {
+    for shape in SHAPES {
+        let export = Export::new("linked", shape, |files| {
+            file(files, "zone-links.json").as_array_mut().unwrap().push(json!({
+                "id": "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/providers/Microsoft.Network/privateDnsZones/privatelink.database.windows.net/virtualNetworkLinks/link-vnet-fabrikam",
+                "name": "link-vnet-fabrikam",
+                "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+                "properties": {"virtualNetwork": {"id": "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/virtualNetworks/vnet-fabrikam"}, "registrationEnabled": false}
+            }));
+        });
+        let (code, report) = run(&export, &format!("{NAME}:1433"));
+        assert_eq!(code, 0, "{shape:?}: {}", report["verdict"]);
+        assert_eq!(check(&report, "dns.private-endpoint")["status"], "pass");
+    }
+}
+
+#[test]
+fn an_outbound_rule_for_half_the_subnet_is_the_cause() {
+    for shape in SHAPES {
+        let export = Export::new("outbound", shape, |files| {
+            file(files, "nsg-apps.json")["properties"]["securityRules"][1]["properties"]["sourceAddressPrefix"] =
+                json!("10.20.4.0/27");
+        });
+        let (code, report) = run(&export, "10.20.2.4:8443");
+        assert_eq!(code, 1, "{shape:?}");
+        assert_eq!(report["verdict"]["cause"], "nsg.outbound", "{shape:?}");
+        let outbound = check(&report, "nsg.outbound");
+        assert_eq!(
+            outbound["details"]["blocked"],
+            json!([{"range": "10.20.4.32/27", "nsg": "nsg-apps", "rule": "Deny-VNet-else"}])
+        );
+        assert!(outbound["remedy"].as_str().unwrap().starts_with(
+            "Allow TCP 8443 outbound from the whole integration subnet 10.20.4.0/26 to 10.20.2.4"
+        ));
+    }
+}
+
+#[test]
+fn an_inbound_rule_at_the_vm_for_half_the_subnet_is_the_cause() {
+    for shape in SHAPES {
+        let export = Export::new("inbound", shape, |files| {
+            file(files, "nsg-data.json")["properties"]["securityRules"][0]["properties"]["sourceAddressPrefix"] =
+                json!("10.20.4.0/27");
+        });
+        let (code, report) = run(&export, "10.20.2.4:8443");
+        assert_eq!(code, 1, "{shape:?}");
+        assert_eq!(report["verdict"]["cause"], "nsg.inbound", "{shape:?}");
+        let inbound = check(&report, "nsg.inbound");
+        assert_eq!(inbound["details"]["pool"], json!(["10.20.4.0/26"]));
+        assert_eq!(inbound["details"]["blocked"][0]["range"], "10.20.4.32/27");
+        assert_eq!(inbound["details"]["blocked"][0]["rule"], "Deny-VNet-else");
+    }
+}
+
+#[test]
+fn a_route_back_through_a_firewall_breaks_the_return_path() {
+    for shape in SHAPES {
+        let export = Export::new("return", shape, |files| {
+            let rt = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/routeTables/rt-data";
+            files.push((
+                "rt-data.json".into(),
+                json!({"id": rt, "name": "rt-data", "type": "Microsoft.Network/routeTables",
+                       "properties": {"routes": [{"name": "apps-via-fw", "properties": {"addressPrefix": "10.20.4.0/24",
+                       "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.20.3.4"}}]}}),
+            ));
+            file(files, "vnet.json")["properties"]["subnets"][1]["properties"]["routeTable"] =
+                json!({"id": rt});
+        });
+        let (code, report) = run(&export, "10.20.2.4:8443");
+        assert_eq!(code, 1, "{shape:?}");
+        assert_eq!(report["verdict"]["cause"], "udr.return-path", "{shape:?}");
+        assert!(
+            check(&report, "udr.return-path")["evidence"]
+                .as_str()
+                .unwrap()
+                .contains("10.20.4.0/26 to VirtualAppliance 10.20.3.4 by rt-data/apps-via-fw")
+        );
+        // The private endpoint in the same subnet is not steered: its policies are off.
+        let (_, report) = run(&export, &format!("{NAME}:1433"));
+        assert_eq!(check(&report, "udr.return-path")["status"], "pass");
+    }
+}
+
+#[test]
+fn a_public_target_without_route_all_warns_and_the_vnet_rules_stand_aside() {
+    for shape in SHAPES {
+        let export = Export::new("public", shape, |_| {});
+        let (code, report) = run(&export, "20.50.1.1:443");
+        assert_eq!(code, 0, "{shape:?}");
+        assert_eq!(check(&report, "route.target")["status"], "warn");
+        assert_eq!(check(&report, "nsg.outbound")["status"], "skip");
+        // With Route All (the newer outboundVnetRouting shape), the subnet's NSG decides:
+        // its last rule denies only VirtualNetwork, so the internet is allowed.
+        let export = Export::new("routeall", shape, |files| {
+            file(files, "site.json")["properties"]["outboundVnetRouting"]["allTraffic"] =
+                json!(true);
+        });
+        let (_, report) = run(&export, "20.50.1.1:443");
+        assert_eq!(check(&report, "route.target")["status"], "pass");
+        assert_eq!(
+            check(&report, "nsg.outbound")["status"],
+            "pass",
+            "{}",
+            check(&report, "nsg.outbound")
+        );
+    }
+}
+
+/// With a probe: the app's DNS (a server this test starts, named by the site's
+/// `dnsConfiguration`) answers the endpoint's name with another address than the
+/// endpoint's, here 127.0.0.1 standing in for the public one. The connection opens (to a
+/// listener this test starts), and yet the checklist names the unlinked zone.
+#[test]
+fn a_probe_that_reaches_the_public_address_is_told_about_the_zone() {
+    let listener = netdiag_tests::OpenPort::start();
+    let zone = "$ORIGIN database.windows.net.
+$TTL 60
+@              IN SOA  ns1 hostmaster 2026010101 3600 600 86400 60
+@              IN NS   ns1
+ns1            IN A    127.0.0.1
+sql-fabrikam   IN A    127.0.0.1
+";
+    let dns = netdiag_tests::DnsServer::start(&[zone]);
+    let export = Export::new("probe", Shape::Arm, |files| {
+        file(files, "site.json")["properties"]["siteConfig"]["dnsConfiguration"] =
+            json!({"dnsServers": [dns.addr().to_string()], "dnsRetryAttemptTimeout": 1});
+    });
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "-n",
+        "1",
+        "--network",
+        &export.path(),
+        &format!("{NAME}:{}", listener.addr().port()),
+    ]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["tcp"]["attempts"][0]["outcome"], "connected");
+    assert_eq!(report["dns"]["servers"][0]["source"], "dnsConfiguration");
+    assert_eq!(report["verdict"]["cause"], "dns.private-endpoint");
+    let pe = check(&report, "dns.private-endpoint");
+    let evidence = pe["evidence"].as_str().unwrap();
+    assert!(
+        evidence.starts_with(&format!(
+            "{NAME} resolved to 127.0.0.1 (server {}), not to 10.20.2.5, the private IP of private endpoint pe-sql-fabrikam",
+            dns.addr()
+        )),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains("the zone is not linked to the app's VNET vnet-fabrikam"),
+        "{evidence}"
+    );
+    assert!(pe["remedy"].as_str().unwrap().starts_with(
+        "Link the private DNS zone privatelink.database.windows.net to VNET vnet-fabrikam"
+    ));
+    assert_eq!(
+        pe["details"]["servers_asked"],
+        json!([dns.addr().to_string()])
+    );
+
+    // nameresolver, asked the same name with the same snapshot, says the same.
+    let run = Run::of(command("nameresolver").args(["--json", "--network", &export.path(), NAME]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"]["cause"], "dns.private-endpoint");
+    assert_eq!(report["dns"]["answer"]["addresses"], json!(["127.0.0.1"]));
+}
