@@ -5,7 +5,7 @@
 #   bench/run.sh            # installs what it needs (Debian), builds release, prints ratios
 #
 # Needs: hyperfine, dnsmasq, dig (bind9-dnsutils), kdig (knot-dnsutils), nc
-# (netcat-openbsd), gcc, python3, GNU time.
+# (netcat-openbsd), jq, gcc, python3, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v dig >/dev/null || need+=(bind9-dnsutils)
 command -v kdig >/dev/null || need+=(knot-dnsutils)
 command -v nc >/dev/null || need+=(netcat-openbsd)
+command -v jq >/dev/null || need+=(jq)
 [ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
@@ -74,6 +75,13 @@ hyperfine -N -i --warmup 3 --runs 30 --export-json "$work/scale.json" \
   "$bin/tcpping --network $work/scale-10.0.0.0_8-4000 --no-probe 10.10.2.4:1433" \
   "$bin/tcpping --network examples/contoso-export --no-probe 10.10.2.4:1433" >/dev/null
 ratio "$work/scale.json"
+
+echo "== The regional checklist at scale: /16 VNET, 1,000-rule NSGs on both subnets (mean of 50 runs; ratio to jq parsing the same files)"
+python3 bench/scale_regional.py examples/regional-export "$work/regional-1000" 1000
+hyperfine -N -i --warmup 5 --runs 50 --export-json "$work/regional.json" \
+  "$bin/tcpping --network $work/regional-1000 --no-probe 10.20.2.4:8443" \
+  "jq empty $(ls "$work"/regional-1000/*.json | tr '\n' ' ')" >/dev/null
+ratio "$work/regional.json"
 
 echo "== Peak memory (max RSS, KiB; ratio to kdig)"
 peak() { { /usr/bin/time -f %M "$@" 2>&1 >/dev/null || true; } | tail -n 1; }
