@@ -300,15 +300,15 @@ impl Site {
             .outbound_vnet_routing
             .as_ref()
             .is_some_and(|o| o.all_traffic == Some(true) || o.application_traffic == Some(true));
+        // The two fields mirror each other across API versions; an export may carry a
+        // stale `false` in one of them, so either one set means Route All.
         outbound
+            || self.vnet_route_all_enabled == Some(true)
             || self
-                .vnet_route_all_enabled
-                .or_else(|| {
-                    self.site_config
-                        .as_ref()
-                        .and_then(|c| c.vnet_route_all_enabled)
-                })
-                .unwrap_or(false)
+                .site_config
+                .as_ref()
+                .and_then(|c| c.vnet_route_all_enabled)
+                == Some(true)
     }
 
     /// The site's DNS settings: `dnsConfiguration`, or `siteConfig.dnsConfiguration`.

@@ -429,3 +429,132 @@ fn the_host_firewall_step_names_the_integration_subnet() {
         host.remedy
     );
 }
+
+#[test]
+fn the_vnet_must_be_in_the_apps_region() {
+    let (status, evidence) = regional_status("vnet.location", |f| {
+        f.get_mut("vnet.json").unwrap()["location"] = json!("northeurope");
+    });
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(
+        evidence.contains("regional VNET Integration needs a VNET in the app's region"),
+        "{evidence}"
+    );
+    // The same VNET is only slow for gateway-required integration.
+    let (status, _) = status_seen(
+        "vnet.location",
+        |f| {
+            f.get_mut("vnet.json").unwrap()["location"] = json!("northeurope");
+        },
+        &Seen::default(),
+    );
+    assert_eq!(status, Status::Warn);
+}
+
+#[test]
+fn a_consumption_plan_cannot_integrate() {
+    let (status, evidence) = regional_status("plan.tier", |f| {
+        f.get_mut("plan.json").unwrap()["sku"] = json!({"name": "Y1", "tier": "Dynamic"});
+    });
+    assert_eq!(status, Status::Fail, "{evidence}");
+    for tier in ["Basic", "PremiumV3", "ElasticPremium"] {
+        let (status, evidence) = regional_status("plan.tier", |f| {
+            f.get_mut("plan.json").unwrap()["sku"]["tier"] = json!(tier);
+        });
+        assert_eq!(status, Status::Pass, "{tier}: {evidence}");
+    }
+}
+
+#[test]
+fn the_apps_private_ip_is_in_the_integration_subnet() {
+    let in_app = |ip: &'static str| Seen {
+        settings: vec![
+            ("WEBSITE_SITE_NAME", "contoso-web"),
+            ("WEBSITE_PRIVATE_IP", ip),
+        ],
+        ..Seen::default()
+    };
+    let (status, evidence) = status_seen("app.private-ip", regional, &in_app("10.10.4.7"));
+    assert_eq!(
+        (status, evidence.as_str()),
+        (
+            Status::Pass,
+            "10.10.4.7 is in the integration subnet 10.10.4.0/26"
+        )
+    );
+    // An address of the P2S pool is outside the integration subnet now.
+    let (status, evidence) = status_seen("app.private-ip", regional, &in_app("172.16.200.77"));
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert_eq!(
+        evidence,
+        "172.16.200.77 is outside the integration subnet 10.10.4.0/26"
+    );
+}
+
+#[test]
+fn without_route_all_only_rfc1918_destinations_enter_the_vnet() {
+    let to = |target: &'static str| Seen {
+        target,
+        ..Seen::default()
+    };
+    let in_vnet = |f: &mut BTreeMap<String, Value>| {
+        regional(f);
+        f.get_mut("vnet.json").unwrap()["addressSpace"]["addressPrefixes"] =
+            json!(["10.10.0.0/16", "100.64.10.0/24"]);
+    };
+    let (status, evidence) = status_seen("route.target", in_vnet, &to("100.64.10.5"));
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(
+        evidence.contains("outside RFC 1918: without Route All"),
+        "{evidence}"
+    );
+    let (status, evidence) = status_seen("route.target", regional, &to("20.50.1.1"));
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(
+        evidence.contains("leaves the app straight to the internet"),
+        "{evidence}"
+    );
+    // Route All in each of its shapes sends both into the VNET.
+    for shape in [
+        json!({"vnetRouteAllEnabled": true}),
+        json!({"siteConfig": {"vnetRouteAllEnabled": true}}),
+        json!({"outboundVnetRouting": {"allTraffic": true}}),
+        json!({"outboundVnetRouting": {"applicationTraffic": true}}),
+    ] {
+        let (status, evidence) = status_seen(
+            "route.target",
+            |f| {
+                in_vnet(f);
+                let site = f.get_mut("site.json").unwrap()["properties"]
+                    .as_object_mut()
+                    .unwrap();
+                for (key, value) in shape.as_object().unwrap() {
+                    site.insert(key.clone(), value.clone());
+                }
+            },
+            &to("100.64.10.5"),
+        );
+        assert_eq!(status, Status::Pass, "{shape}: {evidence}");
+    }
+}
+
+#[test]
+fn two_regional_connections_fail_the_single_vnet_check() {
+    let (status, evidence) = regional_status("app.single-vnet", |_| {});
+    assert_eq!(status, Status::Pass, "{evidence}");
+    let (status, evidence) = regional_status("app.single-vnet", |f| {
+        let connection = |name: &str| {
+            json!({
+                "id": format!("/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Web/sites/contoso-web/virtualNetworkConnections/{name}"),
+                "name": name, "type": "Microsoft.Web/sites/virtualNetworkConnections",
+                "properties": {"vnetResourceId": format!("{VNET}/subnets/{name}"), "isSwift": true}
+            })
+        };
+        f.insert(
+            "regional-connections.json".into(),
+            json!([connection("snet-apps"), connection("snet-apps2")]),
+        );
+    });
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(evidence.contains("snet-apps2"), "{evidence}");
+}
