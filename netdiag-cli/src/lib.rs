@@ -8,9 +8,11 @@ use std::future::Future;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use netdiag_core::azure::{AzureOptions, Progress};
 use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
 use netdiag_core::vocab::{Exit, display_duration};
 
@@ -18,19 +20,62 @@ use netdiag_core::vocab::{Exit, display_duration};
 // Doc comments here are the --help text, where backticks would show.
 #[allow(clippy::doc_markdown)]
 #[derive(Debug, Clone, clap::Args)]
+#[command(group = clap::ArgGroup::new("snapshot").args(["network", "azure"]).multiple(true))]
 pub struct SharedArgs {
     /// Network snapshot: an exported Azure resource JSON file or a directory of them
     /// (repeatable). Its VNET DNS servers are used, and the checklist runs against it.
     #[arg(long, value_name = "PATH")]
     pub network: Vec<PathBuf>,
 
-    /// Send nothing: evaluate the snapshot for the target (needs --network).
-    #[arg(long, requires = "network")]
+    /// Send no probe: evaluate the snapshot for the target (needs --network or --azure).
+    #[arg(long, requires = "snapshot")]
     pub no_probe: bool,
 
     /// Print the JSON support report instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// Read the app's network configuration from Azure Resource Manager with the app's
+    /// managed identity (Reader on the resource groups is enough), and run the checklist
+    /// on it.
+    #[arg(long, help_heading = "Azure")]
+    pub azure: bool,
+
+    /// Write every resource read from Azure as one JSON file each into DIR (what
+    /// --network DIR reads back: attach it to a support case).
+    #[arg(long, value_name = "DIR", requires = "azure", help_heading = "Azure")]
+    pub save_network: Option<PathBuf>,
+
+    /// A file holding a bearer token for Azure Resource Manager, instead of the managed
+    /// identity (az account get-access-token --query accessToken -o tsv > token.txt).
+    #[arg(long, value_name = "PATH", requires = "azure", help_heading = "Azure")]
+    pub arm_token_file: Option<PathBuf>,
+
+    /// The app's resource id (default: from WEBSITE_OWNER_NAME, WEBSITE_RESOURCE_GROUP,
+    /// WEBSITE_SITE_NAME and WEBSITE_SLOT_NAME).
+    #[arg(
+        long,
+        value_name = "RESOURCE_ID",
+        requires = "azure",
+        help_heading = "Azure"
+    )]
+    pub app: Option<String>,
+
+    /// Azure Resource Manager's endpoint (sovereign clouds have their own).
+    #[arg(long, value_name = "URL", default_value = netdiag_core::azure::DEFAULT_ENDPOINT, requires = "azure", help_heading = "Azure")]
+    pub arm_endpoint: String,
+
+    /// The client id of a user-assigned managed identity.
+    #[arg(long, value_name = "ID", requires = "azure", help_heading = "Azure")]
+    pub identity_client_id: Option<String>,
+
+    /// How long reading the configuration from Azure may take in all.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_azure_timeout, requires = "azure", help_heading = "Azure")]
+    pub azure_timeout: Duration,
+}
+
+fn parse_azure_timeout(text: &str) -> Result<Duration, String> {
+    netdiag_core::vocab::parse_timeout(text).map_err(|e| e.to_string())
 }
 
 impl SharedArgs {
@@ -39,7 +84,34 @@ impl SharedArgs {
             network: self.network.clone(),
             no_probe: self.no_probe,
             json: self.json,
+            azure: self.azure.then(|| AzureOptions {
+                endpoint: self.arm_endpoint.clone(),
+                token_file: self.arm_token_file.clone(),
+                app: self.app.clone(),
+                client_id: self.identity_client_id.clone(),
+                timeout: self.azure_timeout,
+                save: self.save_network.clone(),
+                progress: (!self.json && std::io::stderr().is_terminal())
+                    .then(|| Arc::new(RequestCounter) as Arc<dyn Progress>),
+            }),
         }
+    }
+}
+
+/// On a terminal, one line on stderr that counts the requests to Azure.
+struct RequestCounter;
+
+impl Progress for RequestCounter {
+    fn update(&self, done: usize, total: usize) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\rreading Azure configuration: {done}/{total}");
+        let _ = stderr.flush();
+    }
+
+    fn finish(&self) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\r\x1b[K");
+        let _ = stderr.flush();
     }
 }
 

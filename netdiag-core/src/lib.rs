@@ -27,6 +27,7 @@ pub mod nsg;
 pub mod routes;
 pub mod snapshot;
 
+pub mod azure;
 pub mod dns;
 pub mod tcp;
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::checklist::{Check, Mode};
 use crate::dns::DnsSection;
+pub use crate::snapshot::Fetched;
 use crate::snapshot::LoadedFile;
 use crate::tcp::TcpSection;
 use crate::vocab::{Build, Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_millis};
@@ -40,13 +41,6 @@ pub enum SnapshotSource {
     Files,
     /// Gathered from Azure Resource Manager (`--azure`).
     Azure,
-}
-
-/// One request made to gather a snapshot, and its HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Fetched {
-    pub url: String,
-    pub status: u16,
 }
 
 /// What the run's network snapshot held: every file read, what each held and ignored,

@@ -5,6 +5,8 @@
 //! with its own Tokio runtime, so blocking end-to-end tests and async library tests can
 //! use the same kit. Dropping a server stops it.
 
+pub mod arm;
+
 use std::net::{
     IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket as StdUdpSocket,
 };

@@ -135,12 +135,25 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         _ => String::new(),
     };
     let source = match snapshot {
-        Some(s) => format!(
-            "snapshot: {} ({} file{})",
-            s.describe(),
-            s.files.len(),
-            if s.files.len() == 1 { "" } else { "s" }
-        ),
+        Some(s) => {
+            let files = s
+                .files
+                .iter()
+                .filter(|f| !f.path.starts_with("azure:"))
+                .count();
+            let mut origin = Vec::new();
+            if files > 0 || s.fetched.is_empty() {
+                origin.push(format!("{files} file{}", if files == 1 { "" } else { "s" }));
+            }
+            if !s.fetched.is_empty() {
+                origin.push(format!(
+                    "{} request{} to Azure",
+                    s.fetched.len(),
+                    if s.fetched.len() == 1 { "" } else { "s" }
+                ));
+            }
+            format!("snapshot: {} ({})", s.describe(), origin.join(", "))
+        }
         None => "no network snapshot".to_owned(),
     };
     let subject = match (&target.lookup, &target.name) {
@@ -163,6 +176,9 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
             "\nIgnored: {} '{}' ({})",
             ignored.resource_type, ignored.name, ignored.file
         );
+    }
+    for gap in snapshot.into_iter().flat_map(|s| &s.unavailable) {
+        let _ = write!(header, "\nNot readable: {}", gap.note());
     }
     let files = snapshot.map(|s| s.files.as_slice()).unwrap_or_default();
     for empty in files

@@ -574,11 +574,50 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
                 advisory: spec.advisory,
             }
         })
-        .collect();
+        .collect::<Vec<Check>>();
+    let mut checks = checks;
+    if let Some(snapshot) = inputs.snapshot {
+        name_the_gaps(&mut checks, &snapshot.unavailable);
+    }
     Evaluated {
         checks,
         mode: scene.mode,
         mode_reason: scene.mode_reason,
         target_note: scene.target_note,
+    }
+}
+
+/// `--azure`: a check left without data, or warning about a resource it could not see,
+/// names what Azure answered for that resource and the role that would let it read it.
+fn name_the_gaps(checks: &mut [Check], unavailable: &[crate::snapshot::Unavailable]) {
+    for check in checks
+        .iter_mut()
+        .filter(|c| matches!(c.status, Status::Skip | Status::Warn))
+    {
+        let missing = matches!(check.skip, Some(SkipReason::Missing { .. }));
+        let named = unavailable.iter().find(|u| {
+            let described = crate::snapshot::describe_id(&u.id);
+            check.evidence.contains(&described)
+                || u.id
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|name| check.evidence.contains(&format!(" {name} ")))
+        });
+        match (named, missing) {
+            (Some(gap), _) => {
+                check.evidence = format!("{}; {}", check.evidence, gap.note());
+                check.remedy = gap.remedy();
+            }
+            (None, true) if !unavailable.is_empty() => {
+                check.evidence = format!(
+                    "{}; Azure would not give {} resource{} (see the header)",
+                    check.evidence,
+                    unavailable.len(),
+                    if unavailable.len() == 1 { "" } else { "s" }
+                );
+                check.remedy = unavailable[0].remedy();
+            }
+            _ => {}
+        }
     }
 }

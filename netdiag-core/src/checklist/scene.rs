@@ -102,6 +102,15 @@ impl<'a> Scene<'a> {
                 Mode::Regional,
                 format!("VNET connection {} with isSwift true", connection.name),
             )
+        } else if let Some(config) = snapshot.and_then(|s| {
+            s.network_configs
+                .iter()
+                .find(|c| c.subnet_resource_id.is_some())
+        }) {
+            (
+                Mode::Regional,
+                format!("networkConfig {}'s subnetResourceId", config.name),
+            )
         } else {
             (
                 Mode::None,
@@ -128,25 +137,7 @@ impl<'a> Scene<'a> {
                     .and_then(|c| c.vnet_route_all_enabled)
                     == Some(true)
         });
-        // Not resolved (--no-probe): a private endpoint's name leads to its private IP,
-        // where the app's traffic should go.
-        let endpoint_target = snapshot
-            .zip(inputs.target.name.as_deref())
-            .filter(|_| inputs.target.ip.is_none())
-            .and_then(|(s, name)| {
-                let private = s.private_name(name)?;
-                let ip = private.addresses.iter().find_map(|ip| match ip {
-                    IpAddr::V4(v4) => Some(*v4),
-                    IpAddr::V6(_) => None,
-                })?;
-                let owner = private
-                    .endpoint
-                    .map_or_else(|| private.zone.clone(), |e| format!("private endpoint {}", e.name));
-                Some((
-                    ip,
-                    format!("{ip}, the address of {owner} in the snapshot (the name itself was not resolved)"),
-                ))
-            });
+        let endpoint_target = endpoint_target(inputs);
         Self {
             inputs,
             mode,
@@ -228,7 +219,19 @@ impl<'a> Scene<'a> {
         let from_site = self
             .site
             .and_then(|s| s.virtual_network_subnet_id.as_deref());
-        from_site.or_else(|| {
+        let from_network_config = || {
+            let snapshot = self.snapshot?;
+            let site = self.site?;
+            snapshot
+                .network_configs
+                .iter()
+                .filter(|c| {
+                    c.id.to_ascii_lowercase()
+                        .starts_with(&site.id.to_ascii_lowercase())
+                })
+                .find_map(|c| c.subnet_resource_id.as_deref())
+        };
+        from_site.or_else(from_network_config).or_else(|| {
             let snapshot = self.snapshot?;
             let connections = match self.site {
                 Some(site) => snapshot.connections_of(&site.id),
@@ -508,6 +511,29 @@ pub(super) mod export {
     pub const ROUTE_TABLE: &str =
         "az network route-table show -g RG -n ROUTETABLE > route-table.json";
     pub const PRIVATE_ENDPOINTS: &str = "az network private-endpoint list -g RG > private-endpoints.json; az network private-dns zone list -g RG > zones.json; az network private-dns link vnet list -g RG -z ZONE > zone-links.json; az network private-dns record-set a list -g RG -z ZONE > zone-records.json";
+}
+
+/// Not resolved (--no-probe): a private endpoint's name leads to its private IP, where the
+/// app's traffic should go; with the header's note that says so.
+fn endpoint_target(inputs: &Inputs<'_>) -> Option<(Ipv4Addr, String)> {
+    if inputs.target.ip.is_some() {
+        return None;
+    }
+    let private = inputs
+        .snapshot?
+        .private_name(inputs.target.name.as_deref()?)?;
+    let ip = private.addresses.iter().find_map(|ip| match ip {
+        IpAddr::V4(v4) => Some(*v4),
+        IpAddr::V6(_) => None,
+    })?;
+    let owner = private.endpoint.map_or_else(
+        || private.zone.clone(),
+        |e| format!("private endpoint {}", e.name),
+    );
+    Some((
+        ip,
+        format!("{ip}, the address of {owner} in the snapshot (the name itself was not resolved)"),
+    ))
 }
 
 /// The app's VNET: its connection's, else its regional subnet's, else the snapshot's only.

@@ -44,11 +44,10 @@ pub async fn lookup(session: &Session, plan: &LookupPlan) -> Outcome {
 }
 
 async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError> {
-    let prepared = prepare(&plan.shared, &session.settings)?;
-    let settings = &prepared.settings;
+    let mut prepared = prepare(&plan.shared, &session.settings)?;
     let config = DnsConfig::discover(&ConfigInputs {
         server_argument: plan.server.as_deref(),
-        settings,
+        settings: &prepared.settings,
         site: prepared.site_dns.as_ref(),
         network: prepared.network_dns.as_ref(),
         system: &system_servers,
@@ -69,6 +68,10 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         succeeded: run.succeeded(),
         failure: ErrorKind::Dns,
     });
+
+    // --azure: the DNS server's side of the network (its subnet's NSG, its NIC).
+    prepared.complete(config.servers.first().map(|s| s.address.ip()))?;
+    let settings = &prepared.settings;
 
     let mut report = session.report(settings);
     report.target = Some(Target::Name {

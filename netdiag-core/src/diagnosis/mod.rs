@@ -7,12 +7,14 @@ mod decide;
 mod lookup;
 mod ping;
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub use lookup::{LookupPlan, lookup};
 pub use ping::{Live, PingPlan, ping};
 
 use crate::addr::AddrError;
+use crate::azure::{AzureEnvironment, AzureError, AzureOptions, Gatherer};
 use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
 use crate::report::{Report, SnapshotSection, SnapshotSource};
@@ -67,6 +69,8 @@ pub struct Shared {
     pub no_probe: bool,
     /// `--json`: print the report instead of text.
     pub json: bool,
+    /// `--azure`: read the snapshot from Azure Resource Manager (besides any files).
+    pub azure: Option<AzureOptions>,
 }
 
 /// Input that stops a run before it starts (exit 2).
@@ -84,6 +88,9 @@ pub enum InputError {
     /// A network snapshot that cannot be read.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+    /// `--azure` could not gather the configuration.
+    #[error(transparent)]
+    Azure(#[from] AzureError),
 }
 
 impl InputError {
@@ -93,6 +100,7 @@ impl InputError {
             Self::Usage(_) | Self::Address(_) => ErrorKind::Usage,
             Self::Config(_) => ErrorKind::Config,
             Self::Snapshot(_) => ErrorKind::Snapshot,
+            Self::Azure(_) => ErrorKind::Azure,
         }
     }
 }
@@ -162,36 +170,79 @@ pub fn bad_input(session: &Session, json: bool, error: &InputError) -> Outcome {
     }
 }
 
-/// The report's `snapshot` section for files read with `--network` (the checklist's
-/// decision fills in the mode).
+/// The report's `snapshot` section: the files read with `--network`, and with `--azure`
+/// every request made (the checklist's decision fills in the mode).
 fn snapshot_section(snapshot: &Snapshot) -> SnapshotSection {
     SnapshotSection {
-        source: SnapshotSource::Files,
+        source: if snapshot.fetched.is_empty() {
+            SnapshotSource::Files
+        } else {
+            SnapshotSource::Azure
+        },
         mode: Mode::None,
-        files: snapshot.files.clone(),
-        fetched: Vec::new(),
+        files: snapshot
+            .files
+            .iter()
+            .filter(|f| !f.path.starts_with("azure:"))
+            .cloned()
+            .collect(),
+        fetched: snapshot.fetched.clone(),
     }
 }
 
-/// What `--network` brings to a run: the snapshot, the app settings with the snapshot's
-/// filling the gaps of the environment's, and the DNS servers of the app's network.
+/// What `--network` and `--azure` bring to a run: the snapshot, the app settings with the
+/// snapshot's filling the gaps of the environment's, and the DNS servers of the app's
+/// network; with `--azure`, the gathering, to be completed once the target's address is
+/// known.
 struct Prepared {
     snapshot: Option<Snapshot>,
     settings: AppSettings,
     site_dns: Option<SiteDns>,
     network_dns: Option<NetworkDns>,
+    azure: Option<Azure>,
 }
 
-fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, SnapshotError> {
-    if shared.network.is_empty() {
+/// A gathering from Azure under way, and the files' snapshot it adds to.
+struct Azure {
+    gatherer: Gatherer,
+    files: Option<Snapshot>,
+    options: AzureOptions,
+}
+
+fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, InputError> {
+    let files = if shared.network.is_empty() {
+        None
+    } else {
+        Some(Snapshot::load(&shared.network)?)
+    };
+    let azure = match &shared.azure {
+        Some(options) => {
+            let mut gatherer = Gatherer::start(options, &AzureEnvironment::from_process_env())
+                .inspect_err(|_| finish_progress(options))?;
+            gatherer
+                .app_side()
+                .inspect_err(|_| finish_progress(options))?;
+            Some(Azure {
+                gatherer,
+                files: files.clone(),
+                options: options.clone(),
+            })
+        }
+        None => None,
+    };
+    let snapshot = match &azure {
+        Some(azure) => Some(azure.gatherer.into_snapshot(azure.files.clone())?),
+        None => files,
+    };
+    let Some(snapshot) = snapshot else {
         return Ok(Prepared {
             snapshot: None,
             settings: environment.clone(),
             site_dns: None,
             network_dns: None,
+            azure: None,
         });
-    }
-    let snapshot = Snapshot::load(&shared.network)?;
+    };
     let settings = environment.clone().or_from(&snapshot.app_settings);
     let site_name = settings.get(WEBSITE_SITE_NAME);
     let site_dns = snapshot.site_dns(site_name);
@@ -201,5 +252,34 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Snaps
         settings,
         site_dns,
         network_dns,
+        azure,
     })
+}
+
+fn finish_progress(options: &AzureOptions) {
+    if let Some(progress) = &options.progress {
+        progress.finish();
+    }
+}
+
+impl Prepared {
+    /// `--azure`: reads the target's side for `ip` (its subnet's NSG and route table, its
+    /// NIC), rebuilds the snapshot, and saves it with `--save-network`.
+    fn complete(&mut self, ip: Option<IpAddr>) -> Result<(), InputError> {
+        let Some(azure) = &mut self.azure else {
+            return Ok(());
+        };
+        let result = (|| {
+            if let Some(ip) = ip {
+                azure.gatherer.target_side(ip)?;
+            }
+            if let Some(dir) = &azure.options.save {
+                azure.gatherer.save(dir)?;
+            }
+            azure.gatherer.into_snapshot(azure.files.clone())
+        })();
+        finish_progress(&azure.options);
+        self.snapshot = Some(result?);
+        Ok(())
+    }
 }

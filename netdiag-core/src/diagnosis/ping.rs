@@ -101,13 +101,12 @@ async fn run(
 ) -> Result<Outcome, InputError> {
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
-    let prepared = prepare(&plan.shared, &session.settings)?;
-    let settings = &prepared.settings;
+    let mut prepared = prepare(&plan.shared, &session.settings)?;
     // A name needs the app's DNS configuration (read once); so does the checklist.
     let dns_config = if matches!(host, Host::Name(_)) || prepared.snapshot.is_some() {
         Some(DnsConfig::discover(&ConfigInputs {
             server_argument: None,
-            settings,
+            settings: &prepared.settings,
             site: prepared.site_dns.as_ref(),
             network: prepared.network_dns.as_ref(),
             system: &system_servers,
@@ -134,6 +133,11 @@ async fn run(
         interrupted,
     )
     .await;
+
+    // --azure: the target's side of the network, now that its address is known (under
+    // --no-probe a private endpoint's name leads to the endpoint's address).
+    prepared.complete(target_address(&resolved, &host, prepared.snapshot.as_ref()))?;
+    let settings = &prepared.settings;
 
     let section = run
         .as_ref()
@@ -319,6 +323,21 @@ fn with_dns_warning(verdict: Verdict, config: Option<&DnsConfig>, resolved: &Res
         format!("{} But {}", verdict.summary, dns.summary),
         dns.next_steps,
     )
+}
+
+/// The target's address: resolved, typed, or (a name not resolved) its private
+/// endpoint's in the snapshot.
+fn target_address(
+    resolved: &Resolved,
+    host: &Host,
+    snapshot: Option<&crate::snapshot::Snapshot>,
+) -> Option<std::net::IpAddr> {
+    resolved.first().map(|a| a.ip()).or(match host {
+        Host::Ip(ip) => Some(*ip),
+        Host::Name(name) => snapshot
+            .and_then(|s| s.private_name(name))
+            .and_then(|p| p.addresses.first().copied()),
+    })
 }
 
 /// What the checklist checks for `tcpping`: the path to the target's address and port.

@@ -11,6 +11,7 @@
 
 pub mod locate;
 pub mod model;
+pub mod origin;
 pub mod private_dns;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use serde_json::Value;
 
 use locate::{Step, line_of};
 pub use model::*;
+pub use origin::{Fetched, Unavailable};
 pub use private_dns::{
     ARecordSet, NatGateway, PrivateDnsZone, PrivateEndpoint, PrivateName, ZoneLink,
 };
@@ -116,6 +118,8 @@ pub struct Snapshot {
     pub sites: Vec<Site>,
     /// `Microsoft.Web/sites/config` named `web`.
     pub site_configs: Vec<SiteWebConfig>,
+    /// `Microsoft.Web/sites/networkConfig`: regional integration's subnet.
+    pub network_configs: Vec<SiteNetworkConfig>,
     pub plans: Vec<Plan>,
     pub vnet_connections: Vec<VnetConnection>,
     pub app_settings: BTreeMap<String, String>,
@@ -133,6 +137,9 @@ pub struct Snapshot {
     pub zone_links: Vec<ZoneLink>,
     pub a_record_sets: Vec<ARecordSet>,
     pub nat_gateways: Vec<NatGateway>,
+    /// `--azure`: every request made, and the resources Azure would not give.
+    pub fetched: Vec<Fetched>,
+    pub unavailable: Vec<Unavailable>,
     /// ARM ids seen so far (lowercase) and the file that defined each.
     seen_ids: BTreeMap<String, String>,
 }
@@ -303,6 +310,17 @@ impl Snapshot {
         match kind.as_str() {
             "microsoft.web/sites" => {
                 self.push(source, at, &normalised, |s| &mut s.sites, |r: &Site| &r.id)
+            }
+            "microsoft.web/sites/networkconfig" | "microsoft.web/sites/config"
+                if is_network_config(&normalised) =>
+            {
+                self.push(
+                    source,
+                    at,
+                    &normalised,
+                    |s| &mut s.network_configs,
+                    |r: &SiteNetworkConfig| &r.id,
+                )
             }
             "microsoft.web/sites/config" if is_web_config(&normalised) => self.push(
                 source,
@@ -556,6 +574,11 @@ impl Snapshot {
 
     /// The app being diagnosed: the site named `site_name` (from `WEBSITE_SITE_NAME`), or
     /// the only site of the snapshot.
+    /// Whether a resource with this id was loaded.
+    pub fn has_id(&self, id: &str) -> bool {
+        self.seen_ids.contains_key(&id.to_ascii_lowercase())
+    }
+
     pub fn site(&self, site_name: Option<&str>) -> Option<&Site> {
         match site_name {
             Some(name) => self
@@ -750,6 +773,7 @@ impl Snapshot {
             ("route table", self.route_tables.len()),
             ("subnet", self.subnets.len()),
             ("site config", self.site_configs.len()),
+            ("network config", self.network_configs.len()),
             ("private endpoint", self.private_endpoints.len()),
             ("private DNS zone", self.private_dns_zones.len()),
             ("zone link", self.zone_links.len()),
@@ -930,6 +954,17 @@ fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
 
 /// A `Microsoft.Web/sites/config` resource is the site's configuration when it is named
 /// `web` (ARM names it `SITE/web` or after the site, with an id ending in `/config/web`).
+/// The regional integration's config: `.../networkConfig/virtualNetwork`, or a
+/// `sites/config` named `virtualNetwork`.
+fn is_network_config(value: &Value) -> bool {
+    let id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    id.contains("/networkconfig/") || id.ends_with("/config/virtualnetwork")
+}
+
 fn is_web_config(value: &Value) -> bool {
     let id = value.get("id").and_then(Value::as_str).unwrap_or_default();
     let name = value

@@ -274,6 +274,17 @@ pub struct SiteWebConfig {
     pub vnet_name: Option<String>,
 }
 
+/// `Microsoft.Web/sites/networkConfig` (`.../networkConfig/virtualNetwork`, also typed
+/// `Microsoft.Web/sites/config` named `virtualNetwork`): the regional integration's subnet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteNetworkConfig {
+    pub id: String,
+    pub name: String,
+    pub subnet_resource_id: Option<String>,
+    pub swift_supported: Option<bool>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SiteDnsConfiguration {

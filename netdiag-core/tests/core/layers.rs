@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("nsg", 3),
     ("routes", 3),
     ("dns", 3),
+    ("azure", 3),
     ("tcp", 4),
     ("checklist", 5),
     ("report", 6),

@@ -4,6 +4,7 @@
 //! tool's own behaviour, the report's schema.
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
+mod azure;
 mod checklist;
 mod deadlines;
 mod golden;

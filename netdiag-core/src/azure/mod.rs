@@ -1,0 +1,205 @@
+//! `--azure`: the app's network configuration read live from Azure Resource Manager, from
+//! inside the app, instead of an export typed on another machine.
+//!
+//! A token comes from a file, the App Service managed identity or its older MSI endpoint
+//! ([`token`]); requests go through one small HTTP client with one deadline for the whole
+//! gathering, `Retry-After` on 429/5xx, `nextLink` paging and a cap on bodies ([`http`]);
+//! the gatherer follows references from the app outward and stops at what the checks need
+//! ([`gather`]). What it reads becomes a [`Snapshot`] like an export's, and can be saved as
+//! one ARM-shaped file per resource that `--network DIR` reads back.
+//!
+//! Secrets: the token and the identity header are sent as headers only; every message
+//! that could carry them is passed through [`Secrets::redact`] first.
+
+mod gather;
+mod http;
+mod token;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use gather::{Gatherer, Unavailable};
+
+use crate::snapshot::SnapshotError;
+
+/// Azure Resource Manager in the public cloud.
+pub const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
+/// How long the whole gathering may take by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Larger answers are refused: one resource or page of a list is a few hundred KB.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What `--azure` and its companion flags ask for.
+#[derive(Clone, Default)]
+pub struct AzureOptions {
+    /// `--arm-endpoint`, without a trailing `/`.
+    pub endpoint: String,
+    /// `--arm-token-file`.
+    pub token_file: Option<PathBuf>,
+    /// `--app`: the site's resource id.
+    pub app: Option<String>,
+    /// `--identity-client-id`: a user-assigned identity.
+    pub client_id: Option<String>,
+    /// `--azure-timeout`: the whole gathering.
+    pub timeout: Duration,
+    /// `--save-network`.
+    pub save: Option<PathBuf>,
+    /// Counts the requests on a terminal.
+    pub progress: Option<Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for AzureOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AzureOptions")
+            .field("endpoint", &self.endpoint)
+            .field("token_file", &self.token_file)
+            .field("app", &self.app)
+            .field("client_id", &self.client_id)
+            .field("timeout", &self.timeout)
+            .field("save", &self.save)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Told how many requests are done out of how many are known so far.
+pub trait Progress: Send + Sync {
+    fn update(&self, done: usize, total: usize);
+    /// The gathering is over (clear the line).
+    fn finish(&self) {}
+}
+
+/// The process environment the gatherer reads: where the app is and how to get a token.
+/// Read once; never reported.
+#[derive(Debug, Clone, Default)]
+pub struct AzureEnvironment {
+    pub owner_name: Option<String>,
+    pub resource_group: Option<String>,
+    pub site_name: Option<String>,
+    pub slot_name: Option<String>,
+    pub identity_endpoint: Option<String>,
+    pub identity_header: Option<String>,
+    pub msi_endpoint: Option<String>,
+    pub msi_secret: Option<String>,
+}
+
+impl AzureEnvironment {
+    pub fn from_process_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            owner_name: var("WEBSITE_OWNER_NAME"),
+            resource_group: var("WEBSITE_RESOURCE_GROUP"),
+            site_name: var("WEBSITE_SITE_NAME"),
+            slot_name: var("WEBSITE_SLOT_NAME"),
+            identity_endpoint: var("IDENTITY_ENDPOINT"),
+            identity_header: var("IDENTITY_HEADER"),
+            msi_endpoint: var("MSI_ENDPOINT"),
+            msi_secret: var("MSI_SECRET"),
+        }
+    }
+
+    /// The app's resource id: `--app`, else from the platform's variables.
+    pub fn app_id(&self, app: Option<&str>) -> Result<String, AzureError> {
+        if let Some(app) = app {
+            let trimmed = app.trim().trim_end_matches('/');
+            if !trimmed
+                .to_ascii_lowercase()
+                .contains("/providers/microsoft.web/sites/")
+            {
+                return Err(AzureError::App(format!(
+                    "--app '{app}' is not an App Service resource id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Web/sites/NAME)"
+                )));
+            }
+            return Ok(trimmed.to_owned());
+        }
+        let missing: Vec<&str> = [
+            ("WEBSITE_OWNER_NAME", &self.owner_name),
+            ("WEBSITE_RESOURCE_GROUP", &self.resource_group),
+            ("WEBSITE_SITE_NAME", &self.site_name),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+        if !missing.is_empty() {
+            return Err(AzureError::App(format!(
+                "which app to read is unknown: {} not set (outside App Service, give --app RESOURCE_ID)",
+                missing.join(", ")
+            )));
+        }
+        let owner = self.owner_name.as_deref().unwrap_or_default();
+        let subscription = owner.split('+').next().unwrap_or(owner);
+        let mut id = format!(
+            "/subscriptions/{subscription}/resourceGroups/{}/providers/Microsoft.Web/sites/{}",
+            self.resource_group.as_deref().unwrap_or_default(),
+            self.site_name.as_deref().unwrap_or_default()
+        );
+        if let Some(slot) = self
+            .slot_name
+            .as_deref()
+            .filter(|s| !s.eq_ignore_ascii_case("Production"))
+        {
+            id.push_str("/slots/");
+            id.push_str(slot);
+        }
+        Ok(id)
+    }
+}
+
+/// Why `--azure` could not gather anything (exit 2). Messages never carry a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AzureError {
+    /// No token source applies.
+    #[error(
+        "--azure needs a token: give --arm-token-file PATH (e.g. from az account get-access-token --query accessToken -o tsv), or run inside App Service with a managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER, or the older MSI_ENDPOINT and MSI_SECRET)"
+    )]
+    NoToken,
+    /// The token source answered with an error, or its answer had no token.
+    #[error("no token from {source_name} ({endpoint}): {message}")]
+    Token {
+        source_name: &'static str,
+        endpoint: String,
+        message: String,
+    },
+    /// The token file could not be read.
+    #[error("--arm-token-file {path}: {message}")]
+    TokenFile { path: String, message: String },
+    /// Which app to read.
+    #[error("{0}")]
+    App(String),
+    /// `--arm-endpoint` (or an identity endpoint) that may not be used.
+    #[error("{0}")]
+    Endpoint(String),
+    /// The deadline passed.
+    #[error(
+        "reading Azure configuration took longer than --azure-timeout {timeout} (waiting for GET {url})"
+    )]
+    Timeout { timeout: String, url: String },
+    /// A request failed below HTTP, or an answer could not be used.
+    #[error("GET {url}: {message}")]
+    Request { url: String, message: String },
+    /// `--save-network`.
+    #[error("--save-network {path}: {message}")]
+    Save { path: String, message: String },
+    /// A gathered resource the snapshot loader refused.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+}
+
+/// Values that must never be printed, and their removal from text.
+#[derive(Clone, Default)]
+pub(crate) struct Secrets(Vec<String>);
+
+impl Secrets {
+    pub(crate) fn add(&mut self, secret: &str) {
+        if !secret.is_empty() {
+            self.0.push(secret.to_owned());
+        }
+    }
+
+    pub(crate) fn redact(&self, text: &str) -> String {
+        self.0.iter().fold(text.to_owned(), |text, secret| {
+            text.replace(secret, "[redacted]")
+        })
+    }
+}
