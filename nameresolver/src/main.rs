@@ -37,6 +37,7 @@ Examples:
   nameresolver --all db.contoso.internal        # every server at once: who disagrees?
   nameresolver --json db.contoso.internal > dns-report.json
   nameresolver --network export/ --no-probe db.contoso.internal  # checklist only
+  nameresolver --azure sql-fabrikam.database.windows.net          # in the app: live configuration
 
 Exit status: 0 resolved, 1 not resolved (or servers disagree with --all),
 2 bad input.";

@@ -9,6 +9,7 @@
 //!    address sets, certificate thumbprints;
 //! 3. [`snapshot`]: exported Azure resource JSON, loaded and joined by ARM id;
 //!    [`nsg`], [`routes`]: NSG evaluation over a whole source range, the route back to it;
+//!    [`azure`]: `--azure`, the snapshot read live from Azure Resource Manager;
 //! 4. [`dns`]: the app's DNS configuration and resolution with App Service's timing;
 //!    [`tcp`]: the TCP connect probe, its runs and summary;
 //! 5. [`checklist`]: the troubleshooting tree, automated: a registry of checks by stage;

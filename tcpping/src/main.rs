@@ -29,6 +29,7 @@ Examples:
   tcpping --json db.contoso.internal:1433 > tcp-report.json
   tcpping --network export/ db.contoso.internal:1433      # probe, then the checklist
   tcpping --network export/ --no-probe 10.10.2.4:1433     # checklist only, no packet
+  tcpping --azure db.contoso.internal:1433               # in the app: the checklist on live configuration
 
 Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.";
 

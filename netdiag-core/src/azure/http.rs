@@ -68,7 +68,12 @@ pub(crate) fn check_endpoint(url: &str, what: &str, link_local: bool) -> Result<
 
 impl Http {
     pub(crate) fn new(timeout: Duration, secrets: Secrets) -> Self {
+        // ring, not the larger aws-lc-rs; the platform's roots (the certificate store on
+        // Windows, /etc/ssl on Linux), not a bundled copy.
         let tls = ureq::tls::TlsConfig::builder()
+            .unversioned_rustls_crypto_provider(std::sync::Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
             .root_certs(ureq::tls::RootCerts::PlatformVerifier)
             .build();
         let agent: ureq::Agent = ureq::Agent::config_builder()
