@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-cargo build --release -q -p tcpping -p netdiag-tests --example arm_mock
+cargo build --release -q -p tcpping
+cargo build --release -q -p netdiag-tests --example arm_mock
 bin=target/release
 work=$(mktemp -d)
 "$bin/examples/arm_mock" > "$work/env" &
@@ -34,5 +35,5 @@ echo "== requests per gathering"
 for app in "$regional_app sql-fabrikam.database.windows.net:1433" "$gateway_app 10.10.2.4:1433"; do
   set -- $app
   "$bin/tcpping" --json --azure --arm-endpoint "$ARM_ENDPOINT" --app "$1" --no-probe "$2" |
-    python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"  {r[\"snapshot\"][\"mode\"]}: {len(r[\"snapshot\"][\"fetched\"])} requests")'
+    python3 -c 'import json,sys; s=json.load(sys.stdin)["snapshot"]; print("  %s: %d requests" % (s["mode"], len(s["fetched"])))' || true
 done

@@ -212,6 +212,7 @@ impl Drop for ArmMock {
 
 fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: SocketAddr) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
         Err(_) => return,
@@ -283,7 +284,10 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: Socke
             let _ = write!(head, "{name}: {value}\r\n");
         }
         head.push_str("\r\n");
-        if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&body).is_err() {
+        // One write: a head and body sent apart meet Nagle and delayed ACKs (40 ms).
+        let mut message = head.into_bytes();
+        message.extend_from_slice(&body);
+        if stream.write_all(&message).is_err() {
             return;
         }
         let _ = stream.flush();
