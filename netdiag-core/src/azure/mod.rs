@@ -203,3 +203,48 @@ impl Secrets {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn platform(slot: Option<&str>) -> AzureEnvironment {
+        AzureEnvironment {
+            owner_name: Some(
+                "0b7e5a3d-0000-4000-8000-0000000fab01+rg-fabrikam-WestEuropewebspace".into(),
+            ),
+            resource_group: Some("rg-fabrikam".into()),
+            site_name: Some("fabrikam-api".into()),
+            slot_name: slot.map(str::to_owned),
+            ..AzureEnvironment::default()
+        }
+    }
+
+    #[test]
+    fn the_app_id_comes_from_the_platforms_variables_with_its_slot() {
+        let site = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
+        assert_eq!(platform(None).app_id(None).unwrap(), site);
+        assert_eq!(platform(Some("Production")).app_id(None).unwrap(), site);
+        assert_eq!(
+            platform(Some("staging")).app_id(None).unwrap(),
+            format!("{site}/slots/staging")
+        );
+        // --app wins, and must be a site's id.
+        assert_eq!(
+            platform(None).app_id(Some(&format!("{site}/"))).unwrap(),
+            site
+        );
+        assert!(platform(None).app_id(Some("fabrikam-api")).is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted_wherever_they_appear() {
+        let mut secrets = Secrets::default();
+        secrets.add("s3cr3t");
+        secrets.add("");
+        assert_eq!(
+            secrets.redact("a s3cr3t b s3cr3t"),
+            "a [redacted] b [redacted]"
+        );
+    }
+}

@@ -609,12 +609,12 @@ fn name_the_gaps(checks: &mut [Check], unavailable: &[crate::snapshot::Unavailab
                 check.remedy = gap.remedy();
             }
             (None, true) if !unavailable.is_empty() => {
-                check.evidence = format!(
-                    "{}; Azure would not give {} resource{} (see the header)",
-                    check.evidence,
-                    unavailable.len(),
-                    if unavailable.len() == 1 { "" } else { "s" }
-                );
+                // Which of them the check lacked is not known: name them all (few).
+                let mut notes: Vec<String> = unavailable.iter().take(3).map(|u| u.note()).collect();
+                if unavailable.len() > 3 {
+                    notes.push(format!("{} more in the header", unavailable.len() - 3));
+                }
+                check.evidence = format!("{}; {}", check.evidence, notes.join("; "));
                 check.remedy = unavailable[0].remedy();
             }
             _ => {}

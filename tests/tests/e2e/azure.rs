@@ -87,6 +87,8 @@ fn a_regional_app_gathered_from_azure_gets_the_verdict_of_its_export() {
         &["--no-probe", &target],
     ));
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    // Not a terminal: no progress line.
+    assert_eq!(run.stderr, "");
     let report = run.json();
     assert_eq!(report["snapshot"]["source"], "azure");
     assert_eq!(report["snapshot"]["mode"], "regional");
@@ -285,6 +287,39 @@ fn a_429_is_waited_out_and_the_request_tried_again() {
         run.elapsed
     );
     assert_eq!(report["verdict"]["cause"], "dns.private-endpoint");
+}
+
+#[test]
+fn a_request_throttled_for_good_is_tried_four_times_then_recorded() {
+    let mock = regional();
+    let plan = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/serverfarms/plan-fabrikam";
+    mock.state().throttled.insert(plan.to_ascii_lowercase(), 10);
+    let run = Run::of(&mut azure(
+        "tcpping",
+        &mock,
+        REGIONAL_APP,
+        &["--no-probe", &format!("{PE_NAME}:1433")],
+    ));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let tries: Vec<u64> = report["snapshot"]["fetched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["url"].as_str().unwrap().starts_with(&format!("{plan}?")))
+        .map(|f| f["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(tries, [429, 429, 429, 429], "the first try and 3 retries");
+    let tier = check(&report, "plan.tier");
+    assert_eq!(tier["status"], "skip");
+    assert!(
+        tier["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("Azure answered 429 TooManyRequests for plan-fabrikam in rg-fabrikam"),
+        "{}",
+        tier["evidence"]
+    );
 }
 
 #[test]
