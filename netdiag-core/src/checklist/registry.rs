@@ -610,7 +610,11 @@ fn name_the_gaps(checks: &mut [Check], unavailable: &[crate::snapshot::Unavailab
             }
             (None, true) if !unavailable.is_empty() => {
                 // Which of them the check lacked is not known: name them all (few).
-                let mut notes: Vec<String> = unavailable.iter().take(3).map(|u| u.note()).collect();
+                let mut notes: Vec<String> = unavailable
+                    .iter()
+                    .take(3)
+                    .map(crate::snapshot::Unavailable::note)
+                    .collect();
                 if unavailable.len() > 3 {
                     notes.push(format!("{} more in the header", unavailable.len() - 3));
                 }
