@@ -411,6 +411,30 @@ pub fn example_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/contoso-export")
 }
 
+/// The files of an export directory as (file name, JSON), in name order: what the tests
+/// change one thing at a time.
+///
+/// # Panics
+/// When the directory or a file cannot be read as JSON: a broken fixture.
+pub fn read_export(dir: &std::path::Path) -> Vec<(String, serde_json::Value)> {
+    let mut files: Vec<(String, serde_json::Value)> = std::fs::read_dir(dir)
+        .expect("export directory")
+        .map(|entry| {
+            let path = entry.expect("directory entry").path();
+            let text = std::fs::read_to_string(&path).expect("export file");
+            (
+                path.file_name()
+                    .expect("file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                serde_json::from_str(&text).expect("export JSON"),
+            )
+        })
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
 /// The regional example export shipped in `examples/regional-export`.
 pub fn regional_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/regional-export")

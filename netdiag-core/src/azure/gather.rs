@@ -309,21 +309,9 @@ impl Gatherer {
             .iter()
             .filter_map(|g| id_of(g).map(str::to_owned))
             .collect();
-        let mut groups: Vec<String> = gateways
+        let listed = self.list_in_groups(&gateways, "Microsoft.Network/connections")?;
+        let connections: Vec<Request> = listed
             .iter()
-            .filter_map(|g| resource_group_path(g))
-            .collect();
-        groups.sort();
-        groups.dedup();
-        let lists = self.list_only(
-            groups
-                .iter()
-                .map(|g| Request::list(&format!("{g}/providers/Microsoft.Network/connections")))
-                .collect(),
-        )?;
-        let connections: Vec<Request> = lists
-            .iter()
-            .flatten()
             .filter(|c| {
                 text(c, "/properties/virtualNetworkGateway1/id")
                     .is_some_and(|g| gateways.iter().any(|own| same_id(own, g)))
@@ -343,26 +331,13 @@ impl Gatherer {
     /// The VNETs' gateways: those of the VNETs' resource groups whose IP configuration is
     /// in the VNET's `GatewaySubnet` (a gateway lives in its VNET's resource group).
     fn gateways_of(&mut self, vnets: &[Value]) -> Result<(), AzureError> {
-        let vnet_ids: Vec<&str> = vnets.iter().filter_map(id_of).collect();
-        let mut groups: Vec<String> = vnet_ids
+        let vnet_ids: Vec<String> = vnets
             .iter()
-            .filter_map(|v| resource_group_path(v))
+            .filter_map(|v| id_of(v).map(str::to_owned))
             .collect();
-        groups.sort();
-        groups.dedup();
-        let lists = self.list_only(
-            groups
-                .iter()
-                .map(|g| {
-                    Request::list(&format!(
-                        "{g}/providers/Microsoft.Network/virtualNetworkGateways"
-                    ))
-                })
-                .collect(),
-        )?;
-        let gateways: Vec<Request> = lists
+        let listed = self.list_in_groups(&vnet_ids, "Microsoft.Network/virtualNetworkGateways")?;
+        let gateways: Vec<Request> = listed
             .iter()
-            .flatten()
             .filter(|g| {
                 array(g, "/properties/ipConfigurations").any(|c| {
                     text(c, "/properties/subnet/id")
@@ -374,6 +349,24 @@ impl Gatherer {
             .collect();
         self.read(gateways)?;
         Ok(())
+    }
+
+    /// Every resource of `kind` (`Microsoft.Network/connections`) in the resource groups of
+    /// `ids`, looked through, not kept.
+    fn list_in_groups(&mut self, ids: &[String], kind: &str) -> Result<Vec<Value>, AzureError> {
+        let mut groups: Vec<String> = ids
+            .iter()
+            .filter_map(|id| resource_group_path(id))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        let lists = self.list_only(
+            groups
+                .iter()
+                .map(|g| Request::list(&format!("{g}/providers/{kind}")))
+                .collect(),
+        )?;
+        Ok(lists.into_iter().flatten().collect())
     }
 
     /// The `privatelink.` zones of the private endpoints read, with their VNET links and A

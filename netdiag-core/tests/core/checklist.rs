@@ -19,16 +19,9 @@ use serde_json::{Value, json};
 
 /// The example export as file name -> JSON, to be changed by a test.
 pub(crate) fn example() -> BTreeMap<String, Value> {
-    let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(netdiag_tests::example_export()).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        files.insert(
-            path.file_name().unwrap().to_string_lossy().into_owned(),
-            serde_json::from_str(&text).unwrap(),
-        );
-    }
-    files
+    netdiag_tests::read_export(&netdiag_tests::example_export())
+        .into_iter()
+        .collect()
 }
 
 pub(crate) fn snapshot(files: &BTreeMap<String, Value>) -> Snapshot {

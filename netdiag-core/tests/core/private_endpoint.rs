@@ -20,16 +20,9 @@ const ZONE: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resource
 
 /// The regional example export as file name -> JSON.
 pub(crate) fn regional_example() -> BTreeMap<String, Value> {
-    let mut files = BTreeMap::new();
-    for entry in std::fs::read_dir(netdiag_tests::regional_export()).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        files.insert(
-            path.file_name().unwrap().to_string_lossy().into_owned(),
-            serde_json::from_str(&text).unwrap(),
-        );
-    }
-    files
+    netdiag_tests::read_export(&netdiag_tests::regional_export())
+        .into_iter()
+        .collect()
 }
 
 /// The example's own view: the app asks its VNET's DNS server, 10.20.1.4.

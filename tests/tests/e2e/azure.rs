@@ -3,7 +3,6 @@
 //! the shipped example exports at their ids; every run uses `--no-probe` or a target on
 //! loopback, so the exports' 10.x addresses are only evaluated.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,7 +10,7 @@ use netdiag_tests::arm::{ArmMock, IDENTITY_HEADER, MSI_SECRET, TOKEN};
 use netdiag_tests::{Run, command};
 use serde_json::Value;
 
-use super::checklist::check;
+use super::checklist::{check, statuses};
 
 const REGIONAL_APP: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
 const GATEWAY_APP: &str = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Web/sites/contoso-web";
@@ -42,21 +41,6 @@ fn azure(tool: &str, mock: &ArmMock, app: &str, args: &[&str]) -> assert_cmd::Co
         ])
         .args(args);
     command
-}
-
-/// Each check's id and status.
-fn statuses(report: &Value) -> BTreeMap<String, String> {
-    report["checklist"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_owned(),
-                c["status"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 fn from_files(export: &Path, target: &str) -> Value {

@@ -9,6 +9,21 @@ fn example() -> String {
     netdiag_tests::example_export().display().to_string()
 }
 
+/// Each check's id and status, in the report's order.
+pub(crate) fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// The check with this id in a report's checklist.
 pub(crate) fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["checklist"]
@@ -272,17 +287,7 @@ fn changed_example(
     let dir = std::env::temp_dir().join(format!("netdiag-e2e-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let mut files: Vec<(String, Value)> = std::fs::read_dir(netdiag_tests::example_export())
-        .unwrap()
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            (
-                path.file_name().unwrap().to_string_lossy().into_owned(),
-                serde_json::from_str(&text).unwrap(),
-            )
-        })
-        .collect();
+    let mut files = netdiag_tests::read_export(&netdiag_tests::example_export());
     change(&mut files);
     for (name, value) in files {
         std::fs::write(

@@ -7,7 +7,7 @@
 use netdiag_tests::{Run, command};
 use serde_json::{Value, json};
 
-use super::checklist::check;
+use super::checklist::{check, statuses};
 
 const NAME: &str = "sql-fabrikam.database.windows.net";
 
@@ -58,17 +58,7 @@ impl Export {
         ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let mut files: Vec<(String, Value)> = std::fs::read_dir(netdiag_tests::regional_export())
-            .unwrap()
-            .map(|entry| {
-                let path = entry.unwrap().path();
-                let text = std::fs::read_to_string(&path).unwrap();
-                (
-                    path.file_name().unwrap().to_string_lossy().into_owned(),
-                    serde_json::from_str(&text).unwrap(),
-                )
-            })
-            .collect();
+        let mut files = netdiag_tests::read_export(&netdiag_tests::regional_export());
         change(&mut files);
         for (name, value) in files {
             let value = match shape {
@@ -171,17 +161,7 @@ fn both_shapes_give_the_report_its_mode_and_the_same_statuses() {
             outbound["details"]["allowed"][0]["rule"],
             "Allow-Sql-to-data"
         );
-        let statuses: Vec<(String, String)> = report["checklist"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                (
-                    c["id"].as_str().unwrap().to_owned(),
-                    c["status"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect();
+        let statuses = statuses(&report);
         seen.push(statuses);
     }
     assert_eq!(seen[0], seen[1]);
