@@ -55,7 +55,8 @@ struct Request {
     /// An ARM path, `/subscriptions/...`.
     path: String,
     list: bool,
-    /// A 404 means "not configured" here (the regional `networkConfig`), not a gap.
+    /// A 404 means "not there" here (the regional `networkConfig`, a NIC searched), not a
+    /// gap.
     optional: bool,
 }
 
@@ -454,13 +455,33 @@ impl Gatherer {
         if endpoint_holds || self.nic_holding(ip).is_some() {
             return Ok(());
         }
+        // The private endpoints' own NICs are not the target's (their addresses are known).
+        let endpoint_nics: Vec<String> = self
+            .items_of_type("microsoft.network/privateendpoints")
+            .iter()
+            .flat_map(|e| {
+                array(e, "/properties/networkInterfaces")
+                    .filter_map(|n| id_of(n).map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         let mut nics: Vec<String> = array(&subnet, "/properties/ipConfigurations")
             .filter_map(|c| id_of(c).and_then(|id| parent_id(id, "networkInterfaces")))
+            .filter(|nic| !endpoint_nics.iter().any(|e| same_id(e, nic)))
             .collect();
         nics.dedup();
         nics.truncate(MAX_NICS);
         for batch in nics.chunks(CONCURRENCY) {
-            self.read(batch.iter().map(|id| Request::one(id)).collect())?;
+            // A NIC gone since the VNET was read is no gap: the search goes on.
+            self.read(
+                batch
+                    .iter()
+                    .map(|id| Request {
+                        optional: true,
+                        ..Request::one(id)
+                    })
+                    .collect(),
+            )?;
             if self.nic_holding(ip).is_some() {
                 break;
             }

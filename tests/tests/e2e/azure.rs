@@ -647,3 +647,45 @@ fn no_secret_is_ever_printed_or_saved() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// On a terminal (here `script`'s pseudo-terminal), stderr counts the requests, and the
+/// line is cleared before the checklist prints.
+#[test]
+fn a_terminal_sees_the_requests_counted() {
+    let mock = regional();
+    let tcpping = netdiag_tests::binary("tcpping");
+    let line = format!(
+        "{} --azure --arm-endpoint {} --app {REGIONAL_APP} --no-probe 10.20.2.4:8443",
+        tcpping.display(),
+        mock.url()
+    );
+    let mut script = assert_cmd::Command::new("script");
+    let run = Run::of(
+        script
+            .env_clear()
+            .env("IDENTITY_ENDPOINT", mock.identity_endpoint())
+            .env("IDENTITY_HEADER", IDENTITY_HEADER)
+            .args(["-qec", &line, "/dev/null"]),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("\rreading Azure configuration: 1/1"),
+        "{:?}",
+        run.stdout
+    );
+    let last = run.stdout.rfind("reading Azure configuration: ").unwrap();
+    let count = run.stdout[last..]
+        .trim_start_matches("reading Azure configuration: ")
+        .split('\r')
+        .next()
+        .unwrap();
+    let (done, total) = count.split_once('/').unwrap();
+    assert_eq!(done, total, "the last count is the whole: {count}");
+    assert!(!run.stdout.contains("Not readable"), "{}", run.stdout);
+    // Cleared, then the checklist.
+    assert!(
+        run.stdout.contains("\r\x1b[KChecklist for 10.20.2.4:8443"),
+        "{:?}",
+        run.stdout
+    );
+}
