@@ -371,10 +371,11 @@ impl Gatherer {
     }
 
     /// The `privatelink.` zones of the private endpoints read, with their VNET links and A
-    /// record sets.
+    /// record sets: the zones the endpoints' DNS zone groups name (wherever they are, often
+    /// a central DNS subscription), and the matching zones of the app's subscription.
     fn private_dns(&mut self) -> Result<(), AzureError> {
-        let suffixes: Vec<String> = self
-            .items_of_type("microsoft.network/privateendpoints")
+        let endpoints = self.items_of_type("microsoft.network/privateendpoints");
+        let suffixes: Vec<String> = endpoints
             .iter()
             .flat_map(|e| {
                 array(e, "/properties/customDnsConfigs")
@@ -386,33 +387,48 @@ impl Gatherer {
                     .collect::<Vec<_>>()
             })
             .collect();
-        if suffixes.is_empty() {
+        if endpoints.is_empty() {
             return Ok(());
         }
-        let Some(subscription) = subscription_path(&self.app_id) else {
-            return Ok(());
-        };
-        let zones = self.list_only(vec![Request::list(&format!(
-            "{subscription}/providers/Microsoft.Network/privateDnsZones"
-        ))])?;
-        let wanted: Vec<Value> = zones
-            .into_iter()
+        let mut requests: Vec<Request> = endpoints
+            .iter()
+            .filter_map(id_of)
+            .map(|e| Request::list(&format!("{e}/privateDnsZoneGroups")))
+            .collect();
+        if let Some(subscription) = subscription_path(&self.app_id) {
+            requests.push(Request::list(&format!(
+                "{subscription}/providers/Microsoft.Network/privateDnsZones"
+            )));
+        }
+        let found = self.list_only(requests)?;
+        let (groups, zones) = found.split_at(found.len().saturating_sub(1));
+        let mut zone_ids: Vec<String> = groups
+            .iter()
             .flatten()
-            .filter(|zone| {
-                text(zone, "/name").is_some_and(|name| {
-                    let name = name.to_ascii_lowercase();
-                    name.strip_prefix(crate::snapshot::private_dns::PRIVATELINK)
-                        .is_some_and(|rest| suffixes.iter().any(|s| s == rest || s == &name))
-                })
+            .flat_map(|g| {
+                array(g, "/properties/privateDnsZoneConfigs")
+                    .filter_map(|c| text(c, "/properties/privateDnsZoneId").map(str::to_owned))
+                    .collect::<Vec<_>>()
             })
             .collect();
+        zone_ids.extend(
+            zones
+                .iter()
+                .flatten()
+                .filter(|zone| {
+                    text(zone, "/name").is_some_and(|name| {
+                        let name = name.to_ascii_lowercase();
+                        name.strip_prefix(crate::snapshot::private_dns::PRIVATELINK)
+                            .is_some_and(|rest| suffixes.iter().any(|s| s == rest || s == &name))
+                    })
+                })
+                .filter_map(|zone| id_of(zone).map(str::to_owned)),
+        );
         let mut wave = Vec::new();
-        for zone in wanted {
-            if let Some(id) = id_of(&zone).map(str::to_owned) {
-                wave.push(Request::list(&format!("{id}/virtualNetworkLinks")));
-                wave.push(Request::list(&format!("{id}/A")));
-                self.keep(zone);
-            }
+        for id in &zone_ids {
+            wave.push(Request::one(id));
+            wave.push(Request::list(&format!("{id}/virtualNetworkLinks")));
+            wave.push(Request::list(&format!("{id}/A")));
         }
         self.read(wave)?;
         Ok(())

@@ -689,3 +689,37 @@ fn a_terminal_sees_the_requests_counted() {
         run.stdout
     );
 }
+
+/// Enterprises keep the `privatelink.` zones in a central DNS subscription: the endpoint's
+/// DNS zone group leads there, where a search of the app's subscription would not.
+#[test]
+fn a_zone_in_another_subscription_is_found_through_the_endpoints_zone_group() {
+    let mock = regional();
+    let old = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/";
+    let central =
+        "/subscriptions/9c3d7e1a-0000-4000-8000-00000000d115/resourceGroups/rg-dns-central/";
+    mock.rename(old, central);
+    let pe = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/privateEndpoints/pe-sql-fabrikam";
+    let group = format!("{pe}/privateDnsZoneGroups/default");
+    mock.state().resources.insert(
+        group.to_ascii_lowercase(),
+        serde_json::json!({"id": group, "name": "default",
+            "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+            "properties": {"privateDnsZoneConfigs": [{"name": "privatelink-database-windows-net",
+                "properties": {"privateDnsZoneId": format!("{central}providers/Microsoft.Network/privateDnsZones/privatelink.database.windows.net")}}]}}),
+    );
+    let run = Run::of(&mut azure(
+        "tcpping",
+        &mock,
+        REGIONAL_APP,
+        &["--no-probe", &format!("{PE_NAME}:1433")],
+    ));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let pe = check(&report, "dns.private-endpoint");
+    let remedy = pe["remedy"].as_str().unwrap();
+    assert!(
+        remedy.starts_with("Link the private DNS zone privatelink.database.windows.net to VNET vnet-fabrikam (az network private-dns link vnet create -g rg-dns-central"),
+        "{remedy}"
+    );
+}
