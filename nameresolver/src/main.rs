@@ -15,11 +15,11 @@ use netdiag_core::vocab::{Tool, parse_timeout};
 const AFTER_HELP: &str = "\
 Which DNS servers are asked (the first source that names servers wins):
   1. the DNS_SERVER argument
-  2. the site's dnsConfiguration in a --network snapshot (dnsServers;
+  2. the site's dnsConfiguration in the snapshot (dnsServers;
      dnsAltServer asked last)
   3. app setting WEBSITE_DNS_SERVER (comma-separated, up to 5);
      WEBSITE_DNS_ALT_SERVER asked last
-  4. the app's VNET in a --network snapshot (its connection's dnsServers,
+  4. the app's VNET in the snapshot (its connection's dnsServers,
      else the VNET's)
   5. the system configuration (/etc/resolv.conf; the network adapters on Windows)
   6. Azure-provided DNS, 168.63.129.16

@@ -12,7 +12,7 @@ use netdiag_core::vocab::{Tool, parse_interval, parse_positive, parse_timeout};
 
 const AFTER_HELP: &str = "\
 The host name is resolved with the app's DNS servers, 3s per server, in
-order: the site's dnsConfiguration in a --network snapshot, else
+order: the site's dnsConfiguration in the snapshot, else
 WEBSITE_DNS_SERVER, else the snapshot's VNET DNS, else the system's, else
 Azure DNS (nameresolver --help lists them).
 Each failed attempt is classified: refused (nothing listens on the port),
