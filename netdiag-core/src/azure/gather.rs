@@ -395,13 +395,14 @@ impl Gatherer {
             .filter_map(id_of)
             .map(|e| Request::list(&format!("{e}/privateDnsZoneGroups")))
             .collect();
+        let groups_asked = requests.len();
         if let Some(subscription) = subscription_path(&self.app_id) {
             requests.push(Request::list(&format!(
                 "{subscription}/providers/Microsoft.Network/privateDnsZones"
             )));
         }
         let found = self.list_only(requests)?;
-        let (groups, zones) = found.split_at(found.len().saturating_sub(1));
+        let (groups, zones) = found.split_at(groups_asked.min(found.len()));
         let mut zone_ids: Vec<String> = groups
             .iter()
             .flatten()

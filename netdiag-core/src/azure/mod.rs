@@ -102,9 +102,9 @@ impl AzureEnvironment {
     pub fn app_id(&self, app: Option<&str>) -> Result<String, AzureError> {
         if let Some(app) = app {
             let trimmed = app.trim().trim_end_matches('/');
-            if !trimmed
-                .to_ascii_lowercase()
-                .contains("/providers/microsoft.web/sites/")
+            let lower = trimmed.to_ascii_lowercase();
+            if !lower.starts_with("/subscriptions/")
+                || !lower.contains("/providers/microsoft.web/sites/")
             {
                 return Err(AzureError::App(format!(
                     "--app '{app}' is not an App Service resource id (/subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Web/sites/NAME)"
@@ -235,6 +235,11 @@ mod tests {
             site
         );
         assert!(platform(None).app_id(Some("fabrikam-api")).is_err());
+        assert!(
+            platform(None)
+                .app_id(Some("/resourceGroups/rg/providers/Microsoft.Web/sites/a"))
+                .is_err()
+        );
     }
 
     #[test]
