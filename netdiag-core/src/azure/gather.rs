@@ -245,14 +245,14 @@ impl Gatherer {
         if let Some(subnet) = text(&site, "/properties/virtualNetworkSubnetId") {
             subnet_ids.push(subnet.to_owned());
         }
-        let mut vnet_ids: Vec<String> = Vec::new();
+        // Of the single resources, only the networkConfig names a subnet; the connections
+        // came as a list and are kept.
         for value in second.iter().flatten() {
-            for key in ["/properties/vnetResourceId", "/properties/subnetResourceId"] {
-                if let Some(id) = text(value, key) {
-                    subnet_ids.push(id.to_owned());
-                }
+            if let Some(id) = text(value, "/properties/subnetResourceId") {
+                subnet_ids.push(id.to_owned());
             }
         }
+        let mut vnet_ids: Vec<String> = Vec::new();
         for connection in self.items_of_type("microsoft.web/sites/virtualnetworkconnections") {
             if let Some(id) = text(&connection, "/properties/vnetResourceId") {
                 subnet_ids.push(id.to_owned());
@@ -683,7 +683,7 @@ impl Gatherer {
                         .as_ref()
                         .and_then(|b| text(b, "/error/code"))
                         .map(str::to_owned),
-                    message: self.http_secrets_redact(&message_of(body.as_ref(), &answer.body)),
+                    message: self.http.redact(&message_of(body.as_ref(), &answer.body)),
                 }));
             }
             let value: Value =
@@ -746,10 +746,6 @@ impl Gatherer {
             }
         }
         answer
-    }
-
-    fn http_secrets_redact(&self, text: &str) -> String {
-        text.replace(&self.token, "[redacted]")
     }
 
     /// A URL without the endpoint: what the report lists.

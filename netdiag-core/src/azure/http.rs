@@ -95,6 +95,11 @@ impl Http {
         &mut self.secrets
     }
 
+    /// `text` without any secret this client was given (the token, identity headers).
+    pub(crate) fn redact(&self, text: &str) -> String {
+        self.secrets.redact(text)
+    }
+
     fn timed_out(&self, url: &str) -> AzureError {
         AzureError::Timeout {
             timeout: humantime::format_duration(self.timeout).to_string(),

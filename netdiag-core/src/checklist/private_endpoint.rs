@@ -12,11 +12,10 @@ use serde_json::json;
 use super::registry::{Finding, SkipReason};
 use super::scene::{Scene, export};
 use crate::dns::ServerSource;
+// Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
+use crate::dns::config::AZURE_DNS;
 use crate::snapshot::private_dns::PRIVATELINK;
 use crate::snapshot::{PrivateName, Snapshot, VirtualNetwork, resource_group_of};
-
-/// Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
-const AZURE_DNS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(168, 63, 129, 16));
 
 /// How the app's names get resolved, as far as the snapshot shows.
 struct Resolution<'a> {

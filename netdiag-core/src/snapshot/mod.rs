@@ -152,11 +152,7 @@ pub fn same_id(a: &str, b: &str) -> bool {
 /// A resource as people name it from its ARM id: `nsg-a in rg-net`.
 pub fn describe_id(id: &str) -> String {
     let name = id.rsplit('/').next().unwrap_or(id);
-    let mut parts = id.split('/').filter(|p| !p.is_empty());
-    let group = std::iter::from_fn(|| parts.next())
-        .skip_while(|p| !p.eq_ignore_ascii_case("resourceGroups"))
-        .nth(1);
-    match group {
+    match resource_group_of(id) {
         Some(group) => format!("{name} in {group}"),
         None => name.to_owned(),
     }
