@@ -129,11 +129,20 @@ pub(crate) fn status_seen(
     change: impl FnOnce(&mut BTreeMap<String, Value>),
     seen: &Seen,
 ) -> (Status, String) {
-    let mut files = example();
+    let check = check_of(example(), change, seen, id);
+    (check.status, check.evidence)
+}
+
+/// One check after changing `files` (an example export) with `change`.
+pub(crate) fn check_of(
+    mut files: BTreeMap<String, Value>,
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+    seen: &Seen,
+    id: &str,
+) -> Check {
     change(&mut files);
     let evaluation = evaluate_with(Some(&files), seen);
-    let check = find(&evaluation.checks, id);
-    (check.status, check.evidence.clone())
+    find(&evaluation.checks, id).clone()
 }
 
 pub(crate) fn unchanged(_: &mut BTreeMap<String, Value>) {}

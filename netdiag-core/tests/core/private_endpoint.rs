@@ -35,10 +35,7 @@ fn seen() -> Seen {
 }
 
 fn check_with(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>), seen: &Seen) -> Check {
-    let mut files = regional_example();
-    change(&mut files);
-    let evaluation = evaluate_with(Some(&files), seen);
-    evaluation.checks.into_iter().find(|c| c.id == id).unwrap()
+    super::checklist::check_of(regional_example(), change, seen, id)
 }
 
 fn check(id: &str, change: impl FnOnce(&mut BTreeMap<String, Value>)) -> Check {

@@ -210,9 +210,7 @@ fn check(
 ) -> netdiag_core::checklist::Check {
     let mut files = super::checklist::example();
     regional(&mut files);
-    change(&mut files);
-    let evaluation = super::checklist::evaluate_with(Some(&files), seen);
-    evaluation.checks.into_iter().find(|c| c.id == id).unwrap()
+    super::checklist::check_of(files, change, seen, id)
 }
 
 #[test]
