@@ -74,13 +74,8 @@ struct Side<'s> {
 }
 
 impl Side<'_> {
-    /// How the evidence names part of the source: "the pool" keeps the P2S wording short.
     fn short(&self) -> &'static str {
-        if self.source_name == "P2S pool" {
-            "pool"
-        } else {
-            self.source_name
-        }
+        Scene::short_name(self.source_name)
     }
 
     fn direction(&self) -> &'static str {

@@ -217,11 +217,7 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         },
         Mode::Gateway | Mode::None => (WayBack::gateway(&source), "through the gateway".to_owned()),
     };
-    let short = if scene.mode == Mode::Regional {
-        source_name
-    } else {
-        "pool"
-    };
+    let short = Scene::short_name(source_name);
     let path = return_path(&RangeSet::from_nets(&source), &way_back, table);
     let propagation_off = table.filter(|t| t.disable_bgp_route_propagation == Some(true));
     let mut result = if path.diverted.is_empty() {

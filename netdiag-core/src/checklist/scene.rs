@@ -284,6 +284,16 @@ impl<'a> Scene<'a> {
         }
     }
 
+    /// How evidence names part of a source range: "the pool" keeps the P2S wording short;
+    /// "the integration subnet" stays whole.
+    pub(super) fn short_name(source_name: &'static str) -> &'static str {
+        if source_name == "P2S pool" {
+            "pool"
+        } else {
+            source_name
+        }
+    }
+
     /// The app's source range and its name (see [`Self::source_range`]), or why a check
     /// that needs it cannot decide.
     pub(super) fn source_or_skip(&self) -> Result<(Vec<Ipv4Net>, &'static str), SkipReason> {
