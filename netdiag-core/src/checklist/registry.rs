@@ -101,7 +101,7 @@ impl SkipReason {
     /// What would let the check decide.
     pub fn remedy(&self) -> String {
         match self {
-            Self::NoSnapshot => "Export the app's network resources (the README lists the az commands) into one directory and pass it with --network.".to_owned(),
+            Self::NoSnapshot => "Export the app's network resources (the README lists the az commands) into one directory and pass it with --network, or, inside the app, read them from Azure with --azure.".to_owned(),
             Self::Missing { export: Some(export), .. } => {
                 format!("Export it and add it to the snapshot: {export}")
             }

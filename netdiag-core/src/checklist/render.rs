@@ -125,7 +125,7 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
     if no_snapshot > 0 {
         let _ = writeln!(
             out,
-            "\n{no_snapshot} more checks (app, plan, gateway, routes, NSGs) need the network snapshot: export it and pass --network."
+            "\n{no_snapshot} more checks (app, plan, gateway, routes, NSGs) need the network snapshot: export it and pass --network, or read it from Azure with --azure (inside the app)."
         );
     }
     out
