@@ -23,6 +23,7 @@ use super::http::{Answer, Http, check_endpoint};
 use super::token::{acquire, message_of};
 use super::{AzureEnvironment, AzureError, AzureOptions, Secrets};
 pub use crate::snapshot::Unavailable;
+use crate::snapshot::kinds::{self, api_version_of};
 use crate::snapshot::{Fetched, Snapshot, same_id};
 
 /// Requests in flight at once: enough to hide latency, few enough to stay clear of ARM's
@@ -32,22 +33,6 @@ pub const CONCURRENCY: usize = 4;
 const MAX_NICS: usize = 64;
 /// The most pages of one list.
 const MAX_PAGES: usize = 100;
-
-const WEB_API: &str = "2023-12-01";
-const NETWORK_API: &str = "2024-05-01";
-const PRIVATE_DNS_API: &str = "2024-06-01";
-
-/// The API version for a path, by its provider.
-fn api_version(path: &str) -> &'static str {
-    let lower = path.to_ascii_lowercase();
-    if lower.contains("/providers/microsoft.web/") {
-        WEB_API
-    } else if lower.contains("/privatednszones") {
-        PRIVATE_DNS_API
-    } else {
-        NETWORK_API
-    }
-}
 
 /// One request of the walk.
 #[derive(Debug, Clone)]
@@ -253,7 +238,7 @@ impl Gatherer {
             }
         }
         let mut vnet_ids: Vec<String> = Vec::new();
-        for connection in self.items_of_type("microsoft.web/sites/virtualnetworkconnections") {
+        for connection in self.items_of(&kinds::VNET_CONNECTION) {
             if let Some(id) = text(&connection, "/properties/vnetResourceId") {
                 subnet_ids.push(id.to_owned());
             }
@@ -306,11 +291,11 @@ impl Gatherer {
     /// is read on its own), then their local network gateways.
     fn site_to_site(&mut self) -> Result<(), AzureError> {
         let gateways: Vec<String> = self
-            .items_of_type("microsoft.network/virtualnetworkgateways")
+            .items_of(&kinds::GATEWAY)
             .iter()
             .filter_map(|g| id_of(g).map(str::to_owned))
             .collect();
-        let listed = self.list_in_groups(&gateways, "Microsoft.Network/connections")?;
+        let listed = self.list_in_groups(&gateways, &kinds::CONNECTION)?;
         let connections: Vec<Request> = listed
             .iter()
             .filter(|c| {
@@ -336,7 +321,7 @@ impl Gatherer {
             .iter()
             .filter_map(|v| id_of(v).map(str::to_owned))
             .collect();
-        let listed = self.list_in_groups(&vnet_ids, "Microsoft.Network/virtualNetworkGateways")?;
+        let listed = self.list_in_groups(&vnet_ids, &kinds::GATEWAY)?;
         let gateways: Vec<Request> = listed
             .iter()
             .filter(|g| {
@@ -352,9 +337,12 @@ impl Gatherer {
         Ok(())
     }
 
-    /// Every resource of `kind` (`Microsoft.Network/connections`) in the resource groups of
-    /// `ids`, looked through, not kept.
-    fn list_in_groups(&mut self, ids: &[String], kind: &str) -> Result<Vec<Value>, AzureError> {
+    /// Every resource of `kind` in the resource groups of `ids`, looked through, not kept.
+    fn list_in_groups(
+        &mut self,
+        ids: &[String],
+        kind: &kinds::ResourceKind,
+    ) -> Result<Vec<Value>, AzureError> {
         let mut groups: Vec<String> = ids
             .iter()
             .filter_map(|id| resource_group_path(id))
@@ -364,7 +352,7 @@ impl Gatherer {
         let lists = self.list_only(
             groups
                 .iter()
-                .map(|g| Request::list(&format!("{g}/providers/{kind}")))
+                .map(|g| Request::list(&format!("{g}/providers/{}", kind.arm_type)))
                 .collect(),
         )?;
         Ok(lists.into_iter().flatten().collect())
@@ -374,7 +362,7 @@ impl Gatherer {
     /// record sets: the zones the endpoints' DNS zone groups name (wherever they are, often
     /// a central DNS subscription), and the matching zones of the app's subscription.
     fn private_dns(&mut self) -> Result<(), AzureError> {
-        let endpoints = self.items_of_type("microsoft.network/privateendpoints");
+        let endpoints = self.items_of(&kinds::PRIVATE_ENDPOINT);
         let suffixes: Vec<String> = endpoints
             .iter()
             .flat_map(|e| {
@@ -398,7 +386,8 @@ impl Gatherer {
         let groups_asked = requests.len();
         if let Some(subscription) = subscription_path(&self.app_id) {
             requests.push(Request::list(&format!(
-                "{subscription}/providers/Microsoft.Network/privateDnsZones"
+                "{subscription}/providers/{}",
+                kinds::PRIVATE_DNS_ZONE.arm_type
             )));
         }
         let found = self.list_only(requests)?;
@@ -438,7 +427,7 @@ impl Gatherer {
     /// The target's side: the subnet that holds `ip` (in a VNET read), its NSG and route
     /// table, and the NIC with that address.
     pub fn target_side(&mut self, ip: IpAddr) -> Result<(), AzureError> {
-        let vnets = self.items_of_type("microsoft.network/virtualnetworks");
+        let vnets = self.items_of(&kinds::VNET);
         let subnet = vnets
             .iter()
             .flat_map(subnets_of)
@@ -461,20 +450,17 @@ impl Gatherer {
             .collect();
         self.read(policies)?;
         // A private endpoint's address needs no NIC: the endpoint says it.
-        let endpoint_holds = self
-            .items_of_type("microsoft.network/privateendpoints")
-            .iter()
-            .any(|e| {
-                array(e, "/properties/customDnsConfigs")
-                    .flat_map(|c| array(c, "/ipAddresses").collect::<Vec<_>>())
-                    .any(|a| a.as_str().and_then(|a| a.parse::<IpAddr>().ok()) == Some(ip))
-            });
+        let endpoint_holds = self.items_of(&kinds::PRIVATE_ENDPOINT).iter().any(|e| {
+            array(e, "/properties/customDnsConfigs")
+                .flat_map(|c| array(c, "/ipAddresses").collect::<Vec<_>>())
+                .any(|a| a.as_str().and_then(|a| a.parse::<IpAddr>().ok()) == Some(ip))
+        });
         if endpoint_holds || self.nic_holding(ip).is_some() {
             return Ok(());
         }
         // The private endpoints' own NICs are not the target's (their addresses are known).
         let endpoint_nics: Vec<String> = self
-            .items_of_type("microsoft.network/privateendpoints")
+            .items_of(&kinds::PRIVATE_ENDPOINT)
             .iter()
             .flat_map(|e| {
                 array(e, "/properties/networkInterfaces")
@@ -507,20 +493,18 @@ impl Gatherer {
     }
 
     fn nic_holding(&self, ip: IpAddr) -> Option<Value> {
-        self.items_of_type("microsoft.network/networkinterfaces")
-            .into_iter()
-            .find(|nic| {
-                array(nic, "/properties/ipConfigurations").any(|c| {
-                    text(c, "/properties/privateIPAddress").and_then(|a| a.parse::<IpAddr>().ok())
-                        == Some(ip)
-                })
+        self.items_of(&kinds::NIC).into_iter().find(|nic| {
+            array(nic, "/properties/ipConfigurations").any(|c| {
+                text(c, "/properties/privateIPAddress").and_then(|a| a.parse::<IpAddr>().ok())
+                    == Some(ip)
             })
+        })
     }
 
-    fn items_of_type(&self, kind: &str) -> Vec<Value> {
+    fn items_of(&self, kind: &kinds::ResourceKind) -> Vec<Value> {
         self.resources
             .iter()
-            .filter(|(_, v)| text(v, "/type").is_some_and(|t| t.eq_ignore_ascii_case(kind)))
+            .filter(|(_, v)| text(v, "/type").is_some_and(|t| kind.answers_to(t)))
             .map(|(_, v)| v.clone())
             .collect()
     }
@@ -533,9 +517,10 @@ impl Gatherer {
         if !self.ids.insert(id) {
             return;
         }
+        // Saved files are named after the kind (`networkSecurityGroups-nsg-a.json`).
         let kind = text(&value, "/type")
-            .and_then(|t| t.rsplit('/').next())
-            .unwrap_or("resource");
+            .and_then(kinds::kind_of_type)
+            .map_or("resource", kinds::ResourceKind::short_name);
         let name = text(&value, "/name").unwrap_or("unnamed");
         let stem: String = format!("{kind}-{name}")
             .chars()
@@ -666,7 +651,7 @@ impl Gatherer {
             "{}{}?api-version={}",
             self.endpoint,
             request.path,
-            api_version(&request.path)
+            api_version_of(&request.path)
         );
         let mut items = Vec::new();
         for _ in 0..MAX_PAGES {
@@ -806,23 +791,5 @@ mod tests {
             Some("/subscriptions/s/resourceGroups/rg-net")
         );
         assert_eq!(subscription_path(id).as_deref(), Some("/subscriptions/s"));
-    }
-
-    #[test]
-    fn api_versions_follow_the_provider() {
-        assert_eq!(
-            api_version("/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a"),
-            WEB_API
-        );
-        assert_eq!(
-            api_version("/subscriptions/s/providers/Microsoft.Network/privateDnsZones"),
-            PRIVATE_DNS_API
-        );
-        assert_eq!(
-            api_version(
-                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkSecurityGroups/n"
-            ),
-            NETWORK_API
-        );
     }
 }

@@ -113,6 +113,17 @@ pub struct NatGateway {
     pub subnets: Vec<IdRef>,
 }
 
+/// `Microsoft.Network/publicIPAddresses`: the address a NAT gateway (or anything else)
+/// shows the internet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PublicIpAddress {
+    pub id: String,
+    pub name: String,
+    /// Absent while the address is not allocated (a dynamic address of a stopped resource).
+    pub ip_address: Option<IpAddr>,
+}
+
 /// The zone a zone's child resource (link, record set) belongs to, from its id:
 /// `.../privateDnsZones/ZONE/...`.
 pub fn zone_of(child_id: &str) -> Option<&str> {
