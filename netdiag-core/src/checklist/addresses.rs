@@ -5,8 +5,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::IpNet;
 
-use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, is_rfc1918, is_rfc1918_net, nets, route_set};
+use super::vocab::{Finding, Mode, SkipReason, SourceKind, or_skip};
 
 pub(super) fn p2s_rfc1918(scene: &Scene<'_>) -> Finding {
     or_skip!(scene.pool_or_skip());
@@ -49,7 +49,7 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
             scene
                 .pool
                 .iter()
-                .map(|n| ("P2S pool".to_owned(), IpNet::V4(*n))),
+                .map(|n| (SourceKind::P2sPool.name().to_owned(), IpNet::V4(*n))),
         );
     }
     let mut overlaps = Vec::new();

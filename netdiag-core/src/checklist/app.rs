@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use super::registry::{Finding, Mode, SkipReason};
 use super::scene::{Scene, export, is_rfc1918, nets};
+use super::vocab::{Finding, Mode, SkipReason};
 use crate::dns::ServerSource;
 use crate::settings::WEBSITE_PRIVATE_IP;
 use crate::snapshot::{Site, subscription_of};

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::registry::{Finding, SkipReason};
 use super::scene::Scene;
+use super::vocab::{Finding, SkipReason};
 use crate::snapshot::{PrivateEndpoint, describe_id};
 
 pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {

@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use ipnet::{IpNet, Ipv4Net};
 use serde_json::json;
 
-use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, nets, route_set, target_onprem, v4_only};
+use super::vocab::{Finding, Mode, SkipReason, or_skip};
 use crate::ranges::RangeSet;
 use crate::routes::{WayBack, return_path};
 use crate::snapshot::{AddressPrefix, Peering, Subnet, describe_id, same_id};
@@ -122,14 +122,17 @@ pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
         ));
     };
     let Some(table) = scene.snapshot.and_then(|s| s.route_table(&reference.id)) else {
-        return Finding::skip(SkipReason::missing_resource(
-            format!(
-                "subnet {}'s route table {} is not in the snapshot",
-                subnet.name,
-                describe_id(&reference.id)
-            ),
-            export::ROUTE_TABLE,
-        ));
+        return Finding::skip(
+            SkipReason::missing_resource(
+                format!(
+                    "subnet {}'s route table {} is not in the snapshot",
+                    subnet.name,
+                    describe_id(&reference.id)
+                ),
+                export::ROUTE_TABLE,
+            )
+            .with_id(&reference.id),
+        );
     };
     let best = table
         .routes
@@ -217,7 +220,7 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         },
         Mode::Gateway | Mode::None => (WayBack::gateway(&source), "through the gateway".to_owned()),
     };
-    let short = Scene::short_name(source_name);
+    let short = source_name.short();
     let path = return_path(&RangeSet::from_nets(&source), &way_back, table);
     let propagation_off = table.filter(|t| t.disable_bgp_route_propagation == Some(true));
     let mut result = if path.diverted.is_empty() {

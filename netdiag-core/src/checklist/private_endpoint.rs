@@ -9,8 +9,8 @@ use std::net::IpAddr;
 
 use serde_json::json;
 
-use super::registry::{Finding, SkipReason};
 use super::scene::{Scene, export};
+use super::vocab::{Finding, SkipReason};
 use crate::dns::ServerSource;
 // Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
 use crate::dns::config::AZURE_DNS;

@@ -3,9 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::Status;
-use super::registry::{Finding, SkipReason};
 use super::scene::Scene;
+use super::vocab::{Finding, SkipReason, Status};
 use crate::dns::DnsOutcome;
 use crate::tcp::TcpOutcome;
 

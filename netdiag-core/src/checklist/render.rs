@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::{Check, Evaluation, SkipReason, Stage, Status};
+use super::evaluation::Evaluation;
+use super::vocab::{Check, SkipReason, Stage, Status};
 use crate::vocab::Verdict;
 
 /// How marks are drawn.

@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::Inputs;
-use super::registry::{Mode, SkipReason};
+use super::inputs::Inputs;
+use super::vocab::{Mode, SkipReason, SourceKind};
 use crate::nsg::TagScope;
 use crate::ranges::RangeSet;
 use crate::settings::WEBSITE_SITE_NAME;
@@ -201,15 +201,15 @@ impl<'a> Scene<'a> {
 
     /// The app's source range and its name: the P2S pool (gateway-required), or the
     /// integration subnet's prefix (regional). Empty when the snapshot does not show it.
-    pub(super) fn source_range(&self) -> (Vec<Ipv4Net>, &'static str) {
+    pub(super) fn source_range(&self) -> (Vec<Ipv4Net>, SourceKind) {
         match self.mode {
             Mode::Regional => (
                 self.integration_subnet()
                     .map(|s| v4_only(&s.prefixes()))
                     .unwrap_or_default(),
-                "integration subnet",
+                SourceKind::IntegrationSubnet,
             ),
-            Mode::Gateway | Mode::None => (self.pool.clone(), "P2S pool"),
+            Mode::Gateway | Mode::None => (self.pool.clone(), SourceKind::P2sPool),
         }
     }
 
@@ -266,6 +266,7 @@ impl<'a> Scene<'a> {
                 ),
                 export::VNET,
             )
+            .with_id(id)
         })
     }
 
@@ -277,32 +278,22 @@ impl<'a> Scene<'a> {
             (Mode::Gateway, false) => format!("pool {}", nets(&range)),
             (Mode::Regional, false) => format!("{name} {}", nets(&range)),
             (Mode::Regional, true) => "integration subnet".to_owned(),
-            (Mode::Gateway, true) => "P2S pool".to_owned(),
+            (Mode::Gateway, true) => SourceKind::P2sPool.name().to_owned(),
             (Mode::None, _) => {
                 "address range the app's traffic comes from (its integration subnet, or its P2S pool)".to_owned()
             }
         }
     }
 
-    /// How evidence names part of a source range: "the pool" keeps the P2S wording short;
-    /// "the integration subnet" stays whole.
-    pub(super) fn short_name(source_name: &'static str) -> &'static str {
-        if source_name == "P2S pool" {
-            "pool"
-        } else {
-            source_name
-        }
-    }
-
     /// The app's source range and its name (see [`Self::source_range`]), or why a check
     /// that needs it cannot decide.
-    pub(super) fn source_or_skip(&self) -> Result<(Vec<Ipv4Net>, &'static str), SkipReason> {
+    pub(super) fn source_or_skip(&self) -> Result<(Vec<Ipv4Net>, SourceKind), SkipReason> {
         if self.mode == Mode::Regional {
             let subnet = self.integration_subnet_or_skip()?;
-            return Ok((v4_only(&subnet.prefixes()), "integration subnet"));
+            return Ok((v4_only(&subnet.prefixes()), SourceKind::IntegrationSubnet));
         }
         self.pool_or_skip()?;
-        Ok((self.pool.clone(), "P2S pool"))
+        Ok((self.pool.clone(), SourceKind::P2sPool))
     }
 
     /// Regional: whether the app sends `target` into the VNET at all (Route All, or an

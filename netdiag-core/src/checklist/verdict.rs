@@ -4,7 +4,8 @@
 //! check past the three probe checks (or the first probe check, when only those failed);
 //! `warn` when none failed but some warned; `pass` otherwise.
 
-use super::{Check, Evaluation, Stage, Status};
+use super::evaluation::Evaluation;
+use super::vocab::{Check, Stage, Status};
 use crate::vocab::{Verdict, VerdictStatus};
 
 /// The most likely cause. A failing check past the probes explains the symptom, so the

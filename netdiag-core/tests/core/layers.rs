@@ -116,3 +116,121 @@ fn modules_import_only_lower_layers() {
         wrong.join("\n")
     );
 }
+
+/// The files of `checklist/` and their layer inside it, bottom first: the vocabulary, what
+/// the checks read, the scene, the checks of each stage, the registry that lists them, one
+/// evaluation, then the verdict and the text. `mod.rs` only declares and re-exports: a
+/// file that imports through it (`super::Status`) is reported, so that each import names
+/// the file that defines it.
+const CHECKLIST_FILES: &[(&str, u8)] = &[
+    ("vocab", 0),
+    ("inputs", 1),
+    ("scene", 2),
+    ("probe", 3),
+    ("app", 3),
+    ("gateway", 3),
+    ("regional", 3),
+    ("addresses", 3),
+    ("path", 3),
+    ("nsgs", 3),
+    ("private_endpoint", 3),
+    ("host", 3),
+    ("registry", 4),
+    ("evaluation", 5),
+    ("verdict", 6),
+    ("render", 6),
+    ("mod", 7),
+];
+
+/// The sibling files a checklist file names as `super::X` or `super::{X, ...}` (outside
+/// its tests), or through the crate's path.
+fn sibling_imports(text: &str) -> BTreeSet<String> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    let mut found = BTreeSet::new();
+    for prefix in ["super::", "crate::checklist::"] {
+        for (index, _) in code.match_indices(prefix) {
+            let rest = &code[index + prefix.len()..];
+            let names: Vec<&str> = match rest.strip_prefix('{') {
+                Some(group) => group
+                    .split('}')
+                    .next()
+                    .unwrap_or_default()
+                    .split(',')
+                    .collect(),
+                None => vec![rest],
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if name.is_empty() || name == "super" {
+                    continue;
+                }
+                // A name that is no file is an item of mod.rs (a re-export).
+                let file = if CHECKLIST_FILES.iter().any(|(f, _)| *f == name) {
+                    name
+                } else {
+                    "mod".to_owned()
+                };
+                found.insert(file);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn checklist_files_import_only_lower_files() {
+    let dir = src().join("checklist");
+    let mut on_disk: BTreeSet<String> = BTreeSet::new();
+    let mut wrong = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        on_disk.insert(name.clone());
+        if name == "mod" {
+            continue;
+        }
+        let level = CHECKLIST_FILES
+            .iter()
+            .find(|(f, _)| *f == name)
+            .unwrap_or_else(|| panic!("checklist/{name}.rs is not in CHECKLIST_FILES"))
+            .1;
+        for imported in sibling_imports(&std::fs::read_to_string(&path).unwrap()) {
+            let their = CHECKLIST_FILES
+                .iter()
+                .find(|(f, _)| *f == imported)
+                .map_or(u8::MAX, |(_, l)| *l);
+            if imported != name && their >= level {
+                wrong.push(format!(
+                    "checklist/{name}.rs (layer {level}) imports {imported} (layer {their})"
+                ));
+            }
+        }
+    }
+    let tabled: BTreeSet<String> = CHECKLIST_FILES
+        .iter()
+        .map(|(f, _)| (*f).to_owned())
+        .collect();
+    assert_eq!(
+        on_disk, tabled,
+        "CHECKLIST_FILES lists the files of checklist/"
+    );
+    assert!(
+        wrong.is_empty(),
+        "imports against the checklist's layers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_checklist_rule_sees_an_import_through_mod_rs() {
+    // The rule itself: `super::Status` names mod.rs, which is above every file.
+    let found = sibling_imports("use super::Status;\nuse super::vocab::{Finding, Mode};\n");
+    assert_eq!(
+        found,
+        BTreeSet::from(["mod".to_owned(), "vocab".to_owned()])
+    );
+}

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use netdiag_core::checklist::registry::SkipReason;
+use netdiag_core::checklist::SkipReason;
 use netdiag_core::checklist::{Check, Status};
 use netdiag_core::dns::{DnsAnswer, DnsAttempt, DnsOutcome, Lookup, ServerSource};
 use serde_json::{Value, json};

@@ -1,0 +1,107 @@
+//! One run of the checklist: the registry's checks over the inputs, the integration mode
+//! they found, and the header that says what the checklist is about and what it read.
+
+use std::fmt::Write as _;
+
+use super::inputs::{Inputs, Target};
+use super::registry;
+use super::vocab::{Check, Mode, Status};
+use crate::snapshot::Snapshot;
+
+/// The first line of the checklist's text: what it is about and what it read.
+pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
+    let address = match target.ip {
+        Some(ip) if ip.to_string() != target.host => format!(" ({ip})"),
+        _ => String::new(),
+    };
+    let source = match snapshot {
+        Some(s) => {
+            let files = s
+                .files
+                .iter()
+                .filter(|f| !f.path.starts_with("azure:"))
+                .count();
+            let mut origin = Vec::new();
+            if files > 0 || s.fetched.is_empty() {
+                origin.push(format!("{files} file{}", if files == 1 { "" } else { "s" }));
+            }
+            if !s.fetched.is_empty() {
+                origin.push(format!(
+                    "{} request{} to Azure",
+                    s.fetched.len(),
+                    if s.fetched.len() == 1 { "" } else { "s" }
+                ));
+            }
+            format!("snapshot: {} ({})", s.describe(), origin.join(", "))
+        }
+        None => "no network snapshot".to_owned(),
+    };
+    let subject = match (&target.lookup, &target.name) {
+        (Some(_), Some(name)) => format!(
+            "{name} (DNS server {}:{}{})",
+            target.host,
+            target.port,
+            if target.protocol == crate::nsg::Protocol::Tcp {
+                " over TCP"
+            } else {
+                ""
+            }
+        ),
+        _ => format!("{}:{}{address}", target.host, target.port),
+    };
+    let mut header = format!("Checklist for {subject} - {source}");
+    for ignored in snapshot.into_iter().flat_map(Snapshot::ignored) {
+        let _ = write!(
+            header,
+            "\nIgnored: {} '{}' ({})",
+            ignored.resource_type, ignored.name, ignored.file
+        );
+    }
+    for gap in snapshot.into_iter().flat_map(|s| &s.unavailable) {
+        let _ = write!(header, "\nNot readable: {}", gap.note());
+    }
+    let files = snapshot.map(|s| s.files.as_slice()).unwrap_or_default();
+    for empty in files
+        .iter()
+        .filter(|f| f.resources == 0 && f.ignored.is_empty())
+    {
+        let _ = write!(header, "\nEmpty: {} holds no resources", empty.path);
+    }
+    header
+}
+
+/// A checklist run: the checks, the integration mode it found, and the header of its text.
+pub struct Evaluation {
+    pub checks: Vec<Check>,
+    pub mode: Mode,
+    pub header: String,
+}
+
+impl Evaluation {
+    /// Runs every check of the registry, in the tree's order.
+    pub fn new(inputs: &Inputs<'_>) -> Self {
+        let evaluated = registry::evaluate(inputs);
+        let mut header = header(&inputs.target, inputs.snapshot);
+        if inputs.snapshot.is_some() {
+            // Which integration the checks assume, and the field that says so.
+            let _ = write!(
+                header,
+                "\nIntegration: {} ({})",
+                evaluated.mode.describe(),
+                evaluated.mode_reason
+            );
+        }
+        if let Some(note) = &evaluated.target_note {
+            let _ = write!(header, "\nTarget address: {note}");
+        }
+        Self {
+            checks: evaluated.checks,
+            mode: evaluated.mode,
+            header,
+        }
+    }
+
+    pub fn any_failed(&self) -> bool {
+        self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+}
