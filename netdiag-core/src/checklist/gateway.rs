@@ -8,8 +8,8 @@ use std::time::Duration;
 use ipnet::IpNet;
 use serde_json::json;
 
-use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, nets, route_set};
+use super::vocab::{Finding, Mode, SkipReason, or_skip};
 use crate::certs::{normalise_thumbprint, not_after, thumbprint};
 use crate::ranges::RangeSet;
 use crate::snapshot::{AddressPrefix, Gateway, describe_id};
@@ -265,13 +265,16 @@ pub(super) fn gateway_subnet(scene: &Scene<'_>) -> Finding {
     let mut failures = Vec::new();
     if let Some(reference) = &subnet.route_table {
         let Some(table) = snapshot.route_table(&reference.id) else {
-            return Finding::skip(SkipReason::missing_resource(
-                format!(
-                    "the GatewaySubnet's route table {} is not in the snapshot",
-                    reference.id
-                ),
-                export::ROUTE_TABLE,
-            ));
+            return Finding::skip(
+                SkipReason::missing_resource(
+                    format!(
+                        "the GatewaySubnet's route table {} is not in the snapshot",
+                        reference.id
+                    ),
+                    export::ROUTE_TABLE,
+                )
+                .with_id(&reference.id),
+            );
         };
         if table.disable_bgp_route_propagation == Some(true) {
             failures.push(format!(

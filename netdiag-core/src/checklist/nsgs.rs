@@ -11,9 +11,8 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde_json::json;
 
-use super::Status;
-use super::registry::{Finding, Mode, SkipReason, or_skip};
 use super::scene::{Scene, export, nets, v4_only};
+use super::vocab::{Finding, Mode, SkipReason, SourceKind, Status, or_skip};
 use crate::nsg::{Block, Direction, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
 use crate::snapshot::{AddressPrefix, Nic, Nsg, Subnet, describe_id};
@@ -22,26 +21,35 @@ use crate::snapshot::{AddressPrefix, Nic, Nsg, Subnet, describe_id};
 /// referenced but missing from the snapshot.
 struct PathNsgs<'a> {
     present: Vec<&'a Nsg>,
+    /// As the evidence names them: "nsg-a in rg (subnet snet-data)".
     missing: Vec<String>,
+    /// Their ids.
+    missing_ids: Vec<String>,
 }
 
 impl<'a> PathNsgs<'a> {
     /// The subnet's NSG and the NIC's, in the order `direction` meets them.
     fn of(scene: &Scene<'a>, subnet: &Subnet, nic: Option<&Nic>, direction: Direction) -> Self {
-        let mut found: Vec<(Option<&'a Nsg>, Option<String>)> = Vec::new();
+        type Found<'n> = (Option<&'n Nsg>, Option<(String, String)>);
+        let mut found: Vec<Found<'a>> = Vec::new();
         found.push((
             scene.nsg_of_subnet(subnet),
-            subnet
-                .network_security_group
-                .as_ref()
-                .map(|r| format!("{} (subnet {})", describe_id(&r.id), subnet.name)),
+            subnet.network_security_group.as_ref().map(|r| {
+                (
+                    format!("{} (subnet {})", describe_id(&r.id), subnet.name),
+                    r.id.clone(),
+                )
+            }),
         ));
         if let Some(nic) = nic {
             found.push((
                 scene.nsg_of_nic(nic),
-                nic.network_security_group
-                    .as_ref()
-                    .map(|r| format!("{} (NIC {})", describe_id(&r.id), nic.name)),
+                nic.network_security_group.as_ref().map(|r| {
+                    (
+                        format!("{} (NIC {})", describe_id(&r.id), nic.name),
+                        r.id.clone(),
+                    )
+                }),
             ));
         }
         if direction == Direction::Outbound {
@@ -50,11 +58,15 @@ impl<'a> PathNsgs<'a> {
         let mut nsgs = Self {
             present: Vec::new(),
             missing: Vec::new(),
+            missing_ids: Vec::new(),
         };
         for (nsg, reference) in found {
             match (nsg, reference) {
                 (Some(nsg), _) => nsgs.present.push(nsg),
-                (None, Some(reference)) => nsgs.missing.push(reference),
+                (None, Some((named, id))) => {
+                    nsgs.missing.push(named);
+                    nsgs.missing_ids.push(id);
+                }
                 (None, None) => {}
             }
         }
@@ -65,8 +77,7 @@ impl<'a> PathNsgs<'a> {
 /// What one analysis is about, for its evidence and remedy.
 struct Side<'s> {
     direction: Direction,
-    /// "P2S pool" or "integration subnet".
-    source_name: &'static str,
+    source_name: SourceKind,
     source: &'s [Ipv4Net],
     target: Ipv4Addr,
     /// Where the NSGs sit, e.g. "subnet snet-data, NIC nic-sql01".
@@ -75,7 +86,7 @@ struct Side<'s> {
 
 impl Side<'_> {
     fn short(&self) -> &'static str {
-        Scene::short_name(self.source_name)
+        self.source_name.short()
     }
 
     fn direction(&self) -> &'static str {
@@ -179,7 +190,7 @@ pub(super) fn nsg_outbound(scene: &Scene<'_>) -> Finding {
     let (scope, _) = scene.tag_scope(scene.vnet);
     let side = Side {
         direction: Direction::Outbound,
-        source_name: "integration subnet",
+        source_name: SourceKind::IntegrationSubnet,
         source: &source,
         target,
         place: format!("subnet {}", subnet.name),
@@ -303,7 +314,8 @@ fn finding(
                 "Export the missing NSG too ({}), or check it by hand for the whole {source_name} {range}.",
                 export::NSG
             ),
-        );
+        )
+        .lacking(nsgs.missing_ids.clone());
     }
     if !analysis.undecided.is_empty() {
         return Finding::new(

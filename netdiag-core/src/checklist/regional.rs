@@ -4,8 +4,8 @@
 
 use ipnet::IpNet;
 
-use super::registry::{Finding, SkipReason, or_skip};
 use super::scene::{Scene, export};
+use super::vocab::{Finding, SkipReason, or_skip};
 use crate::snapshot::{describe_id, same_id};
 
 /// App Service's delegation for regional VNET Integration.
@@ -24,13 +24,16 @@ pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
         ));
     };
     let Some(vnet) = snapshot.vnet_of_subnet(id) else {
-        return Finding::skip(SkipReason::missing_resource(
-            format!(
-                "the VNET of the integration subnet {} is not in the snapshot",
-                describe_id(id)
-            ),
-            export::VNET,
-        ));
+        return Finding::skip(
+            SkipReason::missing_resource(
+                format!(
+                    "the VNET of the integration subnet {} is not in the snapshot",
+                    describe_id(id)
+                ),
+                export::VNET,
+            )
+            .with_id(id),
+        );
     };
     match vnet.subnets.iter().find(|s| same_id(&s.id, id)) {
         Some(subnet) => Finding::pass(format!(

@@ -6,39 +6,11 @@
 //!
 //! To add a check: write its function in the file of its stage, and add one entry below.
 
-use std::borrow::Cow;
-use std::fmt;
-
-use serde::Serialize;
-
+use super::inputs::Inputs;
 use super::scene::Scene;
-use super::{
-    Check, Inputs, Stage, Status, addresses, app, gateway, host, nsgs, path, private_endpoint,
-    probe, regional,
-};
-
-/// How the app is joined to its VNET.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Gateway-required: a point-to-site VPN from the app's worker to the VNET gateway.
-    Gateway,
-    /// Regional: the app's outbound traffic leaves from a delegated subnet of the VNET.
-    Regional,
-    /// The snapshot shows no integration of the app (or there is no snapshot).
-    None,
-}
-
-impl Mode {
-    /// As the checklist says it: "does not apply to regional integration".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Gateway => "gateway-required integration",
-            Self::Regional => "regional integration",
-            Self::None => "no VNET integration",
-        }
-    }
-}
+use super::vocab::{Check, Finding, Mode, SkipReason, Stage, Status};
+use super::{addresses, app, gateway, host, nsgs, path, private_endpoint, probe, regional};
+use crate::snapshot::{Unavailable, same_id};
 
 /// Which integration modes a check belongs to (the contract's `mode` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,154 +26,6 @@ impl Applies {
         match (self, mode) {
             (Self::Gateway, Mode::Regional) | (Self::Regional, Mode::Gateway) => Some(mode),
             _ => None,
-        }
-    }
-}
-
-/// Why a check said `skip`: what it would need to decide.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// The run had no network snapshot at all.
-    NoSnapshot,
-    /// The snapshot lacks a resource or a field; says which, and the command that exports
-    /// the resource when one does.
-    Missing {
-        what: Cow<'static, str>,
-        export: Option<&'static str>,
-    },
-    /// The check is about something this run did not do (resolve a name, probe).
-    NotProbed(Cow<'static, str>),
-    /// The check needs something only another run can give; `remedy` says how.
-    Needs {
-        what: Cow<'static, str>,
-        remedy: &'static str,
-    },
-    /// The check does not apply to this target (not on-premises, nothing refused).
-    NotApplicable(Cow<'static, str>),
-    /// The check belongs to the other integration mode.
-    OtherMode(Mode),
-}
-
-impl SkipReason {
-    pub fn missing(what: impl Into<Cow<'static, str>>) -> Self {
-        Self::Missing {
-            what: what.into(),
-            export: None,
-        }
-    }
-
-    /// The snapshot lacks a resource that `export` brings.
-    pub fn missing_resource(what: impl Into<Cow<'static, str>>, export: &'static str) -> Self {
-        Self::Missing {
-            what: what.into(),
-            export: Some(export),
-        }
-    }
-
-    /// What would let the check decide.
-    pub fn remedy(&self) -> String {
-        match self {
-            Self::NoSnapshot => "Export the app's network resources (the README lists the az commands) into one directory and pass it with --network, or, inside the app, read them from Azure with --azure.".to_owned(),
-            Self::Missing { export: Some(export), .. } => {
-                format!("Export it and add it to the snapshot: {export}")
-            }
-            Self::NotProbed(_) => {
-                "Run it without --no-probe to see this on the wire, from the app.".to_owned()
-            }
-            Self::Needs { remedy, .. } => (*remedy).to_owned(),
-            Self::Missing { export: None, .. } | Self::NotApplicable(_) | Self::OtherMode(_) => {
-                String::new()
-            }
-        }
-    }
-
-    pub fn not_probed(what: impl Into<Cow<'static, str>>) -> Self {
-        Self::NotProbed(what.into())
-    }
-
-    pub fn not_applicable(what: impl Into<Cow<'static, str>>) -> Self {
-        Self::NotApplicable(what.into())
-    }
-
-    pub fn needs(what: impl Into<Cow<'static, str>>, remedy: &'static str) -> Self {
-        Self::Needs {
-            what: what.into(),
-            remedy,
-        }
-    }
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NoSnapshot => f.write_str(
-                "no network snapshot: export the app's network resources and pass them with --network",
-            ),
-            Self::Missing { what, .. }
-            | Self::Needs { what, .. }
-            | Self::NotProbed(what)
-            | Self::NotApplicable(what) => f.write_str(what),
-            Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.describe()),
-        }
-    }
-}
-
-/// The value a check needs, or (from the check function) the skip that says why it cannot
-/// decide: `let gateway = or_skip!(gateway_or_skip(scene));`.
-macro_rules! or_skip {
-    ($needed:expr) => {
-        match $needed {
-            Ok(value) => value,
-            Err(why) => return $crate::checklist::registry::Finding::skip(why),
-        }
-    };
-}
-pub(super) use or_skip;
-
-/// What a check found: everything of a [`Check`] but what the registry knows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub status: Status,
-    pub evidence: String,
-    pub remedy: String,
-    pub details: Option<serde_json::Value>,
-    pub skip: Option<SkipReason>,
-}
-
-impl Finding {
-    pub fn new(status: Status, evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
-        Self {
-            status,
-            evidence: evidence.into(),
-            remedy: remedy.into(),
-            details: None,
-            skip: None,
-        }
-    }
-
-    pub fn pass(evidence: impl Into<String>) -> Self {
-        Self::new(Status::Pass, evidence, "")
-    }
-
-    pub fn fail(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
-        Self::new(Status::Fail, evidence, remedy)
-    }
-
-    pub fn warn(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
-        Self::new(Status::Warn, evidence, remedy)
-    }
-
-    /// A step only a person can do.
-    pub fn manual(evidence: impl Into<String>, remedy: impl Into<String>) -> Self {
-        Self::new(Status::Manual, evidence, remedy)
-    }
-
-    pub fn skip(reason: SkipReason) -> Self {
-        let evidence = reason.to_string();
-        let remedy = reason.remedy();
-        Self {
-            skip: Some(reason),
-            ..Self::new(Status::Skip, evidence, remedy)
         }
     }
 }
@@ -571,6 +395,7 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
                 remedy: finding.remedy,
                 details: finding.details,
                 skip: finding.skip,
+                lacking: finding.lacking,
                 advisory: spec.advisory,
             }
         })
@@ -589,39 +414,40 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
 
 /// `--azure`: a check left without data, or warning about a resource it could not see,
 /// names what Azure answered for that resource and the role that would let it read it.
-fn name_the_gaps(checks: &mut [Check], unavailable: &[crate::snapshot::Unavailable]) {
+/// Joined by id: the resources a check lacked (or their parents: the subnet of an
+/// unreadable VNET) against those Azure would not give.
+fn name_the_gaps(checks: &mut [Check], unavailable: &[Unavailable]) {
+    let covers = |gap: &Unavailable, id: &str| {
+        same_id(&gap.id, id)
+            || id
+                .to_ascii_lowercase()
+                .starts_with(&format!("{}/", gap.id.to_ascii_lowercase()))
+    };
     for check in checks
         .iter_mut()
         .filter(|c| matches!(c.status, Status::Skip | Status::Warn))
     {
-        let missing = matches!(check.skip, Some(SkipReason::Missing { .. }));
-        let named = unavailable.iter().find(|u| {
-            let described = crate::snapshot::describe_id(&u.id);
-            check.evidence.contains(&described)
-                || u.id
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|name| check.evidence.contains(&format!(" {name} ")))
-        });
-        match (named, missing) {
-            (Some(gap), _) => {
-                check.evidence = format!("{}; {}", check.evidence, gap.note());
-                check.remedy = gap.remedy();
-            }
-            (None, true) if !unavailable.is_empty() => {
-                // Which of them the check lacked is not known: name them all (few).
-                let mut notes: Vec<String> = unavailable
-                    .iter()
-                    .take(3)
-                    .map(crate::snapshot::Unavailable::note)
-                    .collect();
-                if unavailable.len() > 3 {
-                    notes.push(format!("{} more in the header", unavailable.len() - 3));
-                }
-                check.evidence = format!("{}; {}", check.evidence, notes.join("; "));
-                check.remedy = unavailable[0].remedy();
-            }
-            _ => {}
+        let named: Vec<&Unavailable> = unavailable
+            .iter()
+            .filter(|gap| check.lacking.iter().any(|id| covers(gap, id)))
+            .collect();
+        let unnamed_skip = matches!(check.skip, Some(SkipReason::Missing { .. }))
+            && named.is_empty()
+            && check.lacking.is_empty();
+        let notes: Vec<&Unavailable> = if unnamed_skip {
+            // The check lacked a field, not a referenced resource: any gap may explain it.
+            unavailable.iter().collect()
+        } else {
+            named
+        };
+        let Some(first) = notes.first() else {
+            continue;
+        };
+        let mut said: Vec<String> = notes.iter().take(3).map(|gap| gap.note()).collect();
+        if notes.len() > 3 {
+            said.push(format!("{} more in the header", notes.len() - 3));
         }
+        check.evidence = format!("{}; {}", check.evidence, said.join("; "));
+        check.remedy = first.remedy();
     }
 }
