@@ -2,17 +2,20 @@
 //! Thin: parses arguments, calls netdiag-core, prints.
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
-use netdiag_cli::SharedArgs;
+use netdiag_cli::{HumanDuration, SharedArgs, timeout_arg};
 use netdiag_core::addr::{Host, parse_server};
 use netdiag_core::diagnosis::{self, LookupPlan, Session};
 use netdiag_core::dns::Transport;
+use netdiag_core::dns::config::{DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT};
 use netdiag_core::dns::resolve::{RecordType, parse_query_type};
-use netdiag_core::vocab::{Tool, parse_timeout};
+use netdiag_core::vocab::{Tool, display_duration};
 
-const AFTER_HELP: &str = "\
+/// The text after the flags; the defaults in it are the core's constants.
+fn after_help() -> String {
+    format!(
+        "\
 Which DNS servers are asked (the first source that names servers wins):
   1. the DNS_SERVER argument
   2. the site's dnsConfiguration in the snapshot (dnsServers;
@@ -25,8 +28,8 @@ Which DNS servers are asked (the first source that names servers wins):
   6. Azure-provided DNS, 168.63.129.16
 Servers are asked one after another, in order; each gets the timeout
 (--timeout, else dnsRetryAttemptTimeout, else WEBSITE_DNS_TIMEOUT seconds,
-else 3s) and dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS attempts
-(default 1), as App Service does.
+else {timeout}) and dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS attempts
+(default {attempts}), as App Service does.
 
 Examples:
   nameresolver db.contoso.internal              # the app's DNS servers, A and AAAA
@@ -40,14 +43,26 @@ Examples:
   nameresolver --azure sql-fabrikam.database.windows.net          # in the app: live configuration
 
 Exit status: 0 resolved, 1 not resolved (or servers disagree with --all),
-2 bad input.";
+2 bad input.",
+        timeout = display_duration(DEFAULT_TIMEOUT),
+        attempts = DEFAULT_ATTEMPTS,
+    )
+}
+
+/// `--timeout`'s help: its default is the core's constant.
+fn timeout_help() -> String {
+    format!(
+        "Time each DNS server has to answer, e.g. 3s or 500ms [default: WEBSITE_DNS_TIMEOUT, else {}]",
+        display_duration(DEFAULT_TIMEOUT)
+    )
+}
 
 /// Resolve a name with the DNS servers this App Service app really uses.
 // Doc comments here are the --help text, where backticks would show; the flags are the
 // command line's, each a bool as clap parses it.
 #[allow(clippy::doc_markdown, clippy::struct_excessive_bools)]
 #[derive(Debug, Parser)]
-#[command(name = "nameresolver", version = netdiag_core::vocab::VERSION_LINE, about, after_help = AFTER_HELP, arg_required_else_help = true)]
+#[command(name = "nameresolver", version = netdiag_core::vocab::VERSION_LINE, about, after_help = after_help(), arg_required_else_help = true)]
 struct Cli {
     /// Name to resolve, or an IP address for a reverse (PTR) lookup.
     #[arg(value_name = "HOSTNAME", value_parser = parse_host)]
@@ -61,9 +76,8 @@ struct Cli {
     #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = parse_query_type)]
     record_type: Option<RecordType>,
 
-    /// Time each DNS server has to answer, e.g. 3s or 500ms [default: WEBSITE_DNS_TIMEOUT, else 3s].
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_timeout)]
-    timeout: Option<Duration>,
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = timeout_arg, help = timeout_help())]
+    timeout: Option<HumanDuration>,
 
     /// Query over TCP instead of UDP.
     #[arg(long)]
@@ -98,7 +112,7 @@ fn main() -> ExitCode {
         host: cli.host,
         server: cli.server,
         record_type: cli.record_type,
-        timeout: cli.timeout,
+        timeout: cli.timeout.map(|t| t.0),
         transport: if cli.tcp {
             Transport::Tcp
         } else {

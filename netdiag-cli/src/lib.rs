@@ -70,12 +70,34 @@ pub struct SharedArgs {
     pub identity_client_id: Option<String>,
 
     /// How long reading the configuration from Azure may take in all.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_azure_timeout, requires = "azure", help_heading = "Azure")]
-    pub azure_timeout: Duration,
+    #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(netdiag_core::azure::DEFAULT_TIMEOUT), value_parser = timeout_arg, requires = "azure", help_heading = "Azure")]
+    pub azure_timeout: HumanDuration,
 }
 
-fn parse_azure_timeout(text: &str) -> Result<Duration, String> {
-    netdiag_core::vocab::parse_timeout(text).map_err(|e| e.to_string())
+/// A duration on the command line: parsed as users type it (`3s`, `500ms`, `2`) and
+/// displayed as humantime writes it, so that clap's `[default: 21s]` is the core's constant
+/// itself, never a second literal beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
+
+impl std::fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&display_duration(self.0))
+    }
+}
+
+/// A timeout as typed (zero refused).
+pub fn timeout_arg(text: &str) -> Result<HumanDuration, String> {
+    netdiag_core::vocab::parse_timeout(text)
+        .map(HumanDuration)
+        .map_err(|e| e.to_string())
+}
+
+/// An interval as typed (zero allowed).
+pub fn interval_arg(text: &str) -> Result<HumanDuration, String> {
+    netdiag_core::vocab::parse_interval(text)
+        .map(HumanDuration)
+        .map_err(|e| e.to_string())
 }
 
 impl SharedArgs {
@@ -89,7 +111,7 @@ impl SharedArgs {
                 token_file: self.arm_token_file.clone(),
                 app: self.app.clone(),
                 client_id: self.identity_client_id.clone(),
-                timeout: self.azure_timeout,
+                timeout: self.azure_timeout.0,
                 save: self.save_network.clone(),
                 progress: (!self.json && std::io::stderr().is_terminal())
                     .then(|| Arc::new(RequestCounter) as Arc<dyn Progress>),

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
-use netdiag_cli::{SharedArgs, Terminal};
+use netdiag_cli::{HumanDuration, SharedArgs, Terminal, interval_arg, timeout_arg};
 use netdiag_core::diagnosis::{self, PingPlan, Session};
-use netdiag_core::tcp::{DEFAULT_COUNT, Family, Limit};
-use netdiag_core::vocab::{Tool, parse_interval, parse_positive, parse_timeout};
+use netdiag_core::dns;
+use netdiag_core::tcp::{self, DEFAULT_COUNT, Family, Limit};
+use netdiag_core::vocab::{Tool, display_duration, parse_positive};
 
-const AFTER_HELP: &str = "\
-The host name is resolved with the app's DNS servers, 3s per server, in
+/// The text after the flags; the defaults in it are the core's constants.
+fn after_help() -> String {
+    format!(
+        "\
+The host name is resolved with the app's DNS servers, {dns} per server, in
 order: the site's dnsConfiguration in the snapshot, else
 WEBSITE_DNS_SERVER, else the snapshot's VNET DNS, else the system's, else
 Azure DNS (nameresolver --help lists them).
@@ -31,7 +35,10 @@ Examples:
   tcpping --network export/ --no-probe 10.10.2.4:1433     # checklist only, no packet
   tcpping --azure db.contoso.internal:1433               # in the app: the checklist on live configuration
 
-Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.";
+Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.",
+        dns = display_duration(dns::config::DEFAULT_TIMEOUT)
+    )
+}
 
 /// Test whether this App Service app can open a TCP connection to host:port.
 // Doc comments here are the --help text, where backticks would show; the flags are the
@@ -42,7 +49,7 @@ Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.";
     name = "tcpping",
     version = netdiag_core::vocab::VERSION_LINE,
     about,
-    after_help = AFTER_HELP,
+    after_help = after_help(),
     arg_required_else_help = true,
     group(ArgGroup::new("run_length").args(["count", "continuous", "seconds"])),
     group(ArgGroup::new("family").args(["ipv4", "ipv6"])),
@@ -69,12 +76,12 @@ struct Cli {
     seconds: Option<u32>,
 
     /// Pause between attempts, e.g. 1s, 200ms, 0.
-    #[arg(short = 'i', long, value_name = "DURATION", allow_hyphen_values = true, default_value = "1s", value_parser = parse_interval)]
-    interval: Duration,
+    #[arg(short = 'i', long, value_name = "DURATION", allow_hyphen_values = true, default_value_t = HumanDuration(tcp::DEFAULT_INTERVAL), value_parser = interval_arg)]
+    interval: HumanDuration,
 
     /// Give up on an attempt after this long (Windows' own limit is 21s).
-    #[arg(short = 'w', long, value_name = "DURATION", allow_hyphen_values = true, default_value = "21s", value_parser = parse_timeout)]
-    timeout: Duration,
+    #[arg(short = 'w', long, value_name = "DURATION", allow_hyphen_values = true, default_value_t = HumanDuration(tcp::DEFAULT_TIMEOUT), value_parser = timeout_arg)]
+    timeout: HumanDuration,
 
     /// Use IPv4 only.
     #[arg(short = '4')]
@@ -108,8 +115,8 @@ fn main() -> ExitCode {
             (_, Some(seconds)) => Limit::Duration(Duration::from_secs(u64::from(seconds))),
             _ => Limit::Count(cli.count),
         },
-        timeout: cli.timeout,
-        interval: cli.interval,
+        timeout: cli.timeout.0,
+        interval: cli.interval.0,
     };
     let mut terminal = Terminal::new(plan.shared.json);
     let interrupted = async {
