@@ -77,6 +77,11 @@ pub(crate) fn dns_config_of(servers: &[&str]) -> DnsConfig {
 
 pub(crate) fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen) -> Evaluation {
     let snapshot = files.map(snapshot);
+    evaluate_snapshot(snapshot.as_ref(), seen)
+}
+
+/// The checklist on a snapshot already loaded (and changed as loading cannot: gaps).
+pub(crate) fn evaluate_snapshot(snapshot: Option<&Snapshot>, seen: &Seen) -> Evaluation {
     let settings = AppSettings::from_pairs(seen.settings.iter().copied());
     let config = dns_config_of(seen.servers);
     // A resolved name leads to its first address, as in a run.
@@ -99,7 +104,7 @@ pub(crate) fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen
             lookup: None,
         },
         settings: &settings,
-        snapshot: snapshot.as_ref(),
+        snapshot,
         dns: seen.lookup.as_ref().map(|lookup| (&config, lookup)),
         dns_config: Some(&config),
         tcp: seen.tcp.as_ref(),
@@ -828,4 +833,42 @@ fn host_steps() {
         status_seen("host.listening", unchanged, &refused).0,
         Status::Manual
     );
+}
+
+/// `--azure`: a resource Azure would not give is joined by its id to the checks that
+/// referenced it (here the target subnet's NSG), and only to them.
+#[test]
+fn an_unreadable_resource_is_named_by_the_checks_that_lacked_it() {
+    let mut files = example();
+    let nsg = files.remove("nsg-data.json").unwrap();
+    let id = nsg["id"].as_str().unwrap().to_owned();
+    let mut snapshot = snapshot(&files);
+    snapshot
+        .unavailable
+        .push(netdiag_core::snapshot::Unavailable {
+            // Azure's ids keep their case; the snapshot's references may not.
+            id: id.to_ascii_uppercase(),
+            status: 403,
+            code: Some("AuthorizationFailed".to_owned()),
+            message: "no access".to_owned(),
+        });
+    let evaluation = evaluate_snapshot(Some(&snapshot), &Seen::default());
+    let nsg_check = find(&evaluation.checks, "nsg.p2s-to-target");
+    assert_eq!(nsg_check.status, Status::Warn, "{}", nsg_check.evidence);
+    assert!(
+        nsg_check.evidence.contains("403 AuthorizationFailed"),
+        "{}",
+        nsg_check.evidence
+    );
+    assert!(nsg_check.remedy.contains("Reader"), "{}", nsg_check.remedy);
+    for check in &evaluation.checks {
+        if check.id != "nsg.p2s-to-target" && check.status != Status::Skip {
+            assert!(
+                !check.evidence.contains("AuthorizationFailed"),
+                "{} names a gap it did not lack: {}",
+                check.id,
+                check.evidence
+            );
+        }
+    }
 }

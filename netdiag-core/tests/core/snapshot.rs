@@ -6,6 +6,7 @@ use std::process::Command;
 
 use netdiag_core::certs::thumbprint;
 use netdiag_core::snapshot::{AddressPrefix, PortRange, Snapshot};
+use serde_json::{Value, json};
 
 fn load(file: &str, text: &str) -> Result<Snapshot, String> {
     let mut snapshot = Snapshot::default();
@@ -440,4 +441,64 @@ fn site_config_web_and_subnets_on_their_own_are_read() {
         .subnet("/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/SNET-A")
         .unwrap();
     assert_eq!(subnet.prefixes()[0].to_string(), "10.5.1.0/24");
+}
+
+/// One minimal resource of a table row's type, with an id its row accepts.
+fn minimal_resource(kind: &netdiag_core::snapshot::ResourceKind) -> Value {
+    let base = "/subscriptions/s/resourceGroups/rg/providers";
+    let id = match kind.arm_type {
+        "Microsoft.Web/sites/config" => format!("{base}/Microsoft.Web/sites/app/config/web"),
+        "Microsoft.Web/sites/networkConfig" => {
+            format!("{base}/Microsoft.Web/sites/app/networkConfig/virtualNetwork")
+        }
+        other => format!("{base}/{other}/one"),
+    };
+    json!({"id": id, "name": "one", "type": kind.arm_type, "properties": {}})
+}
+
+/// The header counts every kind of the resource table (it had no test before the table).
+#[test]
+fn every_kind_of_the_table_is_loaded_and_counted_by_the_header() {
+    for kind in netdiag_core::snapshot::KINDS {
+        let Some(label) = kind.label else { continue };
+        let mut snapshot = Snapshot::default();
+        snapshot
+            .load_text("one.json", &minimal_resource(kind).to_string())
+            .unwrap_or_else(|e| panic!("{}: {e}", kind.arm_type));
+        assert_eq!(kind.count(&snapshot), 1, "{}", kind.arm_type);
+        assert_eq!(snapshot.ignored().count(), 0, "{}", kind.arm_type);
+        assert_eq!(
+            snapshot.describe(),
+            format!("1 {label}"),
+            "{}",
+            kind.arm_type
+        );
+    }
+}
+
+/// A NAT gateway's public address (the proof of the table: one row, one struct, one field).
+#[test]
+fn a_public_ip_address_is_read_and_counted() {
+    let mut snapshot = Snapshot::default();
+    let address = json!({
+        "id": "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/pip-nat",
+        "name": "pip-nat",
+        "type": "microsoft.network/publicipaddresses",
+        "properties": {"ipAddress": "20.61.3.7", "publicIPAllocationMethod": "Static"}
+    });
+    let unallocated = json!({
+        "id": "/subscriptions/s/resourceGroups/rg-net/providers/Microsoft.Network/publicIPAddresses/pip-idle",
+        "name": "pip-idle",
+        "type": "Microsoft.Network/publicIPAddresses",
+        "properties": {"publicIPAllocationMethod": "Dynamic"}
+    });
+    snapshot
+        .load_text("pips.json", &json!([address, unallocated]).to_string())
+        .unwrap();
+    assert_eq!(snapshot.describe(), "2 public IPs");
+    assert_eq!(
+        snapshot.public_ips[0].ip_address,
+        Some("20.61.3.7".parse().unwrap())
+    );
+    assert_eq!(snapshot.public_ips[1].ip_address, None);
 }

@@ -71,3 +71,70 @@ fn name_that_does_not_resolve() {
     assert_eq!(run.code, 1);
     within(&run, Duration::ZERO, Duration::ZERO);
 }
+
+/// The option after `flag` in `--help`, up to the next option.
+fn help_of<'h>(help: &'h str, flag: &str) -> &'h str {
+    let after = help
+        .split(flag)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{flag} is not in the help:\n{help}"));
+    after.split("\n  -").next().unwrap_or(after)
+}
+
+/// Every default the tools print is the core's constant, and the README says the same
+/// numbers: one place to change a default (no 21 s wait: the help says it).
+#[test]
+fn the_defaults_in_help_and_readme_are_the_cores_constants() {
+    use netdiag_core::vocab::display_duration;
+    let tcp_timeout = display_duration(netdiag_core::tcp::DEFAULT_TIMEOUT);
+    let interval = display_duration(netdiag_core::tcp::DEFAULT_INTERVAL);
+    let azure = display_duration(netdiag_core::azure::DEFAULT_TIMEOUT);
+    let dns = display_duration(netdiag_core::dns::config::DEFAULT_TIMEOUT);
+    assert_eq!(
+        (tcp_timeout.as_str(), interval.as_str(), dns.as_str()),
+        ("21s", "1s", "3s"),
+        "the contract's numbers"
+    );
+
+    let tcpping = Run::of(command("tcpping").arg("--help")).stdout;
+    let expect = |help: &str, flag: &str, default: &str| {
+        let text = help_of(help, flag);
+        assert!(
+            text.contains(&format!("[default: {default}]")),
+            "{flag}: {text}"
+        );
+    };
+    expect(&tcpping, "--timeout <DURATION>", &tcp_timeout);
+    expect(&tcpping, "--interval <DURATION>", &interval);
+    expect(
+        &tcpping,
+        "--count <N>",
+        &netdiag_core::tcp::DEFAULT_COUNT.to_string(),
+    );
+    expect(&tcpping, "--azure-timeout <DURATION>", &azure);
+    assert!(tcpping.contains(&format!("DNS servers, {dns} per server")));
+
+    let nameresolver = Run::of(command("nameresolver").arg("--help")).stdout;
+    assert!(
+        help_of(&nameresolver, "--timeout <DURATION>")
+            .contains(&format!("WEBSITE_DNS_TIMEOUT, else {dns}]")),
+        "{nameresolver}"
+    );
+    assert!(nameresolver.contains(&format!(
+        "(default {})",
+        netdiag_core::dns::config::DEFAULT_ATTEMPTS
+    )));
+
+    // The README writes them as people read them: "21 s", "3 s", "30 s".
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let spaced = |text: &str| text.replace('s', " s");
+    for said in [
+        format!("`-w` (default {},", spaced(&tcp_timeout)),
+        format!("`-i` apart (default {interval})"),
+        format!("else {})", spaced(&dns)),
+        format!("`--azure-timeout` ({} by default)", spaced(&azure)),
+    ] {
+        assert!(readme.contains(&said), "README.md does not say {said:?}");
+    }
+}
