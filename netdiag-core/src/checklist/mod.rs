@@ -7,10 +7,11 @@
 //!
 //! The files are layered as the crate is (`tests/core/layers.rs` enforces it): `vocab`
 //! (the words every file speaks), `inputs`, `scene` (the resources found once), the stage
-//! files (one function per check), `registry` (the table of checks), `evaluation`, then
+//! files (one function per check; `advice`, the probes' verdict without a snapshot), `registry` (the table of checks), `evaluation`, then
 //! `verdict` and `render`. This file only declares them.
 
 mod addresses;
+pub mod advice;
 mod app;
 pub mod evaluation;
 mod gateway;

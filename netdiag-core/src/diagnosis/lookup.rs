@@ -8,7 +8,7 @@ use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{DNS_PORT, Host};
 use crate::checklist::render::Marks;
-use crate::checklist::{self, Evaluation, Inputs};
+use crate::checklist::{self, Evaluation, Inputs, advice};
 use crate::dns::config::system_servers;
 use crate::dns::resolve::RecordType;
 use crate::dns::{
@@ -64,7 +64,7 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         Some(DnsRun::Sequential(dns::resolve(&config, &question).await))
     };
     let probe = run.as_ref().map(|run| ProbeFinding {
-        verdict: run.verdict(&config, &question),
+        verdict: advice::dns_advice(run, &config, &question),
         succeeded: run.succeeded(),
         failure: ErrorKind::Dns,
     });

@@ -236,25 +236,7 @@ fn server_list(
     if servers.is_empty()
         && let Some(value) = inputs.settings.get(WEBSITE_DNS_SERVER)
     {
-        let entries: Vec<&str> = value
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .collect();
-        if entries.len() > MAX_APP_SETTING_SERVERS {
-            warnings.push(format!(
-                "{WEBSITE_DNS_SERVER} lists {} servers; App Service uses the first {MAX_APP_SETTING_SERVERS}, so these are ignored: {}",
-                entries.len(),
-                entries[MAX_APP_SETTING_SERVERS..].join(", ")
-            ));
-        }
-        for entry in entries.into_iter().take(MAX_APP_SETTING_SERVERS) {
-            push_unique(
-                &mut servers,
-                parse_entry(WEBSITE_DNS_SERVER, entry)?,
-                ServerSource::WebsiteDnsServer,
-            );
-        }
+        app_setting_servers(value, &mut servers, warnings)?;
     }
     if servers.is_empty()
         && let Some(network) = inputs.network
@@ -291,26 +273,62 @@ fn server_list(
             source: ServerSource::AzureDefault,
         });
     }
-    // The alternate server is App Service's fallback: asked last, after whichever list won;
-    // the site's dnsAltServer wins over WEBSITE_DNS_ALT_SERVER.
+    alternate_server(inputs, &mut servers)?;
+    Ok(servers)
+}
+
+/// `WEBSITE_DNS_SERVER`: comma-separated, of which App Service uses the first five.
+fn app_setting_servers(
+    value: &str,
+    servers: &mut Vec<DnsServer>,
+    warnings: &mut Vec<String>,
+) -> Result<(), ConfigError> {
+    let entries: Vec<&str> = value
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    if entries.len() > MAX_APP_SETTING_SERVERS {
+        warnings.push(format!(
+            "{WEBSITE_DNS_SERVER} lists {} servers; App Service uses the first {MAX_APP_SETTING_SERVERS}, so these are ignored: {}",
+            entries.len(),
+            entries[MAX_APP_SETTING_SERVERS..].join(", ")
+        ));
+    }
+    for entry in entries.into_iter().take(MAX_APP_SETTING_SERVERS) {
+        push_unique(
+            servers,
+            parse_entry(WEBSITE_DNS_SERVER, entry)?,
+            ServerSource::WebsiteDnsServer,
+        );
+    }
+    Ok(())
+}
+
+/// The alternate server is App Service's fallback: asked last, after whichever list won;
+/// the site's dnsAltServer wins over `WEBSITE_DNS_ALT_SERVER`.
+fn alternate_server(
+    inputs: &ConfigInputs<'_>,
+    servers: &mut Vec<DnsServer>,
+) -> Result<(), ConfigError> {
     let site_alternate = inputs
         .site
         .and_then(|site| site.alt_server.as_deref().map(|alt| (site, alt.trim())))
         .filter(|(_, alt)| !alt.is_empty());
     if let Some((site, alternate)) = site_alternate {
         push_unique(
-            &mut servers,
+            servers,
             parse_entry(&site.origin, alternate)?,
             ServerSource::DnsConfiguration,
         );
     } else if let Some(alternate) = inputs.settings.get(WEBSITE_DNS_ALT_SERVER) {
         push_unique(
-            &mut servers,
+            servers,
             parse_entry(WEBSITE_DNS_ALT_SERVER, alternate)?,
             ServerSource::WebsiteDnsAltServer,
         );
     }
-    Ok(servers)
+    Ok(())
 }
 
 fn parse_entry(origin: &str, entry: &str) -> Result<SocketAddr, ConfigError> {

@@ -15,8 +15,8 @@ use serde::Serialize;
 pub use probe::{TcpAttempt, TcpOutcome, classify, connect_once};
 
 use crate::addr::Host;
-use crate::dns::{DnsConfig, DnsRun, Lookup, Question};
-use crate::vocab::{Verdict, VerdictStatus, display_millis, millis};
+use crate::dns::{DnsConfig, Lookup, Question};
+use crate::vocab::{display_millis, millis};
 
 /// Windows gives up on an unanswered SYN after 21 s (3 + 6 + 12 s); so do we, on any OS.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(21);
@@ -326,110 +326,6 @@ impl TcpSection {
     }
 }
 
-/// The most likely cause and the next steps, from what the attempts saw.
-pub fn verdict(
-    target: &str,
-    address: Option<SocketAddr>,
-    summary: &TcpSummary,
-    timeout: Duration,
-) -> Verdict {
-    let to = address.map_or_else(|| target.to_owned(), |a| a.to_string());
-    let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
-    if summary.attempts == 0 {
-        return Verdict {
-            cause: None,
-            status: VerdictStatus::Fail,
-            summary: format!("Interrupted before any attempt to {target} finished."),
-            next_steps: Vec::new(),
-        };
-    }
-    if summary.connected == summary.attempts {
-        return Verdict {
-            cause: None,
-            status: VerdictStatus::Pass,
-            summary: format!(
-                "{target} accepts TCP connections: {}/{} attempts connected.",
-                summary.connected, summary.attempts
-            ),
-            next_steps: Vec::new(),
-        };
-    }
-    let failure = summary.main_failure().unwrap_or(TcpOutcome::Error);
-    if summary.interrupted && summary.connected == 0 && failure == TcpOutcome::Error {
-        return Verdict {
-            cause: None,
-            status: VerdictStatus::Fail,
-            summary: format!(
-                "Interrupted while waiting for {to}: no answer so far, which usually means something drops the packets (an NSG, a firewall or a route)."
-            ),
-            next_steps: vec![format!(
-                "Let one attempt run to its timeout to see how it ends: tcpping -n 1 {target}"
-            )],
-        };
-    }
-    let failed = summary.attempts - summary.connected;
-    if summary.connected > 0 {
-        return Verdict {
-            cause: None,
-            status: VerdictStatus::Warn,
-            summary: format!(
-                "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
-                summary.attempts,
-                failure.as_str()
-            ),
-            next_steps: vec![
-                "Run longer (tcpping -t, or -s 60) and note when attempts fail.".to_owned(),
-                format!(
-                    "Check the service's own limits (connection backlog, instances behind a load balancer) on {to}."
-                ),
-            ],
-        };
-    }
-    let (summary_text, next_steps) = match failure {
-        TcpOutcome::Timeout => (
-            format!("No answer from {to} within {}: something drops the packets (an NSG, a firewall or a route).", humantime::format_duration(timeout)),
-            vec![
-                format!("Allow TCP {port} from the app's whole point-to-site address pool in the NSGs of the target's subnet and NIC: the app's source address changes within the pool."),
-                format!("Check the firewall on {to} itself for the same pool."),
-                "Check that the target subnet's route back to the point-to-site pool goes to the VNET gateway (no UDR to a virtual appliance or None).".to_owned(),
-                format!("Try {to} from a VM in the same VNET: if it works there, the problem is on the app's path."),
-            ],
-        ),
-        TcpOutcome::Refused => (
-            format!("{to} refused the connection: the host is reachable, but nothing listens on {port} (or its firewall rejects it)."),
-            vec![
-                format!("On the target host, check what listens on {port}: netstat -aon (Windows) or ss -ltnp (Linux)."),
-                "Check the port number, and that the service is running and bound to the right address.".to_owned(),
-            ],
-        ),
-        TcpOutcome::Unreachable => (
-            format!("{to} is unreachable: there is no route to it from the app."),
-            vec![
-                "Check that the target lies in the VNET's address space or a route the app received (Sync Network after changes).".to_owned(),
-                "For targets outside the VNET's ranges, set WEBSITE_VNET_ROUTE_ALL=1 (or vnetRouteAllEnabled) so the app routes them into the VNET.".to_owned(),
-            ],
-        ),
-        TcpOutcome::Reset => (
-            format!("{to} reset the connection during the handshake: a firewall, a load balancer or the service closed it."),
-            vec![format!("Check the firewall and load balancer rules in front of {to}, and the service's logs.")],
-        ),
-        TcpOutcome::Dns => (
-            format!("{target} did not resolve, so no connection was tried."),
-            vec![format!("Run nameresolver {} to see what each DNS server says.", target.rsplit_once(':').map_or(target, |(host, _)| host))],
-        ),
-        TcpOutcome::Error | TcpOutcome::Connected => (
-            format!("The connection to {to} could not be attempted: the operating system reported an error."),
-            vec!["Read the error above; it names the cause (permissions, no address of that family).".to_owned()],
-        ),
-    };
-    Verdict {
-        cause: None,
-        status: VerdictStatus::Fail,
-        summary: summary_text,
-        next_steps,
-    }
-}
-
 /// Which address family `-4`/`-6` allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Family {
@@ -556,8 +452,8 @@ pub async fn resolve_target(
         .map(|ip| SocketAddr::new(*ip, port))
         .collect();
     let failure = addresses.is_empty().then(|| {
-        let verdict = DnsRun::Sequential(lookup.clone()).verdict(config, &question);
-        format!("{name} did not resolve: {}", verdict.summary)
+        let said = crate::dns::summary::describe_lookup(&lookup, config, &question);
+        format!("{name} did not resolve: {said}")
     });
     Resolved {
         addresses,
@@ -605,31 +501,5 @@ mod tests {
         assert_eq!(summary.average, Some(Duration::from_millis(3)));
         assert_eq!(summary.max, Some(Duration::from_millis(4)));
         assert_eq!(summary.main_failure(), Some(TcpOutcome::Timeout));
-        assert_eq!(
-            verdict("db:1433", None, &summary, DEFAULT_TIMEOUT).status,
-            VerdictStatus::Warn
-        );
-    }
-
-    #[test]
-    fn verdict_names_the_failure_class() {
-        let run = ProbeRun::from_attempts(
-            vec![
-                attempt(TcpOutcome::Refused, 1),
-                attempt(TcpOutcome::Refused, 1),
-            ],
-            false,
-        );
-        let summary = TcpSummary::of(&run);
-        assert_eq!(summary.average, None);
-        let address = Some("10.1.2.4:1433".parse().unwrap());
-        let verdict = verdict("db:1433", address, &summary, DEFAULT_TIMEOUT);
-        assert_eq!(verdict.status, VerdictStatus::Fail);
-        assert!(
-            verdict.summary.contains("nothing listens on port 1433"),
-            "{}",
-            verdict.summary
-        );
-        assert!(verdict.next_steps[0].contains("netstat -aon"));
     }
 }

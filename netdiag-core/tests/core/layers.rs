@@ -127,6 +127,7 @@ const CHECKLIST_FILES: &[(&str, u8)] = &[
     ("inputs", 1),
     ("scene", 2),
     ("probe", 3),
+    ("advice", 3),
     ("app", 3),
     ("gateway", 3),
     ("regional", 3),

@@ -1,0 +1,336 @@
+//! The probes' advice: what a failed (or slow) lookup or connection most likely means and
+//! the next steps, the verdict of a run that has no snapshot to decide with. It lives in
+//! the checklist, beside the integration mode, because the steps name the app's source
+//! range; the sentences that only describe what the servers did are `dns::summary`'s.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::addr::display_server;
+use crate::dns::summary::{LookupFacts, lookup_summary, nothing_listens};
+use crate::dns::{DnsConfig, DnsOutcome, DnsRun, Lookup, Question, ServerResult, agreement};
+use crate::tcp::{TcpOutcome, TcpSummary};
+use crate::vocab::{Verdict, VerdictStatus, display_duration};
+
+/// The verdict of a lookup (one server after another, or `--all`).
+pub fn dns_advice(run: &DnsRun, config: &DnsConfig, question: &Question) -> Verdict {
+    match run {
+        DnsRun::Sequential(lookup) => lookup_advice(lookup, config, question),
+        DnsRun::All(results) => all_advice(results, config, question),
+    }
+}
+
+/// The verdict of one lookup: the summary of what the servers did, and the steps.
+pub fn lookup_advice(lookup: &Lookup, config: &DnsConfig, question: &Question) -> Verdict {
+    let facts = LookupFacts::of(lookup, config);
+    let (status, summary) = lookup_summary(lookup, &facts, question);
+    let mut next_steps = lookup_steps(lookup, &facts, question);
+    let failed_with_an_answer =
+        !matches!(lookup.outcome, DnsOutcome::Answered | DnsOutcome::Timeout);
+    if failed_with_an_answer && !facts.dead.is_empty() {
+        next_steps.push(format!(
+            "Also: {} did not answer, so every lookup of the app waits {} longer; fix it or remove it.",
+            facts.dead.join(", "),
+            display_duration(facts.waited)
+        ));
+    }
+    Verdict {
+        cause: None,
+        status,
+        summary,
+        next_steps,
+    }
+}
+
+/// Steps to make the servers reachable from the app.
+fn reachability_steps(facts: &LookupFacts, name: &str) -> Vec<String> {
+    let LookupFacts {
+        ports, concerned, ..
+    } = facts;
+    vec![
+        format!(
+            "Allow UDP and TCP port {ports} from the app's whole point-to-site address pool to {concerned} in every NSG and firewall on the way."
+        ),
+        "If the DNS server is on-premises or in a peered VNET: check the VPN or ExpressRoute connection, and that the on-premises gateway routes the point-to-site pool back.".to_owned(),
+        format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16"),
+    ]
+}
+
+/// The next steps for a lookup's outcome.
+fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Vec<String> {
+    let name = &question.display;
+    let deciding = &facts.deciding;
+    let compare = format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16");
+    match lookup.outcome {
+        DnsOutcome::Answered if facts.dead.is_empty() => Vec::new(),
+        DnsOutcome::Answered => {
+            let mut steps = vec![format!(
+                "Fix {} or remove it from the app's DNS servers (VNET DNS servers or WEBSITE_DNS_SERVER), then restart the app or press Sync Network.",
+                facts.dead.join(", ")
+            )];
+            steps.extend(reachability_steps(facts, name).into_iter().take(1));
+            steps
+        }
+        DnsOutcome::Nxdomain => vec![
+            "Check the spelling of the name.".to_owned(),
+            format!(
+                "If {name} is in an Azure private DNS zone: link the zone to the VNET whose DNS the app uses."
+            ),
+            format!(
+                "If {name} is served on-premises: {deciding} must forward that zone (conditional forwarder) to the on-premises DNS servers."
+            ),
+            format!(
+                "Ask every configured server at once to find one that disagrees: nameresolver --all {name}"
+            ),
+        ],
+        DnsOutcome::Nodata => vec![format!(
+            "Add the missing record to the zone that holds {name}, or ask for another type (-t CNAME, -t TXT, ...)."
+        )],
+        DnsOutcome::Timeout | DnsOutcome::Error => reachability_steps(facts, name),
+        DnsOutcome::Servfail => vec![
+            format!(
+                "Check the forwarders of {deciding} and that they can reach the servers of {name}'s zone."
+            ),
+            compare,
+        ],
+        DnsOutcome::Refused if nothing_listens(lookup) => vec![
+            format!(
+                "Start the DNS service on {deciding}, or correct the server's address and port where the app's DNS servers are set."
+            ),
+            compare,
+        ],
+        DnsOutcome::Refused => vec![format!(
+            "Allow recursion on {deciding} for the app's whole point-to-site address pool (the app's source address changes within it)."
+        )],
+    }
+}
+
+/// `--all`: every server at once; do they agree?
+fn all_advice(results: &[ServerResult], config: &DnsConfig, question: &Question) -> Verdict {
+    let name = &question.display;
+    let groups = agreement(results);
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| !r.outcome.ends_lookup())
+        .map(|r| {
+            format!(
+                "{} ({})",
+                display_server(r.server.address),
+                r.outcome.as_str()
+            )
+        })
+        .collect();
+    if groups.len() <= 1 {
+        let all_answered = results.iter().all(|r| r.outcome == DnsOutcome::Answered);
+        return Verdict {
+            cause: None,
+            status: if all_answered {
+                VerdictStatus::Pass
+            } else {
+                VerdictStatus::Fail
+            },
+            summary: {
+                let said = groups.first().map_or("nothing", |(said, _)| said.as_str());
+                let answering = results.len() - failed.len();
+                if failed.is_empty() {
+                    format!("All {} servers agree on {name}: {said}.", results.len())
+                } else if answering == 0 {
+                    format!("No server answered for {name}: {}.", failed.join(", "))
+                } else {
+                    format!(
+                        "{answering} of {} servers answered {name} alike ({said}); {} did not answer.",
+                        results.len(),
+                        failed.join(", ")
+                    )
+                }
+            },
+            next_steps: if all_answered {
+                Vec::new()
+            } else {
+                lookup_advice(
+                    &Lookup {
+                        attempts: results.iter().flat_map(|r| r.attempts.clone()).collect(),
+                        outcome: results.last().map_or(DnsOutcome::Error, |r| r.outcome),
+                        answer: None,
+                    },
+                    config,
+                    question,
+                )
+                .next_steps
+            },
+        };
+    }
+    let mut next_steps = vec![
+        "Make every DNS server of the app serve the same data: the app may ask any of them (the next one whenever the first does not answer).".to_owned(),
+        format!("For a private zone: link it to every VNET whose DNS servers resolve {name}, or forward it from each server."),
+    ];
+    if !failed.is_empty() {
+        next_steps.push(format!(
+            "Make these servers answer, or remove them: {}.",
+            failed.join(", ")
+        ));
+    }
+    Verdict {
+        cause: None,
+        status: VerdictStatus::Fail,
+        summary: format!(
+            "The app's DNS servers disagree on {name}: {} different answers.",
+            groups.len()
+        ),
+        next_steps,
+    }
+}
+
+/// The most likely cause and the next steps, from what the attempts saw.
+pub fn tcp_advice(
+    target: &str,
+    address: Option<SocketAddr>,
+    summary: &TcpSummary,
+    timeout: Duration,
+) -> Verdict {
+    let to = address.map_or_else(|| target.to_owned(), |a| a.to_string());
+    let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
+    if summary.attempts == 0 {
+        return Verdict {
+            cause: None,
+            status: VerdictStatus::Fail,
+            summary: format!("Interrupted before any attempt to {target} finished."),
+            next_steps: Vec::new(),
+        };
+    }
+    if summary.connected == summary.attempts {
+        return Verdict {
+            cause: None,
+            status: VerdictStatus::Pass,
+            summary: format!(
+                "{target} accepts TCP connections: {}/{} attempts connected.",
+                summary.connected, summary.attempts
+            ),
+            next_steps: Vec::new(),
+        };
+    }
+    let failure = summary.main_failure().unwrap_or(TcpOutcome::Error);
+    if summary.interrupted && summary.connected == 0 && failure == TcpOutcome::Error {
+        return Verdict {
+            cause: None,
+            status: VerdictStatus::Fail,
+            summary: format!(
+                "Interrupted while waiting for {to}: no answer so far, which usually means something drops the packets (an NSG, a firewall or a route)."
+            ),
+            next_steps: vec![format!(
+                "Let one attempt run to its timeout to see how it ends: tcpping -n 1 {target}"
+            )],
+        };
+    }
+    let failed = summary.attempts - summary.connected;
+    if summary.connected > 0 {
+        return Verdict {
+            cause: None,
+            status: VerdictStatus::Warn,
+            summary: format!(
+                "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
+                summary.attempts,
+                failure.as_str()
+            ),
+            next_steps: vec![
+                "Run longer (tcpping -t, or -s 60) and note when attempts fail.".to_owned(),
+                format!(
+                    "Check the service's own limits (connection backlog, instances behind a load balancer) on {to}."
+                ),
+            ],
+        };
+    }
+    let (summary_text, next_steps) = failure_advice(failure, target, &to, &port, timeout);
+    Verdict {
+        cause: None,
+        status: VerdictStatus::Fail,
+        summary: summary_text,
+        next_steps,
+    }
+}
+
+/// What one class of failure usually means, and what to try.
+fn failure_advice(
+    failure: TcpOutcome,
+    target: &str,
+    to: &str,
+    port: &str,
+    timeout: Duration,
+) -> (String, Vec<String>) {
+    match failure {
+        TcpOutcome::Timeout => (
+            format!("No answer from {to} within {}: something drops the packets (an NSG, a firewall or a route).", humantime::format_duration(timeout)),
+            vec![
+                format!("Allow TCP {port} from the app's whole point-to-site address pool in the NSGs of the target's subnet and NIC: the app's source address changes within the pool."),
+                format!("Check the firewall on {to} itself for the same pool."),
+                "Check that the target subnet's route back to the point-to-site pool goes to the VNET gateway (no UDR to a virtual appliance or None).".to_owned(),
+                format!("Try {to} from a VM in the same VNET: if it works there, the problem is on the app's path."),
+            ],
+        ),
+        TcpOutcome::Refused => (
+            format!("{to} refused the connection: the host is reachable, but nothing listens on {port} (or its firewall rejects it)."),
+            vec![
+                format!("On the target host, check what listens on {port}: netstat -aon (Windows) or ss -ltnp (Linux)."),
+                "Check the port number, and that the service is running and bound to the right address.".to_owned(),
+            ],
+        ),
+        TcpOutcome::Unreachable => (
+            format!("{to} is unreachable: there is no route to it from the app."),
+            vec![
+                "Check that the target lies in the VNET's address space or a route the app received (Sync Network after changes).".to_owned(),
+                "For targets outside the VNET's ranges, set WEBSITE_VNET_ROUTE_ALL=1 (or vnetRouteAllEnabled) so the app routes them into the VNET.".to_owned(),
+            ],
+        ),
+        TcpOutcome::Reset => (
+            format!("{to} reset the connection during the handshake: a firewall, a load balancer or the service closed it."),
+            vec![format!("Check the firewall and load balancer rules in front of {to}, and the service's logs.")],
+        ),
+        TcpOutcome::Dns => (
+            format!("{target} did not resolve, so no connection was tried."),
+            vec![format!("Run nameresolver {} to see what each DNS server says.", target.rsplit_once(':').map_or(target, |(host, _)| host))],
+        ),
+        TcpOutcome::Error | TcpOutcome::Connected => (
+            format!("The connection to {to} could not be attempted: the operating system reported an error."),
+            vec!["Read the error above; it names the cause (permissions, no address of that family).".to_owned()],
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tcp::{DEFAULT_TIMEOUT, ProbeRun, TcpAttempt};
+
+    fn attempt(outcome: TcpOutcome, millis: u64) -> TcpAttempt {
+        TcpAttempt {
+            seq: 1,
+            address: None,
+            outcome,
+            elapsed: Duration::from_millis(millis),
+            message: None,
+            os_error: None,
+        }
+    }
+
+    #[test]
+    fn verdict_names_the_failure_class() {
+        let run = ProbeRun::from_attempts(
+            vec![
+                attempt(TcpOutcome::Refused, 1),
+                attempt(TcpOutcome::Refused, 1),
+            ],
+            false,
+        );
+        let summary = TcpSummary::of(&run);
+        assert_eq!(summary.average, None);
+        let address = Some("10.1.2.4:1433".parse().unwrap());
+        let verdict = tcp_advice("db:1433", address, &summary, DEFAULT_TIMEOUT);
+        assert_eq!(verdict.status, VerdictStatus::Fail);
+        assert!(
+            verdict.summary.contains("nothing listens on port 1433"),
+            "{}",
+            verdict.summary
+        );
+        assert!(verdict.next_steps[0].contains("netstat -aon"));
+    }
+}
