@@ -1,18 +1,20 @@
 //! netdiag-core: network diagnostics for Azure App Service apps joined to a virtual
 //! network (VNET Integration). The `nameresolver` and `tcpping` binaries parse arguments
 //! and print; everything they know lives here, in layers where a module only imports
-//! modules below it (`ARCHITECTURE.md` draws them):
+//! modules below it (`ARCHITECTURE.md` draws them; `tests/core/layers.rs` enforces them):
 //!
-//! 1. [`vocab`], [`settings`]: what every layer shares: tools, clocks, exit codes,
+//! 0. [`vocab`], [`settings`]: what every layer shares: tools, clocks, exit codes,
 //!    verdicts, durations; the app settings the tools read and may report;
-//! 2. [`addr`], [`ranges`], [`certs`]: host and server addresses as users type them,
+//! 1. [`addr`], [`ranges`], [`certs`]: host and server addresses as users type them,
 //!    address sets, certificate thumbprints;
-//! 3. [`snapshot`]: exported Azure resource JSON, loaded and joined by ARM id;
-//!    [`nsg`], [`routes`]: NSG evaluation over a whole source range, the route back to it;
+//! 2. [`snapshot`]: exported Azure resource JSON, loaded through one table of resource
+//!    types and joined by ARM id;
+//! 3. [`nsg`], [`routes`]: NSG evaluation over a whole source range, the route back to it;
+//!    [`dns`]: the app's DNS configuration and resolution with App Service's timing;
 //!    [`azure`]: `--azure`, the snapshot read live from Azure Resource Manager;
-//! 4. [`dns`]: the app's DNS configuration and resolution with App Service's timing;
-//!    [`tcp`]: the TCP connect probe, its runs and summary;
-//! 5. [`checklist`]: the troubleshooting tree, automated: a registry of checks by stage;
+//! 4. [`tcp`]: the TCP connect probe, its runs and summary;
+//! 5. [`checklist`]: the troubleshooting tree, automated: a registry of checks by stage,
+//!    and the probes' advice beside the integration mode;
 //! 6. [`report`]: the JSON support report both tools emit;
 //! 7. [`diagnosis`]: one run from plan to outcome, and the one place that decides the
 //!    verdict, its cause, the error and the exit code.

@@ -7,10 +7,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::decide::{ProbeFinding, checklist_runs, decide};
-use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
+use super::{InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
 use crate::addr::{Host, display_host_port, parse_target};
 use crate::checklist::render::Marks;
-use crate::checklist::{self, Evaluation, Inputs};
+use crate::checklist::{self, Evaluation, Inputs, advice};
 use crate::dns::config::system_servers;
 use crate::dns::render::failure_line;
 use crate::dns::{ConfigInputs, DnsConfig, DnsRun, Transport};
@@ -102,20 +102,7 @@ async fn run(
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
     let mut prepared = prepare(&plan.shared, &session.settings)?;
-    // A name needs the app's DNS configuration (read once); so does the checklist.
-    let dns_config = if matches!(host, Host::Name(_)) || prepared.snapshot.is_some() {
-        Some(DnsConfig::discover(&ConfigInputs {
-            server_argument: None,
-            settings: &prepared.settings,
-            site: prepared.site_dns.as_ref(),
-            network: prepared.network_dns.as_ref(),
-            system: &system_servers,
-            timeout_argument: None,
-            transport: Transport::Udp,
-        })?)
-    } else {
-        None
-    };
+    let dns_config = app_dns(&host, &prepared)?;
     let target = display_host_port(&host, port);
 
     let mut lines = Lines {
@@ -142,19 +129,9 @@ async fn run(
     let section = run
         .as_ref()
         .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
-    let probe = section.as_ref().map(|section| ProbeFinding {
-        verdict: with_dns_warning(
-            tcp::verdict(&target, resolved.first(), &section.summary, section.timeout),
-            dns_config.as_ref(),
-            &resolved,
-        ),
-        succeeded: section.summary.connected > 0,
-        failure: if resolved.failure.is_some() {
-            ErrorKind::Dns
-        } else {
-            ErrorKind::Tcp
-        },
-    });
+    let probe = section
+        .as_ref()
+        .map(|section| probe_finding(&target, section, dns_config.as_ref(), &resolved));
     let mut report = session.report(settings);
     report.target = Some(Target::Host {
         host: host.to_string(),
@@ -198,6 +175,44 @@ async fn run(
         warnings: dns_config.map(|c| c.warnings).unwrap_or_default(),
         error_line: None,
     })
+}
+
+/// The app's DNS configuration, read once: a name needs it, and so does the checklist.
+fn app_dns(host: &Host, prepared: &Prepared) -> Result<Option<DnsConfig>, InputError> {
+    if !matches!(host, Host::Name(_)) && prepared.snapshot.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(DnsConfig::discover(&ConfigInputs {
+        server_argument: None,
+        settings: &prepared.settings,
+        site: prepared.site_dns.as_ref(),
+        network: prepared.network_dns.as_ref(),
+        system: &system_servers,
+        timeout_argument: None,
+        transport: Transport::Udp,
+    })?))
+}
+
+/// What the attempts say, with the lookup's warning, for the verdict.
+fn probe_finding(
+    target: &str,
+    section: &TcpSection,
+    dns_config: Option<&DnsConfig>,
+    resolved: &Resolved,
+) -> ProbeFinding {
+    ProbeFinding {
+        verdict: with_dns_warning(
+            advice::tcp_advice(target, resolved.first(), &section.summary, section.timeout),
+            dns_config,
+            resolved,
+        ),
+        succeeded: section.summary.connected > 0,
+        failure: if resolved.failure.is_some() {
+            ErrorKind::Dns
+        } else {
+            ErrorKind::Tcp
+        },
+    }
 }
 
 /// Resolves the target with the app's DNS and runs the attempts, each line as it finishes;
@@ -314,7 +329,7 @@ fn with_dns_warning(verdict: Verdict, config: Option<&DnsConfig>, resolved: &Res
     let (Some(config), Some((question, lookup))) = (config, &resolved.lookup) else {
         return verdict;
     };
-    let dns = DnsRun::Sequential(lookup.clone()).verdict(config, question);
+    let dns = advice::lookup_advice(lookup, config, question);
     if verdict.status != VerdictStatus::Pass || dns.status != VerdictStatus::Warn {
         return verdict;
     }
