@@ -10,7 +10,7 @@ use netdiag_core::diagnosis::{self, LookupPlan, Session};
 use netdiag_core::dns::Transport;
 use netdiag_core::dns::config::{DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT};
 use netdiag_core::dns::resolve::{RecordType, parse_query_type};
-use netdiag_core::vocab::{Tool, display_duration};
+use netdiag_core::vocab::{Interrupt, Tool, display_duration};
 
 /// The text after the flags; the defaults in it are the core's constants.
 fn after_help() -> String {
@@ -108,7 +108,8 @@ fn main() -> ExitCode {
         Err(exit) => return exit,
     };
     let plan = LookupPlan {
-        shared: cli.shared.to_shared(),
+        // The lookup does not watch for Ctrl-C yet: the signal ends the process as usual.
+        shared: cli.shared.to_shared(&Interrupt::default()),
         host: cli.host,
         server: cli.server,
         record_type: cli.record_type,

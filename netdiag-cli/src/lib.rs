@@ -14,7 +14,7 @@ use std::time::Duration;
 use clap::Parser;
 use netdiag_core::azure::{AzureOptions, Progress};
 use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
-use netdiag_core::vocab::{Exit, display_duration};
+use netdiag_core::vocab::{Exit, Interrupt, display_duration};
 
 /// The flags both tools take.
 // Doc comments here are the --help text, where backticks would show.
@@ -101,7 +101,8 @@ pub fn interval_arg(text: &str) -> Result<HumanDuration, String> {
 }
 
 impl SharedArgs {
-    pub fn to_shared(&self) -> Shared {
+    /// The flags as the core takes them; `interrupt` reaches the Azure gathering.
+    pub fn to_shared(&self, interrupt: &Interrupt) -> Shared {
         Shared {
             network: self.network.clone(),
             no_probe: self.no_probe,
@@ -115,8 +116,49 @@ impl SharedArgs {
                 save: self.save_network.clone(),
                 progress: (!self.json && std::io::stderr().is_terminal())
                     .then(|| Arc::new(RequestCounter) as Arc<dyn Progress>),
+                interrupt: interrupt.clone(),
             }),
         }
+    }
+}
+
+/// Ctrl-C as an [`Interrupt`]. With `blocking_waits` (`--azure`: the gathering blocks the
+/// run's thread) a thread of its own waits for the signal; otherwise [`interrupted`], on
+/// the run's runtime, does (a second runtime costs descriptors a week-long `-t` run need
+/// not hold). If the handler cannot be installed, the run goes on to its end.
+pub fn interrupt_on_ctrl_c(blocking_waits: bool) -> Interrupt {
+    let interrupt = Interrupt::default();
+    if !blocking_waits {
+        return interrupt;
+    }
+    let flag = interrupt.clone();
+    let _ = std::thread::Builder::new()
+        .name("ctrl-c".to_owned())
+        .spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+                flag.trigger();
+            }
+        });
+    interrupt
+}
+
+/// Completes on Ctrl-C, and sets `interrupt` then, so that what watches it stops too.
+pub async fn interrupted(interrupt: &Interrupt) {
+    tokio::select! {
+        signal = tokio::signal::ctrl_c() => {
+            if signal.is_err() {
+                // No handler: only the interrupt's own thread can end the run.
+                interrupt.wait().await;
+            }
+            interrupt.trigger();
+        }
+        () = interrupt.wait() => {}
     }
 }
 

@@ -76,6 +76,8 @@ pub enum Exit {
     Failed,
     /// Bad input: arguments, app settings, snapshot files.
     BadInput,
+    /// Ctrl-C ended the run before it could decide (130, as shells report SIGINT).
+    Interrupted,
 }
 
 impl Exit {
@@ -84,6 +86,7 @@ impl Exit {
             Self::Success => 0,
             Self::Failed => 1,
             Self::BadInput => 2,
+            Self::Interrupted => 130,
         }
     }
 }
@@ -296,5 +299,44 @@ mod tests {
             [Exit::Success, Exit::Failed, Exit::BadInput].map(Exit::code),
             [0, 1, 2]
         );
+    }
+}
+
+/// Ctrl-C, as a value the layers below the binaries can watch: the binary triggers it from
+/// its signal handler; a wait that blocks a thread (an Azure request) polls it, an async
+/// wait awaits [`Interrupt::wait`]. Clones share one flag.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Interrupt {
+    /// How often a blocked wait looks at the flag.
+    pub const POLL: Duration = Duration::from_millis(25);
+
+    pub fn trigger(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Completes once the flag is set.
+    pub async fn wait(&self) {
+        while !self.is_set() {
+            tokio::time::sleep(Self::POLL).await;
+        }
+    }
+
+    /// Sleeps `duration` on this thread, or less when interrupted; whether it was.
+    pub fn sleep(&self, duration: Duration) -> bool {
+        let until = Instant::now() + duration;
+        while !self.is_set() {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            std::thread::sleep(left.min(Self::POLL));
+        }
+        true
     }
 }

@@ -101,8 +101,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
+    let interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
     let plan = PingPlan {
-        shared: cli.shared.to_shared(),
+        shared: cli.shared.to_shared(&interrupt),
         target: cli.target,
         port: cli.port,
         family: match (cli.ipv4, cli.ipv6) {
@@ -119,13 +120,12 @@ fn main() -> ExitCode {
         interval: cli.interval.0,
     };
     let mut terminal = Terminal::new(plan.shared.json);
-    let interrupted = async {
-        // If the handler cannot be installed, run to the end rather than stop at once.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    let run = diagnosis::ping(&session, &plan, &mut terminal, interrupted);
+    let run = diagnosis::ping(
+        &session,
+        &plan,
+        &mut terminal,
+        netdiag_cli::interrupted(&interrupt),
+    );
     match netdiag_cli::block_on(run) {
         Ok(outcome) => {
             terminal.clear();

@@ -47,6 +47,8 @@ pub struct State {
     pub throttled: BTreeMap<String, u32>,
     /// The ARM requests answer nothing at all (the identity endpoint still does).
     pub silent: bool,
+    /// Paths (lowercase substrings) that answer nothing: a gathering that stalls midway.
+    pub silent_paths: Vec<String>,
     /// Paths (lowercase substrings) answered with a body that is not JSON.
     pub malformed: Vec<String>,
     /// Paths (lowercase substrings) answered with a 17 MiB body.
@@ -257,7 +259,12 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: Socke
         let silent = {
             let mut state = state.lock().expect("mock state");
             state.requests.push(seen);
-            state.silent && path.starts_with("/subscriptions/")
+            let lower = path.to_ascii_lowercase();
+            (state.silent && path.starts_with("/subscriptions/"))
+                || state
+                    .silent_paths
+                    .iter()
+                    .any(|p| lower.contains(p.as_str()))
         };
         if silent {
             // Hold the connection, answer nothing, until the mock stops.

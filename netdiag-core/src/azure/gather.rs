@@ -138,7 +138,11 @@ impl Gatherer {
         let endpoint = options.endpoint.trim_end_matches('/').to_owned();
         check_endpoint(&endpoint, "--arm-endpoint", false)?;
         let app_id = environment.app_id(options.app.as_deref())?;
-        let mut http = Http::new(options.timeout, Secrets::default());
+        let mut http = Http::new(
+            options.timeout,
+            Secrets::default(),
+            options.interrupt.clone(),
+        );
         let options = AzureOptions {
             endpoint: endpoint.clone(),
             ..options.clone()

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use ureq::http::Uri;
 
 use super::{AzureError, MAX_BODY_BYTES, Secrets};
+use crate::vocab::Interrupt;
 
 /// How often a throttled or failing request is tried again.
 const RETRIES: u32 = 3;
@@ -30,6 +31,15 @@ pub(crate) struct Http {
     deadline: Instant,
     timeout: Duration,
     secrets: Secrets,
+    interrupt: Interrupt,
+}
+
+/// What one request brought, read on its own thread (so that Ctrl-C need not wait for it).
+struct Raw {
+    status: u16,
+    location: Option<String>,
+    retry_after: Option<Duration>,
+    body: String,
 }
 
 /// Whether plain HTTP may be used: the request then never leaves the machine (tests, and
@@ -67,7 +77,7 @@ pub(crate) fn check_endpoint(url: &str, what: &str, link_local: bool) -> Result<
 }
 
 impl Http {
-    pub(crate) fn new(timeout: Duration, secrets: Secrets) -> Self {
+    pub(crate) fn new(timeout: Duration, secrets: Secrets, interrupt: Interrupt) -> Self {
         // ring, not the larger aws-lc-rs; the platform's roots (the certificate store on
         // Windows, /etc/ssl on Linux), not a bundled copy.
         let tls = ureq::tls::TlsConfig::builder()
@@ -88,6 +98,7 @@ impl Http {
             deadline: Instant::now() + timeout,
             timeout,
             secrets,
+            interrupt,
         }
     }
 
@@ -129,7 +140,9 @@ impl Http {
                 return Ok(answer);
             }
             earlier.push(answer.status);
-            std::thread::sleep(wait);
+            if self.interrupt.sleep(wait) {
+                return Err(AzureError::Interrupted);
+            }
         }
     }
 
@@ -139,14 +152,8 @@ impl Http {
         headers: &[(&str, &str)],
         remaining: Duration,
     ) -> Result<(Answer, Option<Duration>), AzureError> {
-        let mut request = self
-            .agent
-            .get(url)
-            .config()
-            .timeout_global(Some(remaining))
-            .build();
-        for (name, value) in headers {
-            request = request.header(*name, *value);
+        if self.interrupt.is_set() {
+            return Err(AzureError::Interrupted);
         }
         let fail = |error: &ureq::Error| match error {
             ureq::Error::Timeout(_) => self.timed_out(url),
@@ -162,15 +169,40 @@ impl Http {
                 message: self.secrets.redact(&other.to_string()),
             },
         };
-        let mut response = request.call().map_err(|e| fail(&e))?;
-        let status = response.status().as_u16();
-        if response.status().is_redirection() {
-            let location = response
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .unwrap_or("(no location)")
-                .to_owned();
+        // The request runs on a thread of its own; this one waits for it or for Ctrl-C,
+        // whichever comes first (an abandoned request ends with the process).
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let agent = self.agent.clone();
+        let owned_url = url.to_owned();
+        let owned_headers: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        std::thread::spawn(move || {
+            let _ = sender.send(call(&agent, &owned_url, &owned_headers, remaining));
+        });
+        let raw = loop {
+            match receiver.recv_timeout(Interrupt::POLL) {
+                Ok(result) => break result.map_err(|e| fail(&e))?,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if self.interrupt.is_set() => {
+                    return Err(AzureError::Interrupted);
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(AzureError::Request {
+                        url: self.secrets.redact(url),
+                        message: "the request's thread ended without an answer".to_owned(),
+                    });
+                }
+            }
+        };
+        let Raw {
+            status,
+            location,
+            retry_after,
+            body,
+        } = raw;
+        if let Some(location) = location {
             return Err(AzureError::Request {
                 url: self.secrets.redact(url),
                 message: format!(
@@ -179,18 +211,6 @@ impl Http {
                 ),
             });
         }
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY_BYTES)
-            .read_to_string()
-            .map_err(|e| fail(&e))?;
         Ok((
             Answer {
                 status,
@@ -216,6 +236,58 @@ pub(crate) fn encode(value: &str) -> String {
         }
     }
     out
+}
+
+/// One GET with ureq: the status, a redirect's location, `Retry-After`, the body (capped).
+fn call(
+    agent: &ureq::Agent,
+    url: &str,
+    headers: &[(String, String)],
+    remaining: Duration,
+) -> Result<Raw, ureq::Error> {
+    let mut request = agent
+        .get(url)
+        .config()
+        .timeout_global(Some(remaining))
+        .build();
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let mut response = request.call()?;
+    let status = response.status().as_u16();
+    let location = response.status().is_redirection().then(|| {
+        response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or("(no location)")
+            .to_owned()
+    });
+    if location.is_some() {
+        return Ok(Raw {
+            status,
+            location,
+            retry_after: None,
+            body: String::new(),
+        });
+    }
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY_BYTES)
+        .read_to_string()?;
+    Ok(Raw {
+        status,
+        location: None,
+        retry_after,
+        body,
+    })
 }
 
 #[cfg(test)]

@@ -47,6 +47,8 @@ pub struct AzureOptions {
     pub save: Option<PathBuf>,
     /// Counts the requests on a terminal.
     pub progress: Option<Arc<dyn Progress>>,
+    /// Ctrl-C: the gathering stops and keeps what it read.
+    pub interrupt: crate::vocab::Interrupt,
 }
 
 impl std::fmt::Debug for AzureOptions {
@@ -170,6 +172,9 @@ pub enum AzureError {
     /// `--arm-endpoint` (or an identity endpoint) that may not be used.
     #[error("{0}")]
     Endpoint(String),
+    /// Ctrl-C: the gathering stopped; what was read so far is kept.
+    #[error("interrupted while reading the configuration from Azure")]
+    Interrupted,
     /// The deadline passed.
     #[error(
         "reading Azure configuration took longer than --azure-timeout {timeout} (waiting for GET {url})"

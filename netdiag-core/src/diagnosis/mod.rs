@@ -200,6 +200,9 @@ struct Prepared {
     site_dns: Option<SiteDns>,
     network_dns: Option<NetworkDns>,
     azure: Option<Azure>,
+    /// Ctrl-C came while Azure was being read: no probe follows, and the verdict is
+    /// never better than `warn`.
+    interrupted: bool,
 }
 
 /// A gathering from Azure under way, and the files' snapshot it adds to.
@@ -215,18 +218,32 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Input
     } else {
         Some(Snapshot::load(&shared.network)?)
     };
+    let mut interrupted = false;
     let azure = match &shared.azure {
         Some(options) => {
-            let mut gatherer = Gatherer::start(options, &AzureEnvironment::from_process_env())
-                .inspect_err(|_| finish_progress(options))?;
-            gatherer
-                .app_side()
-                .inspect_err(|_| finish_progress(options))?;
-            Some(Azure {
-                gatherer,
-                files: files.clone(),
-                options: options.clone(),
-            })
+            match Gatherer::start(options, &AzureEnvironment::from_process_env()) {
+                Ok(mut gatherer) => {
+                    match gatherer.app_side() {
+                        // Ctrl-C: the checklist runs on what was read so far.
+                        Err(AzureError::Interrupted) => interrupted = true,
+                        other => other.inspect_err(|_| finish_progress(options))?,
+                    }
+                    Some(Azure {
+                        gatherer,
+                        files: files.clone(),
+                        options: options.clone(),
+                    })
+                }
+                Err(AzureError::Interrupted) => {
+                    finish_progress(options);
+                    interrupted = true;
+                    None
+                }
+                Err(error) => {
+                    finish_progress(options);
+                    return Err(error.into());
+                }
+            }
         }
         None => None,
     };
@@ -241,6 +258,7 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Input
             site_dns: None,
             network_dns: None,
             azure: None,
+            interrupted,
         });
     };
     let settings = environment.clone().or_from(&snapshot.app_settings);
@@ -253,6 +271,7 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Input
         site_dns,
         network_dns,
         azure,
+        interrupted,
     })
 }
 
@@ -269,9 +288,13 @@ impl Prepared {
         let Some(azure) = &mut self.azure else {
             return Ok(());
         };
+        let interrupted = &mut self.interrupted;
         let result = (|| {
-            if let Some(ip) = ip {
-                azure.gatherer.target_side(ip)?;
+            if let (Some(ip), false) = (ip, *interrupted) {
+                match azure.gatherer.target_side(ip) {
+                    Err(AzureError::Interrupted) => *interrupted = true,
+                    other => other?,
+                }
             }
             if let Some(dir) = &azure.options.save {
                 azure.gatherer.save(dir)?;
@@ -281,5 +304,26 @@ impl Prepared {
         finish_progress(&azure.options);
         self.snapshot = Some(result?);
         Ok(())
+    }
+}
+
+/// Ctrl-C while Azure was read: the verdict says the checklist saw part of the
+/// configuration (never better than `warn`), and a run that found no fault exits 130.
+fn mark_interrupted_gathering(report: &mut Report, exit: &mut Exit) {
+    let requests = report
+        .snapshot
+        .as_ref()
+        .map_or(0, |snapshot| snapshot.fetched.len());
+    let verdict = &mut report.verdict;
+    if verdict.status == VerdictStatus::Pass {
+        verdict.status = VerdictStatus::Warn;
+    }
+    verdict.summary = format!(
+        "Interrupted while reading the app's configuration from Azure ({requests} request{} answered): the checklist ran on what was read so far, and no probe was sent. {}",
+        if requests == 1 { "" } else { "s" },
+        verdict.summary
+    );
+    if *exit == Exit::Success {
+        *exit = Exit::Interrupted;
     }
 }

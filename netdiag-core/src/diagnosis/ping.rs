@@ -7,7 +7,9 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::decide::{ProbeFinding, checklist_runs, decide};
-use super::{InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
+use super::{
+    InputError, Outcome, Prepared, Session, Shared, bad_input, mark_interrupted_gathering, prepare,
+};
 use crate::addr::{Host, display_host_port, parse_target};
 use crate::checklist::render::Marks;
 use crate::checklist::{self, Evaluation, Inputs, advice};
@@ -111,8 +113,22 @@ async fn run(
         timeout: plan.timeout,
         print: !plan.shared.json,
     };
+    // Ctrl-C during --azure: no probe follows; the checklist runs on what was read.
+    let interrupted_plan;
+    let plan_to_probe = if prepared.interrupted {
+        interrupted_plan = PingPlan {
+            shared: Shared {
+                no_probe: true,
+                ..plan.shared.clone()
+            },
+            ..plan.clone()
+        };
+        &interrupted_plan
+    } else {
+        plan
+    };
     let (resolved, run) = probe(
-        plan,
+        plan_to_probe,
         &host,
         port,
         dns_config.as_ref(),
@@ -159,12 +175,15 @@ async fn run(
             now: std::time::SystemTime::now(),
         })
     });
-    let exit = decide(
+    let mut exit = decide(
         &mut report,
         session.clock,
         probe.as_ref(),
         checklist.as_ref(),
     );
+    if prepared.interrupted {
+        mark_interrupted_gathering(&mut report, &mut exit);
+    }
 
     let text = render_text(&report, checklist.as_ref());
     Ok(Outcome {

@@ -331,6 +331,74 @@ fn a_silent_endpoint_ends_at_the_azure_timeout() {
     assert_eq!(report["error"]["kind"], "azure");
 }
 
+/// Ctrl-C while Azure is being read (here: the VNET never answers) ends at once with the
+/// checklist on what was read so far and a complete report; the verdict is never a pass,
+/// and a run that found no fault exits 130 (SIGINT's status).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_reading_azure_ends_with_a_report_of_what_was_read() {
+    use std::process::{Command as StdCommand, Stdio};
+    use std::time::Instant;
+    let mock = regional();
+    mock.state()
+        .silent_paths
+        .push("/microsoft.network/virtualnetworks/".to_owned());
+    let child = StdCommand::new(netdiag_tests::binary("tcpping"))
+        .env_clear()
+        .env("IDENTITY_ENDPOINT", mock.identity_endpoint())
+        .env("IDENTITY_HEADER", IDENTITY_HEADER)
+        .args(["--json", "--azure", "--arm-endpoint", &mock.url(), "--app"])
+        .args([REGIONAL_APP, "--azure-timeout", "20s", "10.20.2.4:8443"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the gathering stalls on the VNET, then interrupt.
+    let waiting = Instant::now();
+    while !mock
+        .arm_requests()
+        .iter()
+        .any(|r| r.path.to_ascii_lowercase().contains("/virtualnetworks/"))
+    {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(10),
+            "never asked for the VNET"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let interrupted = Instant::now();
+    let kill = StdCommand::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(2),
+        "took {:?} after Ctrl-C",
+        interrupted.elapsed()
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(report["error"], Value::Null, "{stdout}");
+    assert_ne!(report["verdict"]["status"], "pass");
+    let summary = report["verdict"]["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("Interrupted while reading the app's configuration from Azure"),
+        "{summary}"
+    );
+    // What was read is in the report: the site and the plan came before the VNET.
+    let fetched = report["snapshot"]["fetched"].as_array().unwrap();
+    assert!(fetched.iter().any(|f| f["status"] == 200), "{stdout}");
+    assert_eq!(report["snapshot"]["mode"], "regional", "{stdout}");
+    // No probe after Ctrl-C, and exit 130 unless a check failed.
+    assert_eq!(report["tcp"], Value::Null, "{stdout}");
+    let code = output.status.code().unwrap();
+    let failed = report["verdict"]["status"] == "fail";
+    assert_eq!(code, if failed { 1 } else { 130 }, "{stdout}");
+}
+
 #[test]
 fn the_default_azure_timeout_is_30_seconds() {
     let run = Run::of(command("tcpping").arg("--help"));
