@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use netdiag_cli::{HumanDuration, SharedArgs, timeout_arg};
 use netdiag_core::addr::{Host, parse_server};
-use netdiag_core::diagnosis::{self, LookupPlan, Session};
+use netdiag_core::diagnosis::{self, LookupPlan};
 use netdiag_core::dns::Transport;
 use netdiag_core::dns::config::{DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT};
 use netdiag_core::dns::resolve::{RecordType, parse_query_type};
@@ -102,7 +102,7 @@ fn validate_server(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let session = Session::start(Tool::Nameresolver);
+    let session = netdiag_cli::session(Tool::Nameresolver);
     let cli: Cli = match netdiag_cli::parse(&session) {
         Ok(cli) => cli,
         Err(exit) => return exit,

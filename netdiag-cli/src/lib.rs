@@ -12,9 +12,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use netdiag_core::azure::AzureEnvironment;
 use netdiag_core::azure::{AzureOptions, Progress};
+use netdiag_core::checklist::render::Marks;
 use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
-use netdiag_core::vocab::{Exit, Interrupt, display_duration};
+use netdiag_core::settings::AppSettings;
+use netdiag_core::vocab::{Exit, Format, Interrupt, Tool, display_duration};
 
 /// The flags both tools take.
 // Doc comments here are the --help text, where backticks would show.
@@ -100,13 +103,37 @@ pub fn interval_arg(text: &str) -> Result<HumanDuration, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A run of `tool` in this process: the one place that reads the process's environment and
+/// terminal (the clock starts now; the allow-listed app settings, the platform's variables
+/// for `--azure`, colour when stdout is a terminal and `NO_COLOR` is unset).
+pub fn session(tool: Tool) -> Session {
+    let var = |name: &str| std::env::var(name).ok();
+    Session {
+        azure: AzureEnvironment::from_vars(var),
+        marks: Marks::choose(
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").is_some(),
+        ),
+        ..Session::with_settings(tool, AppSettings::from_vars(var))
+    }
+}
+
 impl SharedArgs {
+    /// Text, or the report with `--json`.
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            Format::Text
+        }
+    }
+
     /// The flags as the core takes them; `interrupt` reaches the Azure gathering.
     pub fn to_shared(&self, interrupt: &Interrupt) -> Shared {
         Shared {
             network: self.network.clone(),
             no_probe: self.no_probe,
-            json: self.json,
+            format: self.format(),
             azure: self.azure.then(|| AzureOptions {
                 endpoint: self.arm_endpoint.clone(),
                 token_file: self.arm_token_file.clone(),
@@ -187,11 +214,15 @@ pub fn parse<C: Parser>(session: &Session) -> Result<C, ExitCode> {
         if is_help(&error) {
             error.exit();
         }
-        let wants_json = std::env::args_os().skip(1).any(|arg| arg == "--json");
+        let format = if std::env::args_os().skip(1).any(|arg| arg == "--json") {
+            Format::Json
+        } else {
+            Format::Text
+        };
         let message = usage_error_line(&error.to_string(), session.tool.name());
         finish(&diagnosis::bad_input(
             session,
-            wants_json,
+            format,
             &InputError::Usage(message),
         ))
     })
@@ -263,10 +294,10 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// `json`: the run prints a report, so no counter either.
-    pub fn new(json: bool) -> Self {
+    /// With [`Format::Json`] the run prints a report, so no counter either.
+    pub fn new(format: Format) -> Self {
         Self {
-            live_counter: !json && std::io::stderr().is_terminal(),
+            live_counter: format == Format::Text && std::io::stderr().is_terminal(),
             counter_shown: false,
             closed: false,
         }

@@ -41,12 +41,13 @@ pub struct AppSettings {
 }
 
 impl AppSettings {
-    /// The allow-listed settings of this process's environment.
-    pub fn from_process_env() -> Self {
+    /// The allow-listed settings among the variables `var` gives (the binaries pass the
+    /// process environment).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         Self::from_pairs(
             REPORTED
                 .iter()
-                .filter_map(|name| std::env::var(name).ok().map(|value| (*name, value))),
+                .filter_map(|name| var(name).map(|value| (*name, value))),
         )
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
 use netdiag_cli::{HumanDuration, SharedArgs, Terminal, interval_arg, timeout_arg};
-use netdiag_core::diagnosis::{self, PingPlan, Session};
+use netdiag_core::diagnosis::{self, PingPlan};
 use netdiag_core::dns;
 use netdiag_core::tcp::{self, DEFAULT_COUNT, Family, Limit};
 use netdiag_core::vocab::{Tool, display_duration, parse_positive};
@@ -96,7 +96,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let session = Session::start(Tool::Tcpping);
+    let session = netdiag_cli::session(Tool::Tcpping);
     let cli: Cli = match netdiag_cli::parse(&session) {
         Ok(cli) => cli,
         Err(exit) => return exit,
@@ -119,7 +119,7 @@ fn main() -> ExitCode {
         timeout: cli.timeout.0,
         interval: cli.interval.0,
     };
-    let mut terminal = Terminal::new(plan.shared.json);
+    let mut terminal = Terminal::new(plan.shared.format);
     let run = diagnosis::ping(
         &session,
         &plan,

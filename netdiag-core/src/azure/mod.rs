@@ -86,8 +86,10 @@ pub struct AzureEnvironment {
 }
 
 impl AzureEnvironment {
-    pub fn from_process_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    /// The variables as `var` gives them (the binaries pass the process environment;
+    /// tests pass a map), blank ones as absent.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         Self {
             owner_name: var("WEBSITE_OWNER_NAME"),
             resource_group: var("WEBSITE_RESOURCE_GROUP"),

@@ -25,15 +25,6 @@ impl Marks {
         }
     }
 
-    /// For the process's standard output, as the environment says.
-    pub fn for_stdout() -> Self {
-        use std::io::IsTerminal as _;
-        Self::choose(
-            std::io::stdout().is_terminal(),
-            std::env::var_os("NO_COLOR").is_some(),
-        )
-    }
-
     fn mark(self, status: Status) -> &'static str {
         match (self, status) {
             (Self::Ascii, Status::Pass) => "[ ok ]",

@@ -7,7 +7,6 @@ use std::time::Duration;
 use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{DNS_PORT, Host};
-use crate::checklist::render::Marks;
 use crate::checklist::{self, Evaluation, Inputs, advice};
 use crate::dns::config::system_servers;
 use crate::dns::resolve::RecordType;
@@ -39,12 +38,12 @@ pub struct LookupPlan {
 pub async fn lookup(session: &Session, plan: &LookupPlan) -> Outcome {
     match run(session, plan).await {
         Ok(outcome) => outcome,
-        Err(error) => bad_input(session, plan.shared.json, &error),
+        Err(error) => bad_input(session, plan.shared.format, &error),
     }
 }
 
 async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError> {
-    let mut prepared = prepare(&plan.shared, &session.settings)?;
+    let mut prepared = prepare(&plan.shared, session)?;
     let config = DnsConfig::discover(&ConfigInputs {
         server_argument: plan.server.as_deref(),
         settings: &prepared.settings,
@@ -122,12 +121,12 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     }
     if let Some(evaluation) = &checklist {
         dns::render::separate(&mut text);
-        text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
+        text.push_str(&evaluation.render(&report.verdict, session.marks));
     }
     Ok(Outcome {
         report,
         exit,
-        json: plan.shared.json,
+        format: plan.shared.format,
         text,
         warnings: config.warnings.clone(),
         error_line: None,

@@ -16,33 +16,38 @@ pub use ping::{Live, PingPlan, ping};
 use crate::addr::AddrError;
 use crate::azure::{AzureEnvironment, AzureError, AzureOptions, Gatherer};
 use crate::checklist::Mode;
+use crate::checklist::render::Marks;
 use crate::dns::{ConfigError, QuestionError};
 use crate::report::{Report, SnapshotSection, SnapshotSource};
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
 use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
-use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool, Verdict, VerdictStatus};
+use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Format, Tool, Verdict, VerdictStatus};
 
-/// Which tool runs, since when, with which app settings.
+/// Which tool runs, since when, and what it was given from outside: the app settings, the
+/// platform's variables for `--azure`, and how the output is drawn. The binaries read the
+/// process (environment, terminal) once and build this; nothing below reads the process.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub tool: Tool,
     pub clock: Clock,
     pub settings: AppSettings,
+    /// `WEBSITE_*` and the identity endpoint's variables, for `--azure`.
+    pub azure: AzureEnvironment,
+    /// Colour marks (a terminal without `NO_COLOR`) or plain ones.
+    pub marks: Marks,
 }
 
 impl Session {
-    /// A run of `tool` in this process: the clock starts now, the app settings are the
-    /// allow-listed ones of the environment.
-    pub fn start(tool: Tool) -> Self {
-        Self::with_settings(tool, AppSettings::from_process_env())
-    }
-
+    /// A session with these settings, no platform variables and plain marks (tests, and
+    /// the binaries before they fill in the rest).
     pub fn with_settings(tool: Tool, settings: AppSettings) -> Self {
         Self {
             tool,
             clock: Clock::start(),
             settings,
+            azure: AzureEnvironment::default(),
+            marks: Marks::Ascii,
         }
     }
 
@@ -67,8 +72,8 @@ pub struct Shared {
     pub network: Vec<PathBuf>,
     /// `--no-probe`: evaluate the snapshot without sending a packet.
     pub no_probe: bool,
-    /// `--json`: print the report instead of text.
-    pub json: bool,
+    /// Text, or the JSON report (`--json`): chosen once, rendered once at the end.
+    pub format: Format,
     /// `--azure`: read the snapshot from Azure Resource Manager (besides any files).
     pub azure: Option<AzureOptions>,
 }
@@ -129,7 +134,7 @@ impl From<DurationError> for InputError {
 pub struct Outcome {
     pub report: Report,
     pub exit: Exit,
-    pub json: bool,
+    pub format: Format,
     /// What stdout shows without `--json` (after any lines printed live).
     pub text: String,
     /// `warning: ...` lines for stderr.
@@ -141,17 +146,16 @@ pub struct Outcome {
 impl Outcome {
     /// What goes to stdout: the JSON report, or the text.
     pub fn stdout(&self) -> String {
-        if self.json {
-            self.report.to_json() + "\n"
-        } else {
-            self.text.clone()
+        match self.format {
+            Format::Json => self.report.to_json() + "\n",
+            Format::Text => self.text.clone(),
         }
     }
 }
 
 /// The outcome of input that stopped the run: one `error:` line and, with `--json`, a
 /// complete report carrying the error.
-pub fn bad_input(session: &Session, json: bool, error: &InputError) -> Outcome {
+pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outcome {
     let message = error.to_string();
     let report = Report::input_error(
         session.tool,
@@ -163,7 +167,7 @@ pub fn bad_input(session: &Session, json: bool, error: &InputError) -> Outcome {
     Outcome {
         report,
         exit: Exit::BadInput,
-        json,
+        format,
         text: String::new(),
         warnings: Vec::new(),
         error_line: Some(format!("error: {message}")),
@@ -212,7 +216,8 @@ struct Azure {
     options: AzureOptions,
 }
 
-fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, InputError> {
+fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
+    let environment = &session.settings;
     let files = if shared.network.is_empty() {
         None
     } else {
@@ -221,7 +226,7 @@ fn prepare(shared: &Shared, environment: &AppSettings) -> Result<Prepared, Input
     let mut interrupted = false;
     let azure = match &shared.azure {
         Some(options) => {
-            match Gatherer::start(options, &AzureEnvironment::from_process_env()) {
+            match Gatherer::start(options, &session.azure) {
                 Ok(mut gatherer) => {
                     match gatherer.app_side() {
                         // Ctrl-C: the checklist runs on what was read so far.

@@ -22,7 +22,7 @@ use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+use crate::vocab::{ErrorKind, Format, Verdict, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub async fn ping(
 ) -> Outcome {
     match run(session, plan, live, interrupted).await {
         Ok(outcome) => outcome,
-        Err(error) => bad_input(session, plan.shared.json, &error),
+        Err(error) => bad_input(session, plan.shared.format, &error),
     }
 }
 
@@ -103,7 +103,7 @@ async fn run(
 ) -> Result<Outcome, InputError> {
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
-    let mut prepared = prepare(&plan.shared, &session.settings)?;
+    let mut prepared = prepare(&plan.shared, session)?;
     let dns_config = app_dns(&host, &prepared)?;
     let target = display_host_port(&host, port);
 
@@ -111,7 +111,7 @@ async fn run(
         live,
         target: &target,
         timeout: plan.timeout,
-        print: !plan.shared.json,
+        print: plan.shared.format == Format::Text,
     };
     // Ctrl-C during --azure: no probe follows; the checklist runs on what was read.
     let interrupted_plan;
@@ -185,11 +185,11 @@ async fn run(
         mark_interrupted_gathering(&mut report, &mut exit);
     }
 
-    let text = render_text(&report, checklist.as_ref());
+    let text = render_text(&report, checklist.as_ref(), session.marks);
     Ok(Outcome {
         report,
         exit,
-        json: plan.shared.json,
+        format: plan.shared.format,
         text,
         warnings: dns_config.map(|c| c.warnings).unwrap_or_default(),
         error_line: None,
@@ -260,7 +260,7 @@ async fn probe(
     }
     let started = Instant::now();
     let mut interrupted = std::pin::pin!(interrupted);
-    let keep = plan.shared.json;
+    let keep = plan.shared.format == Format::Json;
     let mut failed_lookups: Vec<TcpAttempt> = Vec::new();
     loop {
         let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
@@ -317,7 +317,7 @@ async fn probe(
 }
 
 /// Kudu's closing lines, then the checklist (or, without one, a verdict worth reading).
-fn render_text(report: &Report, checklist: Option<&Evaluation>) -> String {
+fn render_text(report: &Report, checklist: Option<&Evaluation>, marks: Marks) -> String {
     let mut text = String::new();
     if let Some(tcp) = &report.tcp {
         for line in summary_lines(&tcp.summary) {
@@ -330,7 +330,7 @@ fn render_text(report: &Report, checklist: Option<&Evaluation>) -> String {
             if report.tcp.is_some() {
                 text.push('\n');
             }
-            text.push_str(&evaluation.render(&report.verdict, Marks::for_stdout()));
+            text.push_str(&evaluation.render(&report.verdict, marks));
         }
         None if report.verdict.status != VerdictStatus::Pass => {
             text.push('\n');

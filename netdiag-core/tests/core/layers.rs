@@ -117,6 +117,35 @@ fn modules_import_only_lower_layers() {
     );
 }
 
+/// The library reads nothing of the process it runs in: the binaries read the environment,
+/// the arguments and the terminal once (`netdiag_cli::session`) and pass what they found,
+/// so that a test can give a run any environment without touching its own, and a
+/// library user gets no surprise from a variable it did not know about.
+#[test]
+fn the_library_reads_no_process_state() {
+    let forbidden = ["env::var", "env::args", "is_terminal()", "env::set_var"];
+    let mut found = Vec::new();
+    for file in rust_files(&src()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            if forbidden.iter().any(|call| code.contains(call)) {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.display(),
+                    number + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "process state read in the library:\n{}",
+        found.join("\n")
+    );
+}
+
 /// The files of `checklist/` and their layer inside it, bottom first: the vocabulary, what
 /// the checks read, the scene, the checks of each stage, the registry that lists them, one
 /// evaluation, then the verdict and the text. `mod.rs` only declares and re-exports: a
