@@ -6,10 +6,9 @@
 use std::time::Duration;
 
 use ipnet::IpNet;
-use serde_json::json;
 
 use super::scene::{Scene, export, nets, route_set};
-use super::vocab::{Finding, Mode, SkipReason, or_skip};
+use super::vocab::{CertificateDetails, Details, Finding, Mode, SkipReason, or_skip};
 use crate::certs::{normalise_thumbprint, not_after, thumbprint};
 use crate::ranges::RangeSet;
 use crate::snapshot::{AddressPrefix, Gateway, describe_id};
@@ -387,8 +386,10 @@ pub(super) fn certs_in_sync(scene: &Scene<'_>) -> Finding {
             "Certificates are out of sync: Sync Network in the app's VNET Integration (it uploads the app's certificate to the gateway).",
         )
     };
-    result.details =
-        Some(json!({ "app_thumbprint": app, "gateway_root_certificates": gateway_thumbs }));
+    result.details = Some(Details::Certificates(CertificateDetails {
+        app_thumbprint: app,
+        gateway_root_certificates: gateway_thumbs,
+    }));
     result
 }
 

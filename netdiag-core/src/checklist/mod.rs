@@ -31,4 +31,7 @@ pub mod vocab;
 pub use evaluation::{Evaluation, header};
 pub use inputs::{Inputs, Target};
 pub use registry::REGISTRY;
-pub use vocab::{Check, Finding, Mode, SkipReason, SourceKind, Stage, Status};
+pub use vocab::{
+    CertificateDetails, Check, Details, Finding, Mode, NsgDetails, PrivateNameDetails, SkipReason,
+    SourceKind, Stage, Status,
+};

@@ -9,10 +9,9 @@ use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
-use serde_json::json;
 
 use super::scene::{Scene, export, nets, v4_only};
-use super::vocab::{Finding, Mode, SkipReason, SourceKind, Status, or_skip};
+use super::vocab::{Details, Finding, Mode, NsgDetails, SkipReason, SourceKind, Status, or_skip};
 use crate::nsg::{Block, Direction, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
 use crate::snapshot::{AddressPrefix, Nic, Nsg, Subnet, describe_id};
@@ -337,13 +336,11 @@ fn finding(
     ))
 }
 
-fn details(side: &Side<'_>, port: u16, analysis: &Analysis) -> serde_json::Value {
-    json!({
-        "pool": side.source.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "target": side.target.to_string(),
-        "port": port,
-        "allowed": analysis.allowed,
-        "blocked": analysis.blocked,
-        "undecided": analysis.undecided,
+fn details(side: &Side<'_>, port: u16, analysis: &Analysis) -> Details {
+    Details::Nsg(NsgDetails {
+        pool: side.source.iter().map(ToString::to_string).collect(),
+        target: side.target.to_string(),
+        port,
+        analysis: analysis.clone(),
     })
 }

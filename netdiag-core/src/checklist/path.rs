@@ -5,10 +5,9 @@
 use std::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net};
-use serde_json::json;
 
 use super::scene::{Scene, export, nets, route_set, target_onprem, v4_only};
-use super::vocab::{Finding, Mode, SkipReason, or_skip};
+use super::vocab::{Details, Finding, Mode, SkipReason, or_skip};
 use crate::ranges::RangeSet;
 use crate::routes::{WayBack, return_path};
 use crate::snapshot::{AddressPrefix, Peering, Subnet, describe_id, same_id};
@@ -267,7 +266,7 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
             remedy,
         )
     };
-    result.details = Some(json!(path));
+    result.details = Some(Details::Routes(path));
     result
 }
 

@@ -7,10 +7,8 @@
 
 use std::net::IpAddr;
 
-use serde_json::json;
-
 use super::scene::{Scene, export};
-use super::vocab::{Finding, SkipReason};
+use super::vocab::{Details, Finding, PrivateNameDetails, SkipReason};
 use crate::dns::ServerSource;
 // Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
 use crate::dns::config::AZURE_DNS;
@@ -224,32 +222,32 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
     };
     let expected = join(&private.addresses);
     let setup = Resolution::of(scene, snapshot, &private.zone);
-    let mut details = json!({
-        "name": name,
-        "zone": private.zone,
-        "endpoint": private.endpoint.map(|e| e.name.clone()),
-        "private_addresses": private.addresses,
-        "resolver_vnet": setup.resolver_vnet.map(|v| v.name.clone()),
-        "zone_linked": setup.linked,
-        "custom_dns_servers": setup.custom,
-    });
+    let details = PrivateNameDetails {
+        name: name.to_owned(),
+        zone: private.zone.clone(),
+        endpoint: private.endpoint.map(|e| e.name.clone()),
+        private_addresses: private.addresses.clone(),
+        resolver_vnet: setup.resolver_vnet.map(|v| v.name.clone()),
+        zone_linked: setup.linked,
+        custom_dns_servers: setup.custom.clone(),
+        answered: inputs
+            .dns
+            .and_then(|(_, lookup)| lookup.answer.as_ref().map(|a| a.addresses.clone())),
+        servers_asked: inputs.dns.map(|(_, lookup)| {
+            lookup
+                .attempts
+                .iter()
+                .map(|a| a.server.to_string())
+                .collect()
+        }),
+    };
     let mut result = match inputs.dns {
         Some((_, lookup)) => {
             with_answer(&setup, &private, snapshot, lookup, name, &owner, &expected)
         }
         None => without_probe(&setup, &private, snapshot, name, &owner, &expected),
     };
-    if let (Some((_, lookup)), Some(object)) = (inputs.dns, details.as_object_mut()) {
-        let answered = lookup.answer.as_ref().map(|a| a.addresses.clone());
-        object.insert("answered".into(), json!(answered));
-        let asked: Vec<String> = lookup
-            .attempts
-            .iter()
-            .map(|a| a.server.to_string())
-            .collect();
-        object.insert("servers_asked".into(), json!(asked));
-    }
-    result.details = Some(details);
+    result.details = Some(Details::Dns(details));
     result
 }
 

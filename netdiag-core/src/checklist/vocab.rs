@@ -6,8 +6,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::net::IpAddr;
 
 use serde::Serialize;
+
+use crate::nsg::PathAnalysis;
+use crate::routes::ReturnPath;
 
 /// Where a check stands in the troubleshooting tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
@@ -47,6 +51,65 @@ pub enum Status {
     Manual,
 }
 
+/// The structured data behind a check's evidence: one shape per family of checks, so that
+/// the report's schema describes each (the JSON carries the shape's fields, no tag).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Details {
+    /// `nsg.p2s-to-target`, `nsg.inbound`, `nsg.outbound`: the source range, partitioned
+    /// by the rules that decide it.
+    Nsg(NsgDetails),
+    /// `udr.return-path`: the source range, split by where the target subnet's routes send
+    /// replies to it.
+    Routes(ReturnPath),
+    /// `dns.private-endpoint`: what should answer the name and what did.
+    Dns(PrivateNameDetails),
+    /// `certs.in-sync`: the app's certificate and the gateway's roots, as thumbprints.
+    Certificates(CertificateDetails),
+}
+
+/// The NSG analysis of one direction (`nsg.*` checks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct NsgDetails {
+    /// The app's source range as CIDR blocks (the P2S pool or the integration subnet).
+    pub pool: Vec<String>,
+    /// The address the flow goes to.
+    pub target: String,
+    pub port: u16,
+    /// `allowed`, `blocked`, `undecided`: ranges covering the pool, each with its NSG
+    /// and rule.
+    #[serde(flatten)]
+    pub analysis: PathAnalysis,
+}
+
+/// A name of a private endpoint and how the app's DNS resolves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PrivateNameDetails {
+    pub name: String,
+    /// The `privatelink.` zone that should answer it.
+    pub zone: String,
+    /// The private endpoint that owns the name, when the snapshot has it.
+    pub endpoint: Option<String>,
+    pub private_addresses: Vec<IpAddr>,
+    /// The VNET whose Azure DNS resolves for the app (null: not known).
+    pub resolver_vnet: Option<String>,
+    /// The zone is linked to that VNET.
+    pub zone_linked: bool,
+    /// The app's own DNS servers, when it has any but Azure DNS.
+    pub custom_dns_servers: Vec<IpAddr>,
+    /// What the app's servers answered (null without a probe or an answer).
+    pub answered: Option<Vec<IpAddr>>,
+    /// The servers asked, in order (null without a probe).
+    pub servers_asked: Option<Vec<String>>,
+}
+
+/// `certs.in-sync`: thumbprints, never the certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct CertificateDetails {
+    pub app_thumbprint: String,
+    pub gateway_root_certificates: Vec<String>,
+}
+
 /// One check of the list.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Check {
@@ -57,7 +120,7 @@ pub struct Check {
     pub evidence: String,
     pub remedy: String,
     /// Structured data behind the evidence, where it helps (NSG ranges, routes).
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Details>,
     /// Why the check said `skip` (the evidence says it in words).
     #[serde(skip)]
     pub skip: Option<SkipReason>,
@@ -253,7 +316,7 @@ pub struct Finding {
     pub status: Status,
     pub evidence: String,
     pub remedy: String,
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Details>,
     pub skip: Option<SkipReason>,
     /// The ARM ids of referenced resources the check could not see (a skip's, or a
     /// warning's: an NSG referenced but not in the snapshot).

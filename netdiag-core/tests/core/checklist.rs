@@ -690,7 +690,7 @@ fn nsg_p2s_to_target() {
     let evaluation = evaluate_with(Some(&files), &Seen::default());
     let check = find(&evaluation.checks, "nsg.p2s-to-target");
     assert_eq!(check.status, Status::Fail);
-    let details = check.details.as_ref().unwrap();
+    let details = serde_json::to_value(check.details.as_ref().unwrap()).unwrap();
     assert_eq!(details["pool"], json!(["172.16.200.0/24"]));
     assert_eq!(details["target"], "10.10.2.4");
     assert_eq!(details["port"], 1433);

@@ -259,7 +259,7 @@ fn outbound_nsg_of_the_integration_subnet_is_analysed_for_the_whole_subnet() {
         blocked.remedy,
         "Allow TCP 1433 outbound from the whole integration subnet 10.10.4.0/26 to 10.10.2.4 in the named NSG, above the blocking rule; the app's source address can be any address of the integration subnet."
     );
-    let details = blocked.details.unwrap();
+    let details = serde_json::to_value(blocked.details.unwrap()).unwrap();
     assert_eq!(details["pool"], json!(["10.10.4.0/26"]));
     assert_eq!(details["blocked"][0]["range"], "10.10.4.32/27");
     assert_eq!(details["allowed"][0]["rule"], "AllowVnetOutBound");
@@ -356,7 +356,7 @@ fn inbound_nsgs_at_the_target_are_analysed_for_the_integration_subnet() {
         blocked.remedy
     );
     // The same details shape as nsg.p2s-to-target.
-    let details = blocked.details.unwrap();
+    let details = serde_json::to_value(blocked.details.unwrap()).unwrap();
     assert_eq!(details["pool"], json!(["10.10.4.0/26"]));
     assert_eq!(details["target"], "10.10.2.4");
     assert_eq!(details["port"], 1433);

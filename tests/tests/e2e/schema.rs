@@ -1,7 +1,7 @@
 //! The report schema rejects what breaks the contract, so the validation every end-to-end
 //! test runs on its reports (`Run::json`) can fail.
 
-use netdiag_tests::{Run, command, report_schema};
+use netdiag_tests::{Run, command, example_export, report_schema};
 
 #[test]
 fn the_schema_rejects_broken_reports() {
@@ -67,4 +67,42 @@ fn version_names_the_commit_and_the_target() {
         report["build"]["target"].as_str().unwrap()
     );
     assert_eq!(run.stdout.trim_end(), expected);
+}
+
+/// A check's `details` has one shape per family, and the schema holds each: the NSG
+/// analysis of the example (its `nsg.p2s-to-target` fails) validates; the same details with
+/// a partition missing or the port as text do not.
+#[test]
+fn the_schema_describes_each_family_of_details() {
+    let run = Run::of(
+        command("tcpping")
+            .args(["--json", "--no-probe", "--network"])
+            .arg(example_export())
+            .arg("10.10.2.4:1433"),
+    );
+    let report = run.json();
+    let index = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["id"] == "nsg.p2s-to-target")
+        .unwrap();
+    let details = &report["checklist"][index]["details"];
+    assert_eq!(details["port"], 1433);
+    assert_eq!(details["pool"][0], "172.16.200.0/24");
+    assert!(!details["blocked"].as_array().unwrap().is_empty());
+
+    let mut missing = report.clone();
+    missing["checklist"][index]["details"]
+        .as_object_mut()
+        .unwrap()
+        .remove("blocked");
+    assert!(
+        !report_schema().is_valid(&missing),
+        "NSG details need all three partitions"
+    );
+
+    let mut retyped = report;
+    retyped["checklist"][index]["details"]["port"] = "1433".into();
+    assert!(!report_schema().is_valid(&retyped), "the port is a number");
 }
