@@ -16,8 +16,9 @@ use netdiag_core::azure::AzureEnvironment;
 use netdiag_core::azure::{AzureOptions, Progress};
 use netdiag_core::checklist::render::Marks;
 use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
+use netdiag_core::output::{DEFAULT_WIDTH, Format, Style};
 use netdiag_core::settings::AppSettings;
-use netdiag_core::vocab::{Exit, Format, Interrupt, Tool, display_duration};
+use netdiag_core::vocab::{Exit, Interrupt, Tool, display_duration};
 
 /// The flags both tools take.
 // Doc comments here are the --help text, where backticks would show.
@@ -105,15 +106,20 @@ pub fn interval_arg(text: &str) -> Result<HumanDuration, String> {
 
 /// A run of `tool` in this process: the one place that reads the process's environment and
 /// terminal (the clock starts now; the allow-listed app settings, the platform's variables
-/// for `--azure`, colour when stdout is a terminal and `NO_COLOR` is unset).
+/// for `--azure`; on a terminal its width, and colour unless `NO_COLOR` is set; elsewhere
+/// plain marks at 100 columns).
 pub fn session(tool: Tool) -> Session {
     let var = |name: &str| std::env::var(name).ok();
+    let terminal = std::io::stdout().is_terminal();
     Session {
         azure: AzureEnvironment::from_vars(var),
-        marks: Marks::choose(
-            std::io::stdout().is_terminal(),
-            std::env::var_os("NO_COLOR").is_some(),
-        ),
+        style: Style {
+            marks: Marks::choose(terminal, std::env::var_os("NO_COLOR").is_some()),
+            width: terminal
+                .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                .flatten()
+                .map_or(DEFAULT_WIDTH, |(width, _)| usize::from(width.0)),
+        },
         ..Session::with_settings(tool, AppSettings::from_vars(var))
     }
 }

@@ -3,8 +3,9 @@
 //! and print; everything they know lives here, in layers where a module only imports
 //! modules below it (`ARCHITECTURE.md` draws them; `tests/core/layers.rs` enforces them):
 //!
-//! 0. [`vocab`], [`settings`]: what every layer shares: tools, clocks, exit codes,
-//!    verdicts, durations; the app settings the tools read and may report;
+//! 0. [`vocab`], [`settings`], [`wrap`]: what every layer shares: tools, clocks, exit
+//!    codes, verdicts, durations; the app settings the tools read and may report; text
+//!    wrapped at a width;
 //! 1. [`addr`], [`ranges`], [`certs`]: host and server addresses as users type them,
 //!    address sets, certificate thumbprints;
 //! 2. [`snapshot`]: exported Azure resource JSON, loaded through one table of resource
@@ -16,11 +17,13 @@
 //! 5. [`checklist`]: the troubleshooting tree, automated: a registry of checks by stage,
 //!    and the probes' advice beside the integration mode;
 //! 6. [`report`]: the JSON support report both tools emit;
-//! 7. [`diagnosis`]: one run from plan to outcome, and the one place that decides the
+//! 7. [`output`]: the formats (text, JSON), one renderer each;
+//! 8. [`diagnosis`]: one run from plan to outcome, and the one place that decides the
 //!    verdict, its cause, the error and the exit code.
 
 pub mod settings;
 pub mod vocab;
+pub mod wrap;
 
 pub mod addr;
 pub mod certs;
@@ -37,5 +40,7 @@ pub mod tcp;
 pub mod checklist;
 
 pub mod report;
+
+pub mod output;
 
 pub mod diagnosis;

@@ -302,16 +302,6 @@ mod tests {
     }
 }
 
-/// How a run prints its outcome, chosen once from the flags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Kudu's lines, the checklist and the verdict, for people.
-    #[default]
-    Text,
-    /// The JSON support report (`--json`).
-    Json,
-}
-
 /// Ctrl-C, as a value the layers below the binaries can watch: the binary triggers it from
 /// its signal handler; a wait that blocks a thread (an Azure request) polls it, an async
 /// wait awaits [`Interrupt::wait`]. Clones share one flag.

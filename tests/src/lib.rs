@@ -540,3 +540,30 @@ pub fn binary(name: &str) -> PathBuf {
     })
     .clone()
 }
+
+/// The text output's lines with wrapping undone: a physical line that starts with spaces
+/// continues the one before when its first word would not have fitted there (the
+/// wrapper's own rule at 100 columns, the width when stdout is not a terminal). Tests
+/// that read a line by its place or its whole content read these.
+pub fn logical_lines(text: &str) -> Vec<String> {
+    const WIDTH: usize = 100;
+    let mut lines: Vec<String> = Vec::new();
+    let mut last_physical = 0;
+    for line in text.lines() {
+        let body = line.trim_start();
+        let first_word = body.split(' ').next().unwrap_or_default().chars().count();
+        let continues = !body.is_empty()
+            && body.len() < line.len()
+            && last_physical > 0
+            && last_physical + 1 + first_word > WIDTH;
+        last_physical = line.chars().count();
+        match lines.last_mut() {
+            Some(previous) if continues => {
+                previous.push(' ');
+                previous.push_str(body);
+            }
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    lines
+}

@@ -71,6 +71,7 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
 }
 
 /// A checklist run: the checks, the integration mode it found, and the header of its text.
+#[derive(Debug, Clone)]
 pub struct Evaluation {
     pub checks: Vec<Check>,
     pub mode: Mode,

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::evaluation::Evaluation;
 use super::vocab::{Check, SkipReason, Stage, Status};
 use crate::vocab::Verdict;
+use crate::wrap::wrap_hanging;
 
 /// How marks are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,11 +33,11 @@ impl Marks {
             (Self::Ascii, Status::Warn) => "[WARN]",
             (Self::Ascii, Status::Skip) => "[skip]",
             (Self::Ascii, Status::Manual) => "[todo]",
-            (Self::Color, Status::Pass) => "\x1b[32m  ✓ \x1b[0m",
-            (Self::Color, Status::Fail) => "\x1b[1;31m  ✗ \x1b[0m",
-            (Self::Color, Status::Warn) => "\x1b[33m  ! \x1b[0m",
-            (Self::Color, Status::Skip) => "\x1b[2m  - \x1b[0m",
-            (Self::Color, Status::Manual) => "\x1b[36m  ? \x1b[0m",
+            (Self::Color, Status::Pass) => "\x1b[32m  ✓   \x1b[0m",
+            (Self::Color, Status::Fail) => "\x1b[1;31m  ✗   \x1b[0m",
+            (Self::Color, Status::Warn) => "\x1b[33m  !   \x1b[0m",
+            (Self::Color, Status::Skip) => "\x1b[2m  -   \x1b[0m",
+            (Self::Color, Status::Manual) => "\x1b[36m  ?   \x1b[0m",
         }
     }
 }
@@ -60,9 +61,22 @@ fn order(status: Status) -> u8 {
     }
 }
 
+/// Where a row's text starts: after the mark (6 columns, plain or coloured), a space, the
+/// id padded to 22 and a space; continuation lines and a problem's evidence and remedy
+/// start there too.
+const TEXT_COLUMN: usize = 6 + 1 + 22 + 1;
+
 /// The checklist and verdict, as text: the verdict first, so the first screen says what
-/// is wrong and what to do; then each stage's checks.
-pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -> String {
+/// is wrong and what to do; then each stage's checks. Rows are wrapped at `width` with
+/// their continuation under their text (the rest of the output is wrapped by the text
+/// renderer, which leaves lines that fit alone).
+pub fn render(
+    header: &str,
+    checks: &[Check],
+    verdict: &Verdict,
+    marks: Marks,
+    width: usize,
+) -> String {
     let mut out = format!("{header}\n\n{}", verdict.render());
     let needs_snapshot = |c: &&Check| c.skip == Some(SkipReason::NoSnapshot);
     let no_snapshot = checks.iter().filter(needs_snapshot).count();
@@ -82,16 +96,26 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
         let _ = writeln!(out, "\n{}", stage.title());
         for check in in_stage {
             let mark = marks.mark(check.status);
+            let mut row = |line: String, indent: usize| {
+                let _ = writeln!(out, "{}", wrap_hanging(&line, indent, width));
+            };
+            let blank = " ".repeat(TEXT_COLUMN);
             match check.status {
                 // Settled: one line, what was seen.
                 Status::Pass | Status::Skip => {
-                    let _ = writeln!(out, "{mark} {:<22} {}", check.id, check.evidence);
+                    row(
+                        format!("{mark} {:<22} {}", check.id, check.evidence),
+                        TEXT_COLUMN,
+                    );
                 }
                 Status::Fail | Status::Warn | Status::Manual => {
-                    let _ = writeln!(out, "{mark} {:<22} {}", check.id, check.title);
-                    let _ = writeln!(out, "       {:<22} {}", "", check.evidence);
+                    row(
+                        format!("{mark} {:<22} {}", check.id, check.title),
+                        TEXT_COLUMN,
+                    );
+                    row(format!("{blank}{}", check.evidence), TEXT_COLUMN);
                     if !check.remedy.is_empty() {
-                        let _ = writeln!(out, "       {:<22} -> {}", "", check.remedy);
+                        row(format!("{blank}-> {}", check.remedy), TEXT_COLUMN + 3);
                     }
                 }
             }
@@ -124,9 +148,9 @@ pub fn render(header: &str, checks: &[Check], verdict: &Verdict, marks: Marks) -
 }
 
 impl Evaluation {
-    /// The checklist as text, led by the run's verdict.
-    pub fn render(&self, verdict: &Verdict, marks: Marks) -> String {
-        render(&self.header, &self.checks, verdict, marks)
+    /// The checklist as text, led by the run's verdict, its rows wrapped at `width`.
+    pub fn render(&self, verdict: &Verdict, marks: Marks, width: usize) -> String {
+        render(&self.header, &self.checks, verdict, marks, width)
     }
 }
 
@@ -140,5 +164,22 @@ mod tests {
         assert_eq!(Marks::choose(true, true), Marks::Ascii);
         assert_eq!(Marks::choose(false, false), Marks::Ascii);
         assert!(Marks::Ascii.mark(Status::Fail).is_ascii());
+    }
+
+    /// Both kinds of marks take the same columns, so that rows line up under
+    /// [`TEXT_COLUMN`] on a terminal too.
+    #[test]
+    fn every_mark_is_six_columns() {
+        for status in [
+            Status::Pass,
+            Status::Fail,
+            Status::Warn,
+            Status::Skip,
+            Status::Manual,
+        ] {
+            for marks in [Marks::Ascii, Marks::Color] {
+                assert_eq!(crate::wrap::display_width(marks.mark(status)), 6);
+            }
+        }
     }
 }

@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
-use super::decide::{ProbeFinding, checklist_runs, decide};
+use super::conclude::{Probed, conclude};
+use super::decide::ProbeFinding;
 use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{DNS_PORT, Host};
-use crate::checklist::{self, Evaluation, Inputs, advice};
+use crate::checklist::{self, advice};
 use crate::dns::config::system_servers;
 use crate::dns::resolve::RecordType;
 use crate::dns::{
@@ -70,67 +71,44 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
 
     // --azure: the DNS server's side of the network (its subnet's NSG, its NIC).
     prepared.complete(config.servers.first().map(|s| s.address.ip()))?;
-    let settings = &prepared.settings;
 
-    let mut report = session.report(settings);
-    report.target = Some(Target::Name {
-        name: question.display.clone(),
-        types: question.type_names(),
-    });
-    report.dns = Some(
-        run.as_ref()
-            .unwrap_or(&DnsRun::Sequential(Lookup {
-                attempts: Vec::new(),
-                outcome: DnsOutcome::Error,
-                answer: None,
-            }))
-            .section(&config),
-    );
-
-    let has_snapshot = prepared.snapshot.is_some();
     // What the DNS checks read: the lookup, or an --all run read as one.
     let seen = run.as_ref().map(|run| match run {
         DnsRun::Sequential(lookup) => lookup.clone(),
         DnsRun::All(results) => dns::as_lookup(results),
     });
-    report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
-    let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
-        Evaluation::new(&Inputs {
-            target: checklist_target(&config, &question, plan.transport),
-            settings,
-            snapshot: prepared.snapshot.as_ref(),
-            dns: seen.as_ref().map(|lookup| (&config, lookup)),
+    let dns_section = run
+        .as_ref()
+        .unwrap_or(&DnsRun::Sequential(Lookup {
+            attempts: Vec::new(),
+            outcome: DnsOutcome::Error,
+            answer: None,
+        }))
+        .section(&config);
+    let own_lines = run
+        .as_ref()
+        .map(|run| dns::render::render(run, &config, &question))
+        .unwrap_or_default();
+    Ok(conclude(
+        session,
+        &plan.shared,
+        &prepared,
+        Probed {
+            target: Target::Name {
+                name: question.display.clone(),
+                types: question.type_names(),
+            },
+            checklist_target: checklist_target(&config, &question, plan.transport),
             dns_config: Some(&config),
+            lookup: seen.as_ref(),
+            dns_section: Some(dns_section),
             tcp: None,
-            probed: !plan.shared.no_probe,
-            now: std::time::SystemTime::now(),
-        })
-    });
-    let exit = decide(
-        &mut report,
-        session.clock,
-        probe.as_ref(),
-        checklist.as_ref(),
-    );
-
-    let mut text = String::new();
-    if let Some(run) = &run {
-        // With a checklist, its verdict (which may name a cause) follows it instead.
-        let verdict = checklist.is_none().then_some(&report.verdict);
-        text.push_str(&dns::render::render(run, &config, &question, verdict));
-    }
-    if let Some(evaluation) = &checklist {
-        dns::render::separate(&mut text);
-        text.push_str(&evaluation.render(&report.verdict, session.marks));
-    }
-    Ok(Outcome {
-        report,
-        exit,
-        format: plan.shared.format,
-        text,
-        warnings: config.warnings.clone(),
-        error_line: None,
-    })
+            finding: probe,
+            sent: !plan.shared.no_probe,
+            own_lines,
+            warnings: config.warnings.clone(),
+        },
+    ))
 }
 
 /// What the checklist checks for `nameresolver`: the path from the app to its first DNS

@@ -3,6 +3,7 @@
 //! [`Outcome`]. Everything a run decides (the checklist or not, the verdict and its cause,
 //! the error, the exit code, the elapsed time) is decided here, once, in [`decide`].
 
+mod conclude;
 mod decide;
 mod lookup;
 mod ping;
@@ -15,14 +16,15 @@ pub use ping::{Live, PingPlan, ping};
 
 use crate::addr::AddrError;
 use crate::azure::{AzureEnvironment, AzureError, AzureOptions, Gatherer};
+use crate::checklist::Evaluation;
 use crate::checklist::Mode;
-use crate::checklist::render::Marks;
 use crate::dns::{ConfigError, QuestionError};
+use crate::output::{Format, Style, json, text};
 use crate::report::{Report, SnapshotSection, SnapshotSource};
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
 use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
-use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Format, Tool, Verdict, VerdictStatus};
+use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool, Verdict, VerdictStatus};
 
 /// Which tool runs, since when, and what it was given from outside: the app settings, the
 /// platform's variables for `--azure`, and how the output is drawn. The binaries read the
@@ -34,20 +36,20 @@ pub struct Session {
     pub settings: AppSettings,
     /// `WEBSITE_*` and the identity endpoint's variables, for `--azure`.
     pub azure: AzureEnvironment,
-    /// Colour marks (a terminal without `NO_COLOR`) or plain ones.
-    pub marks: Marks,
+    /// How text is drawn: colour or plain marks, and the width lines wrap at.
+    pub style: Style,
 }
 
 impl Session {
-    /// A session with these settings, no platform variables and plain marks (tests, and
-    /// the binaries before they fill in the rest).
+    /// A session with these settings, no platform variables, plain marks and the default
+    /// width (tests, and the binaries before they fill in the rest).
     pub fn with_settings(tool: Tool, settings: AppSettings) -> Self {
         Self {
             tool,
             clock: Clock::start(),
             settings,
             azure: AzureEnvironment::default(),
-            marks: Marks::Ascii,
+            style: Style::default(),
         }
     }
 
@@ -135,20 +137,36 @@ pub struct Outcome {
     pub report: Report,
     pub exit: Exit,
     pub format: Format,
-    /// What stdout shows without `--json` (after any lines printed live).
-    pub text: String,
+    pub style: Style,
+    /// What the text renderer shows (none when the input stopped the run: the `error:`
+    /// line says it all).
+    pub body: Option<Body>,
     /// `warning: ...` lines for stderr.
     pub warnings: Vec<String>,
-    /// The one `error: ...` line for stderr of a run that did not start.
+    /// The `error: ...` line for stderr, when the input stopped the run.
     pub error_line: Option<String>,
 }
 
+/// What the text shows besides the report's verdict.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The tool's own lines (Kudu's summary, the servers' answers), after any printed live.
+    pub own_lines: String,
+    pub checklist: Option<Evaluation>,
+}
+
 impl Outcome {
-    /// What goes to stdout: the JSON report, or the text.
+    /// What goes to stdout, in the run's format.
     pub fn stdout(&self) -> String {
-        match self.format {
-            Format::Json => self.report.to_json() + "\n",
-            Format::Text => self.text.clone(),
+        match (self.format, &self.body) {
+            (Format::Json, _) => json::render(&self.report),
+            (Format::Text, Some(body)) => text::render(
+                &body.own_lines,
+                body.checklist.as_ref(),
+                &self.report.verdict,
+                self.style,
+            ),
+            (Format::Text, None) => String::new(),
         }
     }
 }
@@ -168,7 +186,8 @@ pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outco
         report,
         exit: Exit::BadInput,
         format,
-        text: String::new(),
+        style: session.style,
+        body: None,
         warnings: Vec::new(),
         error_line: Some(format!("error: {message}")),
     }

@@ -6,23 +6,22 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use super::decide::{ProbeFinding, checklist_runs, decide};
-use super::{
-    InputError, Outcome, Prepared, Session, Shared, bad_input, mark_interrupted_gathering, prepare,
-};
+use super::conclude::{Probed, conclude};
+use super::decide::ProbeFinding;
+use super::{InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
 use crate::addr::{Host, display_host_port, parse_target};
-use crate::checklist::render::Marks;
-use crate::checklist::{self, Evaluation, Inputs, advice};
+use crate::checklist::{self, advice};
 use crate::dns::config::system_servers;
 use crate::dns::render::failure_line;
 use crate::dns::{ConfigInputs, DnsConfig, DnsRun, Transport};
 use crate::nsg::Protocol;
-use crate::report::{Report, Target};
+use crate::output::{Format, Style, text};
+use crate::report::Target;
 use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, Format, Verdict, VerdictStatus};
+use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -73,6 +72,7 @@ struct Lines<'a> {
     target: &'a str,
     timeout: Duration,
     print: bool,
+    style: Style,
 }
 
 impl ProbeObserver for Lines<'_> {
@@ -85,8 +85,8 @@ impl ProbeObserver for Lines<'_> {
 
     fn finished(&mut self, attempt: &TcpAttempt) {
         if self.print {
-            self.live
-                .line(&attempt_line(self.target, attempt, self.timeout));
+            let line = attempt_line(self.target, attempt, self.timeout);
+            self.live.line(&text::live_line(&line, self.style));
         }
     }
 
@@ -112,6 +112,7 @@ async fn run(
         target: &target,
         timeout: plan.timeout,
         print: plan.shared.format == Format::Text,
+        style: session.style,
     };
     // Ctrl-C during --azure: no probe follows; the checklist runs on what was read.
     let interrupted_plan;
@@ -140,60 +141,50 @@ async fn run(
     // --azure: the target's side of the network, now that its address is known (under
     // --no-probe a private endpoint's name leads to the endpoint's address).
     prepared.complete(target_address(&resolved, &host, prepared.snapshot.as_ref()))?;
-    let settings = &prepared.settings;
 
     let section = run
         .as_ref()
         .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
-    let probe = section
+    let finding = section
         .as_ref()
         .map(|section| probe_finding(&target, section, dns_config.as_ref(), &resolved));
-    let mut report = session.report(settings);
-    report.target = Some(Target::Host {
-        host: host.to_string(),
-        port,
-    });
-    if let (Some(config), Some((_, lookup))) = (&dns_config, &resolved.lookup) {
-        report.dns = Some(DnsRun::Sequential(lookup.clone()).section(config));
-    }
-    report.tcp = section;
-
-    let has_snapshot = prepared.snapshot.is_some();
-    report.snapshot = prepared.snapshot.as_ref().map(super::snapshot_section);
-    let checklist = checklist_runs(probe.as_ref(), has_snapshot).then(|| {
-        Evaluation::new(&Inputs {
-            target: checklist_target(&host, &resolved, port),
-            settings,
-            snapshot: prepared.snapshot.as_ref(),
-            dns: match (&dns_config, &resolved.lookup) {
-                (Some(config), Some((_, lookup))) => Some((config, lookup)),
-                _ => None,
-            },
-            dns_config: dns_config.as_ref(),
-            tcp: report.tcp.as_ref().map(|t| &t.summary),
-            probed: !plan.shared.no_probe,
-            now: std::time::SystemTime::now(),
+    let lookup = resolved.lookup.as_ref().map(|(_, lookup)| lookup);
+    let dns_section = dns_config
+        .as_ref()
+        .zip(lookup)
+        .map(|(config, lookup)| DnsRun::Sequential(lookup.clone()).section(config));
+    let own_lines = section
+        .as_ref()
+        .map(|tcp| {
+            summary_lines(&tcp.summary)
+                .into_iter()
+                .map(|line| line + "\n")
+                .collect()
         })
-    });
-    let mut exit = decide(
-        &mut report,
-        session.clock,
-        probe.as_ref(),
-        checklist.as_ref(),
-    );
-    if prepared.interrupted {
-        mark_interrupted_gathering(&mut report, &mut exit);
-    }
-
-    let text = render_text(&report, checklist.as_ref(), session.marks);
-    Ok(Outcome {
-        report,
-        exit,
-        format: plan.shared.format,
-        text,
-        warnings: dns_config.map(|c| c.warnings).unwrap_or_default(),
-        error_line: None,
-    })
+        .unwrap_or_default();
+    Ok(conclude(
+        session,
+        &plan.shared,
+        &prepared,
+        Probed {
+            target: Target::Host {
+                host: host.to_string(),
+                port,
+            },
+            checklist_target: checklist_target(&host, &resolved, port),
+            dns_config: dns_config.as_ref(),
+            lookup,
+            dns_section,
+            tcp: section,
+            finding,
+            sent: !plan.shared.no_probe,
+            own_lines,
+            warnings: dns_config
+                .as_ref()
+                .map(|c| c.warnings.clone())
+                .unwrap_or_default(),
+        },
+    ))
 }
 
 /// The app's DNS configuration, read once: a name needs it, and so does the checklist.
@@ -314,31 +305,6 @@ async fn probe(
             }
         }
     }
-}
-
-/// Kudu's closing lines, then the checklist (or, without one, a verdict worth reading).
-fn render_text(report: &Report, checklist: Option<&Evaluation>, marks: Marks) -> String {
-    let mut text = String::new();
-    if let Some(tcp) = &report.tcp {
-        for line in summary_lines(&tcp.summary) {
-            text.push_str(&line);
-            text.push('\n');
-        }
-    }
-    match checklist {
-        Some(evaluation) => {
-            if report.tcp.is_some() {
-                text.push('\n');
-            }
-            text.push_str(&evaluation.render(&report.verdict, marks));
-        }
-        None if report.verdict.status != VerdictStatus::Pass => {
-            text.push('\n');
-            text.push_str(&report.verdict.render());
-        }
-        None => {}
-    }
-    text
 }
 
 /// One rule for both tools: a lookup that needed a second server (the first did not

@@ -1,6 +1,6 @@
 //! The human output of `nameresolver`: Kudu's shape (`Server:`, `Non-authoritative
 //! answer:`, `Name:`, `Addresses:`, `Aliases:`), preceded by one line per server that
-//! failed, and on failure the servers tried and what to do next.
+//! failed. What to do next is the checklist's and the verdict's (`output::text`).
 
 use std::fmt::Write as _;
 
@@ -8,16 +8,10 @@ use hickory_proto::rr::RecordType;
 
 use super::{DnsAnswer, DnsAttempt, DnsConfig, DnsOutcome, DnsRun, Lookup, Question, agreement};
 use crate::addr::display_server;
-use crate::vocab::{Verdict, VerdictStatus, display_millis};
+use crate::vocab::display_millis;
 
-/// The whole human output of a run (stdout); the verdict closes it when it is given and
-/// says something (not a plain pass).
-pub fn render(
-    run: &DnsRun,
-    config: &DnsConfig,
-    question: &Question,
-    verdict: Option<&Verdict>,
-) -> String {
+/// What the servers said, as people read it.
+pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question) -> String {
     let mut out = String::new();
     match run {
         DnsRun::Sequential(lookup) => render_sequential(&mut out, lookup, config, question),
@@ -52,21 +46,7 @@ pub fn render(
             }
         }
     }
-    if let Some(verdict) = verdict.filter(|v| v.status != VerdictStatus::Pass) {
-        separate(&mut out);
-        out.push_str(&verdict.render());
-    }
     out
-}
-
-/// Ends `out` with one blank line, so that what follows stands apart.
-pub fn separate(out: &mut String) {
-    if !out.is_empty() && !out.ends_with("\n\n") {
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push('\n');
-    }
 }
 
 fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, question: &Question) {

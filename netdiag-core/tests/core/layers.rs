@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("vocab", 0),
     ("settings", 0),
+    ("wrap", 0),
     ("addr", 1),
     ("ranges", 1),
     ("certs", 1),
@@ -21,7 +22,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("tcp", 4),
     ("checklist", 5),
     ("report", 6),
-    ("diagnosis", 7),
+    ("output", 7),
+    ("diagnosis", 8),
 ];
 
 fn src() -> PathBuf {

@@ -39,7 +39,10 @@ fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
     let run =
         Run::of(command("tcpping").args(["--network", &example(), "--no-probe", "10.10.2.4:1433"]));
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let first_screen: Vec<&str> = run.stdout.lines().take(8).collect();
+    let first_screen: Vec<String> = netdiag_tests::logical_lines(&run.stdout)
+        .into_iter()
+        .take(8)
+        .collect();
     assert!(
         first_screen[0].starts_with("Checklist for 10.10.2.4:1433 - snapshot: 1 site, 1 plan"),
         "{}",
@@ -486,4 +489,60 @@ fn the_site_dns_configuration_is_used_and_reported() {
     assert_eq!(report["dns"]["timeout_ms"], 1000.0);
     assert_eq!(report["dns"]["timeout_source"], "dnsConfiguration");
     assert_eq!(report["dns"]["answer"]["addresses"][0], "10.1.2.4");
+}
+
+/// The contract's width: text wraps at 100 columns when stdout is not a terminal, and a
+/// longer line is one unbreakable token (a resource id, a URL) alone after its indentation;
+/// a wrapped line continues under its text (a step under its words, a remedy under its
+/// arrow's text).
+#[test]
+fn text_wraps_at_100_columns_when_not_a_terminal() {
+    for export in [
+        netdiag_tests::example_export(),
+        netdiag_tests::regional_export(),
+    ] {
+        let run = Run::of(
+            command("tcpping")
+                .args(["--no-probe", "--network"])
+                .arg(&export)
+                .arg("10.10.2.4:1433"),
+        );
+        let long: Vec<&str> = run
+            .stdout
+            .lines()
+            .filter(|line| line.chars().count() > 100 && line.trim().contains(' '))
+            .collect();
+        assert!(
+            long.is_empty(),
+            "lines over 100 columns:\n{}",
+            long.join("\n")
+        );
+        assert!(
+            run.stdout.lines().any(|line| line.chars().count() > 90),
+            "the output uses the width: {}",
+            run.stdout
+        );
+    }
+    let run = Run::of(
+        command("tcpping")
+            .args(["--no-probe", "--network"])
+            .arg(netdiag_tests::example_export())
+            .arg("10.10.2.4:1433"),
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let step = lines.iter().position(|l| l.starts_with("  1. ")).unwrap();
+    assert!(
+        lines[step + 1].starts_with("     ") && !lines[step + 1].starts_with("      "),
+        "{}",
+        run.stdout
+    );
+    let remedy = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("-> ") && l.len() > 95)
+        .unwrap();
+    assert!(
+        lines[remedy + 1].starts_with(&" ".repeat(33)),
+        "{}",
+        run.stdout
+    );
 }

@@ -111,7 +111,7 @@ fn the_shipped_command_names_the_unlinked_zone_first() {
         &format!("{NAME}:1433"),
     ]));
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    let lines: Vec<&str> = run.stdout.lines().collect();
+    let lines = netdiag_tests::logical_lines(&run.stdout);
     assert_eq!(
         lines[1],
         "Integration: regional integration (site fabrikam-api's virtualNetworkSubnetId)"

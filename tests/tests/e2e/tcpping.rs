@@ -51,7 +51,7 @@ fn closed_port_is_refused_fast() {
     let run = run(tcpping().args(["-n", "2", "-i", "0", &closed.to_string()]));
     assert_eq!(run.code, 1);
     assert!(run.elapsed < Duration::from_secs(1), "{:?}", run.elapsed);
-    let lines: Vec<&str> = run.stdout.lines().collect();
+    let lines = netdiag_tests::logical_lines(&run.stdout);
     // The line names the target, so a default port 80 would be visible.
     assert_eq!(
         lines[0],
@@ -506,7 +506,7 @@ fn every_address_of_a_name_is_tried_in_order() {
         .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
         .args(["-n", "2", "-i", "0", &target]));
     assert_eq!(text.code, 0, "{}", text.stdout);
-    let lines: Vec<&str> = text.stdout.lines().collect();
+    let lines = netdiag_tests::logical_lines(&text.stdout);
     assert!(
         lines[0].starts_with(&format!(
             "Connection attempt failed: Connection refused at {target} (127.0.0.9)"
