@@ -10,7 +10,7 @@ use netdiag_core::diagnosis::{self, LookupPlan};
 use netdiag_core::dns::Transport;
 use netdiag_core::dns::config::{DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT};
 use netdiag_core::dns::resolve::{RecordType, parse_query_type};
-use netdiag_core::vocab::{Interrupt, Tool, display_duration};
+use netdiag_core::vocab::{Tool, display_duration};
 
 /// The text after the flags; the defaults in it are the core's constants.
 fn after_help() -> String {
@@ -102,14 +102,14 @@ fn validate_server(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let session = netdiag_cli::session(Tool::Nameresolver);
+    let mut session = netdiag_cli::session(Tool::Nameresolver);
     let cli: Cli = match netdiag_cli::parse(&session) {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
+    session.interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
     let plan = LookupPlan {
-        // The lookup does not watch for Ctrl-C yet: the signal ends the process as usual.
-        shared: cli.shared.to_shared(&Interrupt::default()),
+        shared: cli.shared.to_shared(&session.interrupt),
         host: cli.host,
         server: cli.server,
         record_type: cli.record_type,
@@ -121,7 +121,10 @@ fn main() -> ExitCode {
         },
         all: cli.all,
     };
-    match netdiag_cli::block_on(diagnosis::lookup(&session, &plan)) {
+    match netdiag_cli::block_on_interruptible(
+        &session.interrupt,
+        diagnosis::lookup(&session, &plan),
+    ) {
         Ok(outcome) => netdiag_cli::finish(&outcome),
         Err(exit) => exit,
     }

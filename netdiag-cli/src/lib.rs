@@ -181,6 +181,23 @@ pub fn interrupt_on_ctrl_c(blocking_waits: bool) -> Interrupt {
     interrupt
 }
 
+/// Runs a run to its end while Ctrl-C is listened for on its own runtime: the signal sets
+/// `interrupt`, every wait of the run watches it, and the run ends with what it saw (its
+/// summary and report). The run is never dropped half-way.
+pub fn block_on_interruptible<F: Future>(
+    interrupt: &Interrupt,
+    run: F,
+) -> Result<F::Output, ExitCode> {
+    let listener = interrupt.clone();
+    block_on(async move {
+        // On the current-thread runtime the task runs whenever the run waits.
+        let listening = tokio::spawn(async move { interrupted(&listener).await });
+        let output = run.await;
+        listening.abort();
+        output
+    })
+}
+
 /// Completes on Ctrl-C, and sets `interrupt` then, so that what watches it stops too.
 pub async fn interrupted(interrupt: &Interrupt) {
     tokio::select! {

@@ -106,7 +106,11 @@ fn main() {
     let started = Instant::now();
     let mut answered = 0;
     for i in 1..=2000 {
-        let lookup = runtime.block_on(resolve(&config, &question));
+        let lookup = runtime.block_on(resolve(
+            &config,
+            &question,
+            &netdiag_core::vocab::Interrupt::default(),
+        ));
         answered += usize::from(lookup.resolved());
         if i % 200 == 0 {
             println!("{:>8} {:>8} {:>10}", i, fds("self"), rss_kib("self"));

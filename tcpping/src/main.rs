@@ -96,14 +96,14 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    let session = netdiag_cli::session(Tool::Tcpping);
+    let mut session = netdiag_cli::session(Tool::Tcpping);
     let cli: Cli = match netdiag_cli::parse(&session) {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
-    let interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
+    session.interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
     let plan = PingPlan {
-        shared: cli.shared.to_shared(&interrupt),
+        shared: cli.shared.to_shared(&session.interrupt),
         target: cli.target,
         port: cli.port,
         family: match (cli.ipv4, cli.ipv6) {
@@ -120,13 +120,8 @@ fn main() -> ExitCode {
         interval: cli.interval.0,
     };
     let mut terminal = Terminal::new(plan.shared.format);
-    let run = diagnosis::ping(
-        &session,
-        &plan,
-        &mut terminal,
-        netdiag_cli::interrupted(&interrupt),
-    );
-    match netdiag_cli::block_on(run) {
+    let run = diagnosis::ping(&session, &plan, &mut terminal);
+    match netdiag_cli::block_on_interruptible(&session.interrupt, run) {
         Ok(outcome) => {
             terminal.clear();
             netdiag_cli::finish(&outcome)

@@ -13,7 +13,7 @@ use std::net::{
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::LowerName;
@@ -454,7 +454,7 @@ impl Run {
     /// # Panics
     /// When the binary cannot be started or was killed by a signal.
     pub fn of(command: &mut assert_cmd::Command) -> Self {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         let output = command
             .timeout(Duration::from_secs(30))
             .output()
@@ -566,4 +566,44 @@ pub fn logical_lines(text: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Runs `tool` with `args` (environment cleared, then `env`), sends it SIGINT after
+/// `after`, and returns its exit code and stdout. The tool must end within 2 s of the
+/// signal: Ctrl-C ends a run at once, with what it saw.
+#[cfg(unix)]
+pub fn interrupted_after(
+    tool: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    after: Duration,
+) -> (i32, String) {
+    use std::process::{Command, Stdio};
+    let child = Command::new(binary(tool))
+        .env_clear()
+        .envs(env.iter().copied())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tool starts");
+    thread::sleep(after);
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let sent = Instant::now();
+    let output = child.wait_with_output().expect("the tool ends");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "{tool} did not stop at once"
+    );
+    (
+        output
+            .status
+            .code()
+            .expect("exited, not killed by the signal"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
 }

@@ -86,7 +86,14 @@ fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Ve
         DnsOutcome::Nodata => vec![format!(
             "Add the missing record to the zone that holds {name}, or ask for another type (-t CNAME, -t TXT, ...)."
         )],
-        DnsOutcome::Timeout | DnsOutcome::Error => reachability_steps(facts, name),
+        DnsOutcome::Interrupted if !lookup.any_failed() => vec![format!(
+            "Let the lookup run to its end to see how it ends (each server gets {}): nameresolver {name}",
+            facts.timeout
+        )],
+        // Cut short after a server had failed: the failure is what to act on.
+        DnsOutcome::Timeout | DnsOutcome::Error | DnsOutcome::Interrupted => {
+            reachability_steps(facts, name)
+        }
         DnsOutcome::Servfail => vec![
             format!(
                 "Check the forwarders of {deciding} and that they can reach the servers of {name}'s zone."
@@ -190,46 +197,47 @@ pub fn tcp_advice(
 ) -> Verdict {
     let to = address.map_or_else(|| target.to_owned(), |a| a.to_string());
     let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
-    if summary.attempts == 0 {
+    // An attempt cut short by Ctrl-C says nothing about the path: it is neither a success
+    // nor a failure, and never makes the verdict warn or fail.
+    if summary.ended() == 0 {
+        let waited = if summary.attempts == 0 {
+            ""
+        } else {
+            ": no answer so far"
+        };
         return Verdict {
             cause: None,
-            status: VerdictStatus::Fail,
-            summary: format!("Interrupted before any attempt to {target} finished."),
-            next_steps: Vec::new(),
+            status: VerdictStatus::Pass,
+            summary: format!(
+                "Interrupted before any attempt to {target} ended{waited}; nothing to judge yet."
+            ),
+            next_steps: vec![format!(
+                "Let one attempt run to its timeout ({}) to see how it ends: tcpping -n 1 {target}",
+                display_duration(timeout)
+            )],
         };
     }
-    if summary.connected == summary.attempts {
+    if summary.failed() == 0 {
         return Verdict {
             cause: None,
             status: VerdictStatus::Pass,
             summary: format!(
                 "{target} accepts TCP connections: {}/{} attempts connected.",
-                summary.connected, summary.attempts
+                summary.connected,
+                summary.ended()
             ),
             next_steps: Vec::new(),
         };
     }
     let failure = summary.main_failure().unwrap_or(TcpOutcome::Error);
-    if summary.interrupted && summary.connected == 0 && failure == TcpOutcome::Error {
-        return Verdict {
-            cause: None,
-            status: VerdictStatus::Fail,
-            summary: format!(
-                "Interrupted while waiting for {to}: no answer so far, which usually means something drops the packets (an NSG, a firewall or a route)."
-            ),
-            next_steps: vec![format!(
-                "Let one attempt run to its timeout to see how it ends: tcpping -n 1 {target}"
-            )],
-        };
-    }
-    let failed = summary.attempts - summary.connected;
+    let failed = summary.failed();
     if summary.connected > 0 {
         return Verdict {
             cause: None,
             status: VerdictStatus::Warn,
             summary: format!(
                 "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
-                summary.attempts,
+                summary.ended(),
                 failure.as_str()
             ),
             next_steps: vec![
@@ -289,7 +297,7 @@ fn failure_advice(
             format!("{target} did not resolve, so no connection was tried."),
             vec![format!("Run nameresolver {} to see what each DNS server says.", target.rsplit_once(':').map_or(target, |(host, _)| host))],
         ),
-        TcpOutcome::Error | TcpOutcome::Connected => (
+        TcpOutcome::Error | TcpOutcome::Connected | TcpOutcome::Interrupted => (
             format!("The connection to {to} could not be attempted: the operating system reported an error."),
             vec!["Read the error above; it names the cause (permissions, no address of that family).".to_owned()],
         ),

@@ -135,8 +135,13 @@ pub(super) fn tcp_connect(scene: &Scene<'_>) -> Finding {
             "--no-probe: no packet was sent"
         }));
     };
+    if summary.ended() == 0 {
+        return Finding::skip(SkipReason::not_probed(
+            "interrupted before any attempt ended",
+        ));
+    }
     if summary.connected > 0 {
-        let status = if summary.connected == summary.attempts {
+        let status = if summary.failed() == 0 {
             Status::Pass
         } else {
             Status::Warn
@@ -145,7 +150,8 @@ pub(super) fn tcp_connect(scene: &Scene<'_>) -> Finding {
             status,
             format!(
                 "{}/{} attempts connected",
-                summary.connected, summary.attempts
+                summary.connected,
+                summary.ended()
             ),
             if status == Status::Warn {
                 "Some attempts failed: run longer (tcpping -t) and compare with the service's own limits."

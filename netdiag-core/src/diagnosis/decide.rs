@@ -9,7 +9,11 @@ use crate::vocab::{Clock, ErrorKind, Exit, Verdict, VerdictStatus, to_millis};
 /// What the probe concluded on its own, before any checklist.
 pub(super) struct ProbeFinding {
     pub verdict: Verdict,
+    /// Nothing failed: the probe reached its target, or Ctrl-C cut it short before
+    /// anything ended.
     pub succeeded: bool,
+    /// Ctrl-C ended the probe: a run in which nothing failed exits 130.
+    pub interrupted: bool,
     /// The report's `error.kind` when the probe failed (`dns` or `tcp`).
     pub failure: ErrorKind,
 }
@@ -42,6 +46,7 @@ pub(super) fn decide(
     let exit = match probe {
         _ if verdict.status == VerdictStatus::Fail => Exit::Failed,
         Some(probe) if !probe.succeeded => Exit::Failed,
+        Some(probe) if probe.interrupted => Exit::Interrupted,
         _ => Exit::Success,
     };
     report.error = match probe {

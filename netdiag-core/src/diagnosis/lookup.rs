@@ -59,13 +59,18 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
     let run = if plan.shared.no_probe {
         None
     } else if plan.all {
-        Some(DnsRun::All(dns::resolve_all(&config, &question).await))
+        Some(DnsRun::All(
+            dns::resolve_all(&config, &question, &session.interrupt).await,
+        ))
     } else {
-        Some(DnsRun::Sequential(dns::resolve(&config, &question).await))
+        Some(DnsRun::Sequential(
+            dns::resolve(&config, &question, &session.interrupt).await,
+        ))
     };
     let probe = run.as_ref().map(|run| ProbeFinding {
         verdict: advice::dns_advice(run, &config, &question),
         succeeded: run.succeeded(),
+        interrupted: run.interrupted(),
         failure: ErrorKind::Dns,
     });
 

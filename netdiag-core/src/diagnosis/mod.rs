@@ -24,7 +24,9 @@ use crate::report::{Report, SnapshotSection, SnapshotSource};
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
 use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
-use crate::vocab::{Clock, DurationError, ErrorKind, Exit, Tool, Verdict, VerdictStatus};
+use crate::vocab::{
+    Clock, DurationError, ErrorKind, Exit, Interrupt, Tool, Verdict, VerdictStatus,
+};
 
 /// Which tool runs, since when, and what it was given from outside: the app settings, the
 /// platform's variables for `--azure`, and how the output is drawn. The binaries read the
@@ -38,6 +40,9 @@ pub struct Session {
     pub azure: AzureEnvironment,
     /// How text is drawn: colour or plain marks, and the width lines wrap at.
     pub style: Style,
+    /// Ctrl-C: every wait of the run (Azure, DNS, TCP, the pause between attempts) watches
+    /// it, and the run ends with what it saw.
+    pub interrupt: Interrupt,
 }
 
 impl Session {
@@ -50,6 +55,7 @@ impl Session {
             settings,
             azure: AzureEnvironment::default(),
             style: Style::default(),
+            interrupt: Interrupt::default(),
         }
     }
 

@@ -2,7 +2,6 @@
 //! finish, through [`Live`]), the checklist when nothing connected or a snapshot was
 //! given, and Kudu's closing lines.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -21,7 +20,7 @@ use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, Verdict, VerdictStatus};
+use crate::vocab::{ErrorKind, Interrupt, Verdict, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -52,15 +51,10 @@ pub trait Live {
     }
 }
 
-/// Runs the plan to its outcome; `interrupted` completes on Ctrl-C. Bad input ends the
+/// Runs the plan to its outcome; Ctrl-C (`session.interrupt`) ends it with what it saw. Bad input ends the
 /// run early with exit 2.
-pub async fn ping(
-    session: &Session,
-    plan: &PingPlan,
-    live: &mut dyn Live,
-    interrupted: impl Future<Output = ()>,
-) -> Outcome {
-    match run(session, plan, live, interrupted).await {
+pub async fn ping(session: &Session, plan: &PingPlan, live: &mut dyn Live) -> Outcome {
+    match run(session, plan, live).await {
         Ok(outcome) => outcome,
         Err(error) => bad_input(session, plan.shared.format, &error),
     }
@@ -99,7 +93,6 @@ async fn run(
     session: &Session,
     plan: &PingPlan,
     live: &mut dyn Live,
-    interrupted: impl Future<Output = ()>,
 ) -> Result<Outcome, InputError> {
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
@@ -134,7 +127,7 @@ async fn run(
         port,
         dns_config.as_ref(),
         &mut lines,
-        interrupted,
+        &session.interrupt,
     )
     .await;
 
@@ -216,7 +209,8 @@ fn probe_finding(
             dns_config,
             resolved,
         ),
-        succeeded: section.summary.connected > 0,
+        succeeded: section.summary.connected > 0 || section.summary.ended() == 0,
+        interrupted: section.summary.interrupted,
         failure: if resolved.failure.is_some() {
             ErrorKind::Dns
         } else {
@@ -235,7 +229,7 @@ async fn probe(
     port: u16,
     dns_config: Option<&DnsConfig>,
     lines: &mut Lines<'_>,
-    interrupted: impl Future<Output = ()>,
+    interrupt: &Interrupt,
 ) -> (Resolved, Option<ProbeRun>) {
     if plan.shared.no_probe {
         let addresses = match host {
@@ -250,11 +244,11 @@ async fn probe(
         return (resolved, None);
     }
     let started = Instant::now();
-    let mut interrupted = std::pin::pin!(interrupted);
+    let mut interrupted = std::pin::pin!(interrupt.wait());
     let keep = plan.shared.format == Format::Json;
     let mut failed_lookups: Vec<TcpAttempt> = Vec::new();
     loop {
-        let resolved = tcp::resolve_target(host, port, plan.family, dns_config).await;
+        let resolved = tcp::resolve_target(host, port, plan.family, dns_config, interrupt).await;
         if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup)
         {
             for attempt in lookup.failed_attempts() {
@@ -281,6 +275,13 @@ async fn probe(
             let mut run = tcp::run_probes(&probe_plan, lines, &mut interrupted).await;
             run.prepend(failed_lookups, keep);
             return (resolved, Some(run));
+        }
+        // Ctrl-C while the servers were waited for: no attempt, and no failure either.
+        if interrupt.is_set() {
+            return (
+                resolved,
+                Some(ProbeRun::from_attempts(failed_lookups, true)),
+            );
         }
         // The name did not resolve: one `dns` attempt says why; no packet is sent.
         failed_lookups.extend(resolved.dns_attempt(seq));

@@ -45,15 +45,34 @@ pub enum DnsRun {
 }
 
 impl DnsRun {
-    /// Whether the run succeeded: the name resolved; with `--all`, every server answered
-    /// the same records.
+    /// Whether nothing failed: the name resolved (with `--all`, every server answered the
+    /// same records), or Ctrl-C cut the wait short before any server failed.
     pub fn succeeded(&self) -> bool {
         match self {
-            Self::Sequential(lookup) => lookup.resolved(),
-            Self::All(results) => {
-                results.iter().all(|r| r.outcome == DnsOutcome::Answered)
-                    && agreement(results).len() == 1
+            Self::Sequential(lookup) => {
+                lookup.resolved()
+                    || (lookup.outcome == DnsOutcome::Interrupted && !lookup.any_failed())
             }
+            Self::All(results) => {
+                let nothing_failed = results.iter().all(|r| {
+                    matches!(r.outcome, DnsOutcome::Answered | DnsOutcome::Interrupted)
+                        && !r.attempts.iter().any(DnsAttempt::failed)
+                });
+                nothing_failed && agreement(results).len() <= 1
+            }
+        }
+    }
+
+    /// Ctrl-C cut a wait short.
+    pub fn interrupted(&self) -> bool {
+        let cut = |attempts: &[DnsAttempt]| {
+            attempts
+                .iter()
+                .any(|a| a.outcome == DnsOutcome::Interrupted)
+        };
+        match self {
+            Self::Sequential(lookup) => cut(&lookup.attempts),
+            Self::All(results) => results.iter().any(|r| cut(&r.attempts)),
         }
     }
 

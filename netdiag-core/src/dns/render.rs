@@ -128,6 +128,10 @@ pub fn failure_line(attempt: &DnsAttempt, config: &DnsConfig) -> String {
             humantime::format_duration(config.timeout)
         ),
         DnsOutcome::Servfail => format!("Server {server} answered SERVFAIL (server failure){of}"),
+        DnsOutcome::Interrupted => format!(
+            "Server {server}: {}{of}",
+            attempt.message.as_deref().unwrap_or("interrupted")
+        ),
         DnsOutcome::Refused if attempt.nothing_listens() => format!(
             "Server {server} refused at once: nothing listens on {} port {}{of}",
             if config.transport == super::Transport::Tcp {
@@ -158,6 +162,7 @@ fn describe_outcome(outcome: DnsOutcome) -> &'static str {
         DnsOutcome::Servfail => "server failure (SERVFAIL)",
         DnsOutcome::Refused => "refused (REFUSED)",
         DnsOutcome::Error => "error",
+        DnsOutcome::Interrupted => "interrupted (Ctrl-C)",
     }
 }
 

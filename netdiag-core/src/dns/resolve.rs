@@ -19,7 +19,7 @@ use tokio::task::JoinSet;
 use super::config::{DnsConfig, DnsServer, ServerSource, Transport};
 use super::exchange::{ExchangeError, exchange};
 use crate::addr::Host;
-use crate::vocab::millis;
+use crate::vocab::{Interrupt, millis};
 
 /// The record types `nameresolver -t` accepts.
 pub const QUERY_TYPES: &[RecordType] = &[
@@ -129,6 +129,8 @@ pub enum DnsOutcome {
     Refused,
     /// Any other failure: another response code, a network error.
     Error,
+    /// Ctrl-C cut the wait short: neither an answer nor a failure.
+    Interrupted,
 }
 
 impl DnsOutcome {
@@ -147,6 +149,7 @@ impl DnsOutcome {
             Self::Servfail => "servfail",
             Self::Refused => "refused",
             Self::Error => "error",
+            Self::Interrupted => "interrupted",
         }
     }
 }
@@ -214,6 +217,11 @@ impl DnsAttempt {
     pub fn nothing_listens(&self) -> bool {
         self.outcome == DnsOutcome::Refused && self.rcode.is_none()
     }
+
+    /// Neither an answer (records, NXDOMAIN, NODATA) nor cut short by Ctrl-C.
+    pub fn failed(&self) -> bool {
+        !self.outcome.ends_lookup() && self.outcome != DnsOutcome::Interrupted
+    }
 }
 
 impl Lookup {
@@ -222,6 +230,12 @@ impl Lookup {
     }
 
     /// The attempts that failed before the server that answered (or all, on failure).
+    /// Whether an attempt failed (a timeout, SERVFAIL, ...): not an answer, and not one
+    /// that Ctrl-C cut short.
+    pub fn any_failed(&self) -> bool {
+        self.attempts.iter().any(DnsAttempt::failed)
+    }
+
     pub fn failed_attempts(&self) -> impl Iterator<Item = &DnsAttempt> {
         self.attempts.iter().filter(|a| !a.outcome.ends_lookup())
     }
@@ -229,14 +243,15 @@ impl Lookup {
 
 /// Asks the servers one after another, in list order, until one answers (NOERROR or
 /// NXDOMAIN). A dead server costs exactly its timeout (times its attempts).
-pub async fn resolve(config: &DnsConfig, question: &Question) -> Lookup {
+/// Ctrl-C (`interrupt`) ends the wait: the attempt under way is `interrupted`.
+pub async fn resolve(config: &DnsConfig, question: &Question, interrupt: &Interrupt) -> Lookup {
     let mut attempts = Vec::new();
     let mut last = DnsOutcome::Error;
     for server in &config.servers {
-        let result = ask_server(config, *server, question).await;
+        let result = ask_server(config, *server, question, interrupt).await;
         attempts.extend(result.attempts);
         last = result.outcome;
-        if result.outcome.ends_lookup() {
+        if result.outcome.ends_lookup() || result.outcome == DnsOutcome::Interrupted {
             return Lookup {
                 attempts,
                 outcome: result.outcome,
@@ -253,12 +268,20 @@ pub async fn resolve(config: &DnsConfig, question: &Question) -> Lookup {
 
 /// Asks every server at once (`--all`): finds servers that disagree, such as one that
 /// lacks the private zone. The whole run takes one server's worst case, not their sum.
-pub async fn resolve_all(config: &DnsConfig, question: &Question) -> Vec<ServerResult> {
+pub async fn resolve_all(
+    config: &DnsConfig,
+    question: &Question,
+    interrupt: &Interrupt,
+) -> Vec<ServerResult> {
     let mut tasks = JoinSet::new();
     for (index, server) in config.servers.iter().copied().enumerate() {
         let config = config.clone();
         let question = question.clone();
-        tasks.spawn(async move { (index, ask_server(&config, server, &question).await) });
+        let interrupt = interrupt.clone();
+        tasks.spawn(async move {
+            let result = ask_server(&config, server, &question, &interrupt).await;
+            (index, result)
+        });
     }
     let mut results: Vec<(usize, ServerResult)> = Vec::with_capacity(config.servers.len());
     while let Some(joined) = tasks.join_next().await {
@@ -313,18 +336,24 @@ pub fn as_lookup(results: &[ServerResult]) -> Lookup {
     }
 }
 
-/// All attempts at one server, until one ends the lookup or the attempts run out.
+/// All attempts at one server, until one ends the lookup, the attempts run out, or Ctrl-C.
 pub async fn ask_server(
     config: &DnsConfig,
     server: DnsServer,
     question: &Question,
+    interrupt: &Interrupt,
 ) -> ServerResult {
     let mut attempts = Vec::new();
     let mut answer = None;
     for attempt in 1..=config.attempts.max(1) {
         let started = Instant::now();
-        let (outcome, rcode, message, records) =
-            query_once(server.address, config.transport, question, config.timeout).await;
+        let (outcome, rcode, message, records) = tokio::select! {
+            classified = query_once(server.address, config.transport, question, config.timeout) => classified,
+            () = interrupt.wait() => {
+                let waited = format!("interrupted after {:.1}s, no answer", started.elapsed().as_secs_f64());
+                (DnsOutcome::Interrupted, None, Some(waited), Vec::new())
+            }
+        };
         attempts.push(DnsAttempt {
             server: server.address,
             source: server.source,
@@ -337,7 +366,7 @@ pub async fn ask_server(
         if outcome == DnsOutcome::Answered {
             answer = Some(build_answer(server.address, question, &records));
         }
-        if outcome.ends_lookup() {
+        if outcome.ends_lookup() || outcome == DnsOutcome::Interrupted {
             break;
         }
     }

@@ -74,6 +74,24 @@ impl LookupFacts {
     }
 }
 
+/// The servers whose attempts failed, each once.
+fn failed_servers(lookup: &Lookup) -> Vec<String> {
+    let mut servers = Vec::new();
+    for attempt in lookup.attempts.iter().filter(|a| a.failed()) {
+        push_once(&mut servers, display_server(attempt.server));
+    }
+    servers
+}
+
+/// How they failed, each way once.
+fn failed_outcomes(lookup: &Lookup) -> Vec<String> {
+    let mut outcomes = Vec::new();
+    for attempt in lookup.attempts.iter().filter(|a| a.failed()) {
+        push_once(&mut outcomes, attempt.outcome.as_str().to_owned());
+    }
+    outcomes
+}
+
 fn push_once(list: &mut Vec<String>, server: String) {
     if !list.contains(&server) {
         list.push(server);
@@ -90,6 +108,20 @@ pub fn lookup_summary(
     let deciding = &facts.deciding;
     let last_message = || lookup.attempts.last().and_then(|a| a.message.clone());
     match lookup.outcome {
+        DnsOutcome::Interrupted if !lookup.any_failed() => (
+            VerdictStatus::Pass,
+            format!(
+                "Interrupted while waiting for {deciding}: no answer for {name} so far, nothing to judge yet."
+            ),
+        ),
+        DnsOutcome::Interrupted => (
+            VerdictStatus::Fail,
+            format!(
+                "Interrupted while waiting for {deciding}; before that, {} failed ({}).",
+                failed_servers(lookup).join(", "),
+                failed_outcomes(lookup).join(", ")
+            ),
+        ),
         DnsOutcome::Answered if facts.dead.is_empty() => (
             VerdictStatus::Pass,
             format!("{name} resolved by {deciding}."),

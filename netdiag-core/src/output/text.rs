@@ -1,6 +1,6 @@
 //! The text renderer: the tool's own lines (Kudu's summary, the DNS servers' answers),
 //! then the checklist led by the verdict or, without a checklist, a verdict worth reading
-//! (anything but a pass), each part apart from the next by one blank line; every line
+//! (anything but a pass, or a pass with next steps: a run cut short by Ctrl-C), each part apart from the next by one blank line; every line
 //! wrapped at the style's width.
 
 use super::Style;
@@ -21,7 +21,7 @@ pub fn render(
             separate(&mut text);
             text.push_str(&evaluation.render(verdict, style.marks, style.width));
         }
-        None if verdict.status != VerdictStatus::Pass => {
+        None if verdict.status != VerdictStatus::Pass || !verdict.next_steps.is_empty() => {
             separate(&mut text);
             text.push_str(&verdict.render());
         }

@@ -16,7 +16,7 @@ pub use probe::{TcpAttempt, TcpOutcome, classify, connect_once};
 
 use crate::addr::Host;
 use crate::dns::{DnsConfig, Lookup, Question};
-use crate::vocab::{display_millis, millis};
+use crate::vocab::{Interrupt, display_millis, millis};
 
 /// Windows gives up on an unanswered SYN after 21 s (3 + 6 + 12 s); so do we, on any OS.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(21);
@@ -137,8 +137,8 @@ impl Tally {
 }
 
 /// Runs the attempts of a plan until its limit or until `stop` completes (Ctrl-C). An
-/// attempt in progress when `stop` fires is counted as failed, `interrupted after 2.5s`
-/// with how long it had waited: a silent first attempt is what the user interrupted.
+/// attempt in progress when `stop` fires is `interrupted after 2.5s`, with how long it had
+/// waited: an attempt that did not succeed, but no failure either.
 pub async fn run_probes(
     plan: &ProbePlan,
     observer: &mut dyn ProbeObserver,
@@ -204,12 +204,12 @@ pub async fn run_probes(
     }
 }
 
-/// The attempt Ctrl-C cut short: failed, and how long it had waited (`2.5s`).
+/// The attempt Ctrl-C cut short, and how long it had waited (`2.5s`).
 fn interrupted_attempt(seq: u32, address: SocketAddr, waited: Duration) -> TcpAttempt {
     TcpAttempt {
         seq,
         address: Some(address),
-        outcome: TcpOutcome::Error,
+        outcome: TcpOutcome::Interrupted,
         elapsed: waited,
         message: Some(format!(
             "interrupted after {:.1}s, no answer",
@@ -270,6 +270,21 @@ impl TcpSummary {
             outcomes: tally.outcomes.clone(),
             interrupted: run.interrupted,
         }
+    }
+
+    /// The attempts that ended on their own: all but one cut short by Ctrl-C.
+    pub fn ended(&self) -> u32 {
+        let cut_short = self
+            .outcomes
+            .get(TcpOutcome::Interrupted.as_str())
+            .copied()
+            .unwrap_or(0);
+        self.attempts.saturating_sub(cut_short)
+    }
+
+    /// The attempts that failed (an interrupted one did not).
+    pub fn failed(&self) -> u32 {
+        self.ended().saturating_sub(self.connected)
     }
 
     /// The most frequent failure class, if any attempt failed.
@@ -409,6 +424,7 @@ pub async fn resolve_target(
     port: u16,
     family: Family,
     config: Option<&DnsConfig>,
+    interrupt: &Interrupt,
 ) -> Resolved {
     use crate::dns::resolve::RecordType;
     let (name, config) = match (host, config) {
@@ -443,7 +459,7 @@ pub async fn resolve_target(
             };
         }
     };
-    let lookup = crate::dns::resolve(config, &question).await;
+    let lookup = crate::dns::resolve(config, &question, interrupt).await;
     let addresses: Vec<SocketAddr> = lookup
         .answer
         .iter()

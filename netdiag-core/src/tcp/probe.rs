@@ -33,6 +33,8 @@ pub enum TcpOutcome {
     Dns,
     /// Anything else the OS reported.
     Error,
+    /// Ctrl-C cut the attempt short: neither a success nor a failure.
+    Interrupted,
 }
 
 impl TcpOutcome {
@@ -45,6 +47,7 @@ impl TcpOutcome {
             Self::Reset => "reset",
             Self::Dns => "dns",
             Self::Error => "error",
+            Self::Interrupted => "interrupted",
         }
     }
 
@@ -58,6 +61,7 @@ impl TcpOutcome {
             Self::Reset => "something on the path or the service closed the connection",
             Self::Dns => "the name did not resolve, so no connection was tried",
             Self::Error => "the operating system refused the attempt",
+            Self::Interrupted => "the attempt was cut short before it ended",
         }
     }
 }

@@ -38,7 +38,9 @@ pub fn attempt_line(target: &str, attempt: &TcpAttempt, timeout: Duration) -> St
             format!("Connection attempt failed: {os_message} at {place} ({meaning})")
         }
         TcpOutcome::Dns => format!("Connection attempt failed: {os_message}"),
-        TcpOutcome::Error => format!("Connection attempt failed: {os_message} at {place}"),
+        TcpOutcome::Error | TcpOutcome::Interrupted => {
+            format!("Connection attempt failed: {os_message} at {place}")
+        }
     }
 }
 

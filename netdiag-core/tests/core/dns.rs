@@ -9,12 +9,22 @@ use netdiag_core::addr::Host;
 use netdiag_core::dns::config::TimeoutSource;
 use netdiag_core::dns::resolve::RecordType;
 use netdiag_core::dns::{
-    DnsConfig, DnsOutcome, DnsServer, Question, ServerSource, Transport, agreement, resolve,
-    resolve_all,
+    DnsConfig, DnsOutcome, DnsServer, Lookup, Question, ServerResult, ServerSource, Transport,
+    agreement,
 };
+use netdiag_core::vocab::Interrupt;
 use netdiag_tests::{CONTOSO_ZONE_STALE, DeadDnsServer, DnsServer as TestDns, RcodeServer};
 
 use hickory_proto::op::ResponseCode;
+
+/// A lookup nobody interrupts.
+async fn resolve(config: &DnsConfig, question: &Question) -> Lookup {
+    netdiag_core::dns::resolve(config, question, &Interrupt::default()).await
+}
+
+async fn resolve_all(config: &DnsConfig, question: &Question) -> Vec<ServerResult> {
+    netdiag_core::dns::resolve_all(config, question, &Interrupt::default()).await
+}
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 /// Scheduling slack on a busy two-core CI machine; the lower bound is exact.
@@ -302,4 +312,42 @@ async fn all_servers_at_once_find_the_one_that_disagrees() {
     )
     .await;
     assert_eq!(agreement(&agreeing).len(), 1);
+}
+
+/// Ctrl-C after one server had timed out, while the next is waited for: the wait ends at
+/// once (`interrupted`), and the run counts as failed, since something had failed before
+/// (exit 1, not 130); cut short before any failure, it is neither success nor failure.
+#[tokio::test]
+async fn ctrl_c_ends_the_wait_and_keeps_what_failed_before() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let config = config(&[first.addr(), second.addr()]);
+    let interrupt = Interrupt::default();
+    let trigger = interrupt.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(TIMEOUT + TIMEOUT / 2).await;
+        trigger.trigger();
+    });
+    let started = Instant::now();
+    let lookup =
+        netdiag_core::dns::resolve(&config, &question("db.contoso.internal", None), &interrupt)
+            .await;
+    assert!(started.elapsed() < TIMEOUT * 2, "{:?}", started.elapsed());
+    let outcomes: Vec<DnsOutcome> = lookup.attempts.iter().map(|a| a.outcome).collect();
+    assert_eq!(outcomes, [DnsOutcome::Timeout, DnsOutcome::Interrupted]);
+    assert_eq!(lookup.outcome, DnsOutcome::Interrupted);
+    let run = netdiag_core::dns::DnsRun::Sequential(lookup.clone());
+    assert!(run.interrupted() && !run.succeeded());
+
+    let cut_at_once = Interrupt::default();
+    cut_at_once.trigger();
+    let lookup = netdiag_core::dns::resolve(
+        &config,
+        &question("db.contoso.internal", None),
+        &cut_at_once,
+    )
+    .await;
+    assert_eq!(lookup.attempts.len(), 1);
+    let run = netdiag_core::dns::DnsRun::Sequential(lookup);
+    assert!(run.interrupted() && run.succeeded());
 }

@@ -10,6 +10,7 @@ use netdiag_core::tcp::{
     Family, Limit, ProbeObserver, ProbePlan, TcpAttempt, TcpOutcome, TcpSummary, connect_once,
     resolve_target, run_probes,
 };
+use netdiag_core::vocab::Interrupt;
 use netdiag_tests::{BlackholePort, DnsServer as TestDns, OpenPort, closed_port};
 
 const SLACK: Duration = Duration::from_millis(250);
@@ -88,7 +89,7 @@ async fn a_run_stops_at_its_count_or_when_interrupted() {
     assert!(!run.interrupted);
 
     // Interrupted while an attempt waits on a blackholed port: at once, and the attempt
-    // counts as failed, with how long it waited.
+    // is `interrupted` (no success, no failure), with how long it waited.
     let blackhole = BlackholePort::start();
     let mut blackholed = plan(blackhole.addr(), Limit::Continuous);
     blackholed.timeout = Duration::from_secs(20);
@@ -101,7 +102,7 @@ async fn a_run_stops_at_its_count_or_when_interrupted() {
     .await;
     assert!(run.interrupted);
     assert_eq!(run.attempts.len(), 1);
-    assert_eq!(run.attempts[0].outcome, TcpOutcome::Error);
+    assert_eq!(run.attempts[0].outcome, TcpOutcome::Interrupted);
     assert!(run.attempts[0].elapsed >= Duration::from_millis(200));
     assert!(
         run.attempts[0]
@@ -144,15 +145,22 @@ async fn names_resolve_through_the_app_dns_servers() {
         warnings: Vec::new(),
     };
     let host = Host::parse("loop.contoso.internal").unwrap();
-    let resolved = resolve_target(&host, 8080, Family::Any, Some(&config)).await;
+    let resolved = resolve_target(
+        &host,
+        8080,
+        Family::Any,
+        Some(&config),
+        &Interrupt::default(),
+    )
+    .await;
     assert_eq!(resolved.addresses, ["127.0.0.1:8080".parse().unwrap()]);
     assert!(resolved.dns_attempt(1).is_none());
 
     // app has A and AAAA: -6 keeps the AAAA; otherwise both, in the resolver's order.
     let app = Host::parse("app.contoso.internal").unwrap();
-    let v6 = resolve_target(&app, 443, Family::V6, Some(&config)).await;
+    let v6 = resolve_target(&app, 443, Family::V6, Some(&config), &Interrupt::default()).await;
     assert_eq!(v6.addresses, ["[fd00:10::10]:443".parse().unwrap()]);
-    let any = resolve_target(&app, 443, Family::Any, Some(&config)).await;
+    let any = resolve_target(&app, 443, Family::Any, Some(&config), &Interrupt::default()).await;
     assert_eq!(
         any.addresses,
         [
@@ -162,7 +170,14 @@ async fn names_resolve_through_the_app_dns_servers() {
     );
 
     let missing = Host::parse("nosuch.contoso.internal").unwrap();
-    let resolved = resolve_target(&missing, 80, Family::Any, Some(&config)).await;
+    let resolved = resolve_target(
+        &missing,
+        80,
+        Family::Any,
+        Some(&config),
+        &Interrupt::default(),
+    )
+    .await;
     assert!(resolved.addresses.is_empty());
     let attempt = resolved.dns_attempt(1).unwrap();
     assert_eq!(attempt.outcome, TcpOutcome::Dns);

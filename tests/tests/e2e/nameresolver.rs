@@ -563,3 +563,54 @@ fn no_answer_is_made_up_locally() {
         assert!(attempt["rcode"].is_string(), "{name}: {attempt}");
     }
 }
+
+/// Ctrl-C while a DNS server is waited for ends the lookup at once with what was seen: the
+/// attempt cut short is `interrupted` (no failure), the verdict says so, the JSON report is
+/// complete, and the exit code is 130 (SPEC: Ctrl-C at any moment, both tools).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_a_server_is_waited_for_ends_with_the_report() {
+    let dead = DeadDnsServer::start();
+    let server = dead.addr().to_string();
+    let args = ["--timeout", "20s", "db.contoso.internal", server.as_str()];
+    let (code, stdout) =
+        netdiag_tests::interrupted_after("nameresolver", &args, &[], Duration::from_millis(700));
+    assert_eq!(code, 130, "{stdout}");
+    let lines = netdiag_tests::logical_lines(&stdout);
+    assert!(
+        lines[0].starts_with(&format!("Server {server}: interrupted after 0."))
+            && lines[0].ends_with("s, no answer"),
+        "{stdout}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!(
+            "Result: Interrupted while waiting for {server}: no answer for db.contoso.internal so far"
+        ))),
+        "{stdout}"
+    );
+
+    let json_args = [
+        "--json",
+        "--timeout",
+        "20s",
+        "db.contoso.internal",
+        server.as_str(),
+    ];
+    let (code, stdout) = netdiag_tests::interrupted_after(
+        "nameresolver",
+        &json_args,
+        &[],
+        Duration::from_millis(700),
+    );
+    assert_eq!(code, 130, "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(netdiag_tests::report_schema().is_valid(&report), "{report}");
+    let attempt = &report["dns"]["attempts"][0];
+    assert_eq!(attempt["outcome"], "interrupted");
+    assert!(
+        attempt["elapsed_ms"].as_f64().unwrap() >= 500.0,
+        "{attempt}"
+    );
+    assert_eq!(report["verdict"]["status"], "pass");
+    assert_eq!(report["error"], Value::Null);
+}

@@ -292,8 +292,9 @@ fn interrupted_run_to(target: &str, extra: &[&str]) -> (i32, String) {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_prints_the_summary() {
+    // Ctrl-C ends with the summary; nothing had failed, so the exit code says "interrupted".
     let (code, stdout) = interrupted_run(&[]);
-    assert_eq!(code, 0, "{stdout}");
+    assert_eq!(code, 130, "{stdout}");
     assert!(stdout.contains("Interrupted.\nComplete: "), "{stdout}");
     let connected = stdout
         .lines()
@@ -305,7 +306,7 @@ fn ctrl_c_prints_the_summary() {
     )));
 
     let (code, stdout) = interrupted_run(&["--json"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 130);
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert!(netdiag_tests::report_schema().is_valid(&report));
     assert_eq!(report["tcp"]["summary"]["interrupted"], true);
@@ -420,15 +421,16 @@ fn a_closed_pipe_ends_the_run_quietly() {
     }
 }
 
-/// Ctrl-C while the first attempt still waits: that attempt counts, as failed, with how
-/// long it waited (it is what the user gave up on).
+/// Ctrl-C while the first attempt still waits: that attempt is shown with how long it
+/// waited and counted as not successful (`0/1`), but it is no failure: the verdict is no
+/// warning or failure, and the exit code is 130 (SPEC: tcpping, interrupting a run).
 #[cfg(unix)]
 #[test]
 fn ctrl_c_during_a_silent_first_attempt_counts_it() {
     let blackhole = BlackholePort::start();
     let target = blackhole.addr().to_string();
     let (code, stdout) = interrupted_run_to(&target, &["-w", "20s"]);
-    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(code, 130, "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
         lines[0].starts_with("Connection attempt failed: interrupted after 0.")
@@ -440,20 +442,28 @@ fn ctrl_c_during_a_silent_first_attempt_counts_it() {
         "{stdout}"
     );
     assert!(!stdout.contains("0/0"), "{stdout}");
-    assert!(
-        stdout.contains(&format!(
-            "Likely cause: Interrupted while waiting for {target}: no answer so far"
-        )),
+    let result = netdiag_tests::logical_lines(&stdout)
+        .into_iter()
+        .find(|l| l.starts_with("Result: "))
+        .unwrap_or_default();
+    assert_eq!(
+        result,
+        format!(
+            "Result: Interrupted before any attempt to {target} ended: no answer so far; nothing to judge yet."
+        ),
         "{stdout}"
     );
+    assert!(!stdout.contains("Likely cause"), "{stdout}");
 
     let (code, stdout) = interrupted_run_to(&target, &["-w", "20s", "--json"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 130);
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["tcp"]["summary"]["attempts"], 1);
     assert_eq!(report["tcp"]["summary"]["interrupted"], true);
     let attempt = &report["tcp"]["attempts"][0];
-    assert_eq!(attempt["outcome"], "error");
+    assert_eq!(attempt["outcome"], "interrupted");
+    assert_eq!(report["verdict"]["status"], "pass");
+    assert_eq!(report["error"], Value::Null);
     assert!(
         attempt["elapsed_ms"].as_f64().unwrap() >= 500.0,
         "{attempt}"
@@ -585,4 +595,30 @@ fn a_timed_run_goes_on_after_a_name_fails_to_resolve() {
         "{}",
         once.stdout
     );
+}
+
+/// Ctrl-C while tcpping's lookup of its target waits on a dead DNS server: no connection
+/// attempt and no `dns` failure, the summary and the report, exit 130.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_the_name_is_looked_up_ends_with_the_report() {
+    let dead = netdiag_tests::DeadDnsServer::start();
+    let server = dead.addr().to_string();
+    let env = [
+        ("WEBSITE_DNS_SERVER", server.as_str()),
+        ("WEBSITE_DNS_TIMEOUT", "20"),
+    ];
+    let (code, stdout) = netdiag_tests::interrupted_after(
+        "tcpping",
+        &["--json", "db.contoso.internal:1433"],
+        &env,
+        Duration::from_millis(700),
+    );
+    assert_eq!(code, 130, "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(netdiag_tests::report_schema().is_valid(&report), "{report}");
+    assert_eq!(report["dns"]["attempts"][0]["outcome"], "interrupted");
+    assert_eq!(report["tcp"]["summary"]["interrupted"], true);
+    assert_eq!(report["tcp"]["summary"]["attempts"], 0);
+    assert_eq!(report["error"], Value::Null);
 }
