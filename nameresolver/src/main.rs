@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use netdiag_cli::{HumanDuration, SharedArgs, timeout_arg};
+use netdiag_cli::{DnsArgs, HumanDuration, SharedArgs, timeout_arg};
 use netdiag_core::addr::{Host, parse_server};
 use netdiag_core::diagnosis::{self, LookupPlan};
 use netdiag_core::dns::Transport;
@@ -26,10 +26,14 @@ Which DNS servers are asked (the first source that names servers wins):
      else the VNET's)
   5. the system configuration (/etc/resolv.conf; the network adapters on Windows)
   6. Azure-provided DNS, 168.63.129.16
-Servers are asked one after another, in order; each gets the timeout
-(--timeout, else dnsRetryAttemptTimeout, else WEBSITE_DNS_TIMEOUT seconds,
-else {timeout}) and dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS attempts
-(default {attempts}), as App Service does.
+As App Service does today, each attempt asks every server at once and takes
+the answer of the first server in list order that answered, as soon as the
+servers ahead of it have failed; an attempt in which none answered is
+repeated. Each attempt waits up to --timeout (else dnsRetryAttemptTimeout,
+else WEBSITE_DNS_TIMEOUT seconds, else {timeout}); --attempts (else
+dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS, else {attempts}) are made.
+--sequential asks one server after another instead, once each (Kudu's
+classic nameresolver).
 
 Examples:
   nameresolver db.contoso.internal              # the app's DNS servers, A and AAAA
@@ -52,7 +56,7 @@ Exit status: 0 resolved, 1 not resolved (or servers disagree with --all),
 /// `--timeout`'s help: its default is the core's constant.
 fn timeout_help() -> String {
     format!(
-        "Time each DNS server has to answer, e.g. 3s or 500ms [default: WEBSITE_DNS_TIMEOUT, else {}]",
+        "Time the servers have to answer in each attempt, e.g. 3s or 500ms [default: dnsRetryAttemptTimeout, else WEBSITE_DNS_TIMEOUT, else {}]",
         display_duration(DEFAULT_TIMEOUT)
     )
 }
@@ -76,8 +80,11 @@ struct Cli {
     #[arg(short = 't', long = "type", value_name = "TYPE", value_parser = parse_query_type)]
     record_type: Option<RecordType>,
 
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = timeout_arg, help = timeout_help())]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = timeout_arg, help = timeout_help(), help_heading = "DNS")]
     timeout: Option<HumanDuration>,
+
+    #[command(flatten)]
+    dns: DnsArgs,
 
     /// Query over TCP instead of UDP.
     #[arg(long)]
@@ -113,7 +120,7 @@ fn main() -> ExitCode {
         host: cli.host,
         server: cli.server,
         record_type: cli.record_type,
-        timeout: cli.timeout.map(|t| t.0),
+        dns: cli.dns.to_flags(cli.timeout.as_ref()),
         transport: if cli.tcp {
             Transport::Tcp
         } else {

@@ -15,7 +15,9 @@ use clap::Parser;
 use netdiag_core::azure::AzureEnvironment;
 use netdiag_core::azure::{AzureOptions, Progress};
 use netdiag_core::checklist::render::Marks;
-use netdiag_core::diagnosis::{self, InputError, Live, Outcome, Session, Shared};
+use netdiag_core::diagnosis::{
+    self, DnsFlags, InputError, Live, Outcome, QueryModel, Session, Shared,
+};
 use netdiag_core::output::{DEFAULT_WIDTH, Format, Style};
 use netdiag_core::settings::AppSettings;
 use netdiag_core::vocab::{Exit, Interrupt, Tool, display_duration};
@@ -76,6 +78,43 @@ pub struct SharedArgs {
     /// How long reading the configuration from Azure may take in all.
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(netdiag_core::azure::DEFAULT_TIMEOUT), value_parser = timeout_arg, requires = "azure", help_heading = "Azure")]
     pub azure_timeout: HumanDuration,
+}
+
+/// How the app's DNS servers are asked, the same in both tools.
+// Doc comments here are the --help text, where backticks would show.
+#[allow(clippy::doc_markdown)]
+#[derive(Debug, Clone, clap::Args)]
+pub struct DnsArgs {
+    #[arg(long, value_name = "N", conflicts_with = "sequential", value_parser = clap::value_parser!(u32).range(1..=i64::from(netdiag_core::dns::config::MAX_ATTEMPTS)), help = attempts_help(), help_heading = "DNS")]
+    pub attempts: Option<u32>,
+
+    /// Ask the servers one after another, once each, as Kudu's classic nameresolver did
+    /// (default: all at once, as App Service does today).
+    #[arg(long, help_heading = "DNS")]
+    pub sequential: bool,
+}
+
+/// `--attempts`' help: its default is the core's constant.
+fn attempts_help() -> String {
+    format!(
+        "Attempts before giving up; an attempt asks every server at once and is repeated when none answered [default: dnsRetryAttemptCount, else WEBSITE_DNS_ATTEMPTS, else {}]",
+        netdiag_core::dns::config::DEFAULT_ATTEMPTS
+    )
+}
+
+impl DnsArgs {
+    /// The flags as the core takes them, with the tool's own timeout flag.
+    pub fn to_flags(&self, timeout: Option<&HumanDuration>) -> DnsFlags {
+        DnsFlags {
+            timeout: timeout.map(|t| t.0),
+            attempts: self.attempts,
+            model: if self.sequential {
+                QueryModel::Sequential
+            } else {
+                QueryModel::Platform
+            },
+        }
+    }
 }
 
 /// A duration on the command line: parsed as users type it (`3s`, `500ms`, `2`) and

@@ -94,6 +94,7 @@ fn main() {
         timeout: Duration::from_secs(3),
         timeout_source: TimeoutSource::Default,
         attempts: 1,
+        model: netdiag_core::dns::QueryModel::Sequential,
         transport: Transport::Udp,
         warnings: Vec::new(),
     };

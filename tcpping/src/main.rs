@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgGroup, Parser};
-use netdiag_cli::{HumanDuration, SharedArgs, Terminal, interval_arg, timeout_arg};
+use netdiag_cli::{DnsArgs, HumanDuration, SharedArgs, Terminal, interval_arg, timeout_arg};
 use netdiag_core::diagnosis::{self, PingPlan};
 use netdiag_core::dns;
 use netdiag_core::tcp::{self, DEFAULT_COUNT, Family, Limit};
@@ -15,10 +15,10 @@ use netdiag_core::vocab::{Tool, display_duration, parse_positive};
 fn after_help() -> String {
     format!(
         "\
-The host name is resolved with the app's DNS servers, {dns} per server, in
-order: the site's dnsConfiguration in the snapshot, else
-WEBSITE_DNS_SERVER, else the snapshot's VNET DNS, else the system's, else
-Azure DNS (nameresolver --help lists them).
+The host name is resolved as the app resolves it: with its DNS servers (the
+site's dnsConfiguration in the snapshot, else WEBSITE_DNS_SERVER, else the
+snapshot's VNET DNS, else the system's, else Azure DNS; nameresolver --help
+lists them), all asked at once, {dns} per attempt, {attempts} attempts.
 Each failed attempt is classified: refused (nothing listens on the port),
 timeout (packets dropped: NSG, firewall, route), unreachable (no route),
 reset, dns (the name did not resolve), error.
@@ -36,7 +36,16 @@ Examples:
   tcpping --azure db.contoso.internal:1433               # in the app: the checklist on live configuration
 
 Exit status: 0 at least one attempt connected, 1 none did, 2 bad input.",
-        dns = display_duration(dns::config::DEFAULT_TIMEOUT)
+        dns = display_duration(dns::config::DEFAULT_TIMEOUT),
+        attempts = dns::config::DEFAULT_ATTEMPTS,
+    )
+}
+
+/// `--dns-timeout`'s help: its default is the core's constant.
+fn dns_timeout_help() -> String {
+    format!(
+        "Time the DNS servers have to answer in each attempt of the lookup of HOST, e.g. 3s [default: dnsRetryAttemptTimeout, else WEBSITE_DNS_TIMEOUT, else {}]",
+        display_duration(dns::config::DEFAULT_TIMEOUT)
     )
 }
 
@@ -83,6 +92,12 @@ struct Cli {
     #[arg(short = 'w', long, value_name = "DURATION", allow_hyphen_values = true, default_value_t = HumanDuration(tcp::DEFAULT_TIMEOUT), value_parser = timeout_arg)]
     timeout: HumanDuration,
 
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = timeout_arg, help = dns_timeout_help(), help_heading = "DNS")]
+    dns_timeout: Option<HumanDuration>,
+
+    #[command(flatten)]
+    dns: DnsArgs,
+
     /// Use IPv4 only.
     #[arg(short = '4')]
     ipv4: bool,
@@ -118,6 +133,7 @@ fn main() -> ExitCode {
         },
         timeout: cli.timeout.0,
         interval: cli.interval.0,
+        dns: cli.dns.to_flags(cli.dns_timeout.as_ref()),
     };
     let mut terminal = Terminal::new(plan.shared.format);
     let run = diagnosis::ping(&session, &plan, &mut terminal);

@@ -91,9 +91,10 @@ fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Ve
             facts.timeout
         )],
         // Cut short after a server had failed: the failure is what to act on.
-        DnsOutcome::Timeout | DnsOutcome::Error | DnsOutcome::Interrupted => {
-            reachability_steps(facts, name)
-        }
+        DnsOutcome::Timeout
+        | DnsOutcome::Unreachable
+        | DnsOutcome::Error
+        | DnsOutcome::Interrupted => reachability_steps(facts, name),
         DnsOutcome::Servfail => vec![
             format!(
                 "Check the forwarders of {deciding} and that they can reach the servers of {name}'s zone."

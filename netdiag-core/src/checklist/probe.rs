@@ -26,7 +26,7 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
     let dead: Vec<String> = lookup
         .attempts
         .iter()
-        .filter(|a| a.outcome == DnsOutcome::Timeout)
+        .filter(|a| a.outcome.server_is_dead())
         .map(|a| format!("{} ({})", a.server, a.source))
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -43,21 +43,26 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
     if dead.is_empty() {
         return Finding::pass(format!("every server asked answered within {timeout}"));
     }
+    let ports = ports_of(
+        lookup
+            .attempts
+            .iter()
+            .filter(|a| a.outcome.server_is_dead())
+            .map(|a| a.server.port()),
+    );
     Finding::fail(
         format!(
-            "{} did not answer within {timeout}: every lookup of the app waits {timeout} for each before trying the next",
+            "{} did not answer within {timeout} (or could not be reached): every lookup of the app waits for them",
             dead.join(", ")
         ),
         format!(
-            "Allow UDP and TCP {} from the whole {} to these DNS servers (NSGs, firewalls, routes back to it), or remove dead servers from the app's DNS settings.",
+            "Allow UDP and TCP {ports} from the whole {} to {} (NSGs, firewalls, and the routes back), or remove the dead servers from the app's DNS settings.",
             scene.source_phrase(),
-            ports_of(
-                lookup
-                    .attempts
-                    .iter()
-                    .filter(|a| a.outcome == DnsOutcome::Timeout)
-                    .map(|a| a.server.port())
-            )
+            if dead.len() == 1 {
+                "this DNS server"
+            } else {
+                "these DNS servers"
+            }
         ),
     )
 }
@@ -191,16 +196,21 @@ pub(super) fn tcp_connect(scene: &Scene<'_>) -> Finding {
 }
 
 /// The ports of the servers named, as a remedy says them: `53`, or `53, 5353`.
+/// `port 53`, `ports 53 and 5353`, `ports 53, 54 and 5353`: a phrase for a sentence.
 fn ports_of(ports: impl Iterator<Item = u16>) -> String {
-    let ports: BTreeSet<u16> = ports.collect();
-    if ports.is_empty() {
-        return crate::addr::DNS_PORT.to_string();
-    }
-    ports
+    let mut ports: Vec<String> = ports
+        .collect::<BTreeSet<u16>>()
         .iter()
         .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    match ports.len() {
+        0 => format!("port {}", crate::addr::DNS_PORT),
+        1 => format!("port {}", ports[0]),
+        _ => {
+            let last = ports.pop().unwrap_or_default();
+            format!("ports {} and {last}", ports.join(", "))
+        }
+    }
 }
 
 /// Why a DNS check has no lookup to read: the run did not probe, or its target is an IP

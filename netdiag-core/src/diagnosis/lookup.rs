@@ -2,11 +2,9 @@
 //! does it, or every server at once), the checklist when the lookup failed or a snapshot
 //! was given, and the Kudu-shaped text.
 
-use std::time::Duration;
-
 use super::conclude::{Probed, conclude};
 use super::decide::ProbeFinding;
-use super::{InputError, Outcome, Session, Shared, bad_input, prepare};
+use super::{DnsFlags, InputError, Outcome, Session, Shared, bad_input, prepare};
 use crate::addr::{DNS_PORT, Host};
 use crate::checklist::{self, advice};
 use crate::dns::config::system_servers;
@@ -28,8 +26,8 @@ pub struct LookupPlan {
     pub server: Option<String>,
     /// `-t`: one record type instead of A and AAAA.
     pub record_type: Option<RecordType>,
-    /// `--timeout`: per server, instead of the app's setting or 3 s.
-    pub timeout: Option<Duration>,
+    /// `--timeout`, `--attempts`, `--sequential`.
+    pub dns: DnsFlags,
     pub transport: Transport,
     /// `--all`: every server at once.
     pub all: bool,
@@ -51,7 +49,9 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         site: prepared.site_dns.as_ref(),
         network: prepared.network_dns.as_ref(),
         system: &system_servers,
-        timeout_argument: plan.timeout,
+        timeout_argument: plan.dns.timeout,
+        attempts_argument: plan.dns.attempts,
+        model: plan.dns.model,
         transport: plan.transport,
     })?;
     let question = Question::new(&plan.host, plan.record_type)?;

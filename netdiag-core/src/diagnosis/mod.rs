@@ -10,7 +10,9 @@ mod ping;
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
+pub use crate::dns::QueryModel;
 pub use lookup::{LookupPlan, lookup};
 pub use ping::{Live, PingPlan, ping};
 
@@ -70,6 +72,18 @@ impl Session {
             placeholder,
         )
     }
+}
+
+/// How the tools ask the app's DNS servers, as the flags say (`None`: as the app's
+/// configuration says, else the platform's defaults).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DnsFlags {
+    /// `--timeout` (`nameresolver`), `--dns-timeout` (`tcpping`): per attempt.
+    pub timeout: Option<Duration>,
+    /// `--attempts`.
+    pub attempts: Option<u32>,
+    /// `--sequential`: Kudu's classic model instead of the platform's.
+    pub model: QueryModel,
 }
 
 /// What both tools take besides their target: the network snapshot, whether to probe,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::conclude::{Probed, conclude};
 use super::decide::ProbeFinding;
-use super::{InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
+use super::{DnsFlags, InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
 use crate::addr::{Host, display_host_port, parse_target};
 use crate::checklist::{self, advice};
 use crate::dns::config::system_servers;
@@ -36,6 +36,8 @@ pub struct PingPlan {
     pub timeout: Duration,
     /// `-i`: the pause between attempts.
     pub interval: Duration,
+    /// `--dns-timeout`, `--attempts`, `--sequential`: how the target's name is resolved.
+    pub dns: DnsFlags,
 }
 
 /// Where a run's lines go while it runs: each attempt's line as it finishes, and (on a
@@ -97,7 +99,7 @@ async fn run(
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
     let mut prepared = prepare(&plan.shared, session)?;
-    let dns_config = app_dns(&host, &prepared)?;
+    let dns_config = app_dns(&host, &prepared, plan.dns)?;
     let target = display_host_port(&host, port);
 
     let mut lines = Lines {
@@ -181,7 +183,11 @@ async fn run(
 }
 
 /// The app's DNS configuration, read once: a name needs it, and so does the checklist.
-fn app_dns(host: &Host, prepared: &Prepared) -> Result<Option<DnsConfig>, InputError> {
+fn app_dns(
+    host: &Host,
+    prepared: &Prepared,
+    flags: DnsFlags,
+) -> Result<Option<DnsConfig>, InputError> {
     if !matches!(host, Host::Name(_)) && prepared.snapshot.is_none() {
         return Ok(None);
     }
@@ -191,7 +197,9 @@ fn app_dns(host: &Host, prepared: &Prepared) -> Result<Option<DnsConfig>, InputE
         site: prepared.site_dns.as_ref(),
         network: prepared.network_dns.as_ref(),
         system: &system_servers,
-        timeout_argument: None,
+        timeout_argument: flags.timeout,
+        attempts_argument: flags.attempts,
+        model: flags.model,
         transport: Transport::Udp,
     })?))
 }

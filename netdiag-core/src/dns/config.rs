@@ -23,8 +23,10 @@ use crate::snapshot::{NetworkDns, SiteDns};
 pub const AZURE_DNS: IpAddr = IpAddr::V4(Ipv4Addr::new(168, 63, 129, 16));
 /// App Service waits 3 seconds for each DNS server.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
-/// App Service asks each server once unless `WEBSITE_DNS_ATTEMPTS` says otherwise.
-pub const DEFAULT_ATTEMPTS: u32 = 1;
+/// App Service repeats an attempt in which no server answered: 3 attempts in all unless
+/// `dnsRetryAttemptCount` or `WEBSITE_DNS_ATTEMPTS` says otherwise ("Name resolution in App
+/// Service", <https://learn.microsoft.com/azure/app-service/overview-name-resolution>).
+pub const DEFAULT_ATTEMPTS: u32 = 3;
 /// App Service's range for `WEBSITE_DNS_ATTEMPTS`.
 pub const MAX_ATTEMPTS: u32 = 5;
 /// App Service uses at most five servers from `WEBSITE_DNS_SERVER`.
@@ -85,6 +87,18 @@ pub enum Transport {
     Tcp,
 }
 
+/// How the app asks its servers (report `dns.model`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum QueryModel {
+    /// Today's platform: every server at once, the first in list order that answers
+    /// counts once the servers ahead have failed; rounds repeat up to the attempts.
+    #[default]
+    Platform,
+    /// Kudu's classic `nameresolver`: one server after another, once each.
+    Sequential,
+}
+
 /// Where the per-server timeout came from, so `--help` and reports can say why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -104,7 +118,9 @@ pub struct DnsConfig {
     pub servers: Vec<DnsServer>,
     pub timeout: Duration,
     pub timeout_source: TimeoutSource,
+    /// The attempts allowed: rounds in the platform model, 1 in the sequential one.
     pub attempts: u32,
+    pub model: QueryModel,
     pub transport: Transport,
     /// Things the user should know that do not stop the run (extra servers ignored, an
     /// unreadable system configuration).
@@ -132,6 +148,9 @@ pub struct ConfigInputs<'a> {
     pub network: Option<&'a NetworkDns>,
     pub system: &'a dyn Fn() -> SystemServers,
     pub timeout_argument: Option<Duration>,
+    /// `--attempts`: wins over the site's and the app settings'.
+    pub attempts_argument: Option<u32>,
+    pub model: QueryModel,
     pub transport: Transport,
 }
 
@@ -184,6 +203,10 @@ impl DnsConfig {
             .and_then(|site| site.attempts)
             .map(|a| a.min(MAX_ATTEMPTS));
         let attempts = match (site_attempts, inputs.settings.get(WEBSITE_DNS_ATTEMPTS)) {
+            _ if inputs.model == QueryModel::Sequential => 1,
+            _ if inputs.attempts_argument.is_some() => {
+                inputs.attempts_argument.unwrap_or(DEFAULT_ATTEMPTS).max(1)
+            }
             (Some(attempts), _) => attempts,
             (None, Some(value)) => u32::try_from(parse_whole_number(
                 WEBSITE_DNS_ATTEMPTS,
@@ -201,6 +224,7 @@ impl DnsConfig {
             timeout,
             timeout_source,
             attempts,
+            model: inputs.model,
             transport: inputs.transport,
             warnings,
         })
@@ -446,6 +470,8 @@ mod tests {
             network,
             system,
             timeout_argument: None,
+            attempts_argument: None,
+            model: QueryModel::Platform,
             transport: Transport::Udp,
         })
     }
@@ -584,6 +610,8 @@ mod tests {
                 network: None,
                 system: &no_system,
                 timeout_argument,
+                attempts_argument: None,
+                model: QueryModel::Platform,
                 transport: Transport::Udp,
             })
             .unwrap()
@@ -648,10 +676,49 @@ mod tests {
         assert!(error.starts_with("WEBSITE_DNS_ALT_SERVER: "), "{error}");
     }
 
+    /// `--attempts` > `dnsRetryAttemptCount` > `WEBSITE_DNS_ATTEMPTS` > 3; the sequential
+    /// model asks each server once.
+    #[test]
+    fn attempts_argument_wins_and_sequential_asks_once() {
+        let settings = AppSettings::from_pairs([(WEBSITE_DNS_ATTEMPTS, "2")]);
+        let site = SiteDns {
+            origin: "site.json: dnsConfiguration".into(),
+            servers: Vec::new(),
+            alt_server: None,
+            timeout_secs: None,
+            attempts: Some(4),
+        };
+        let discover = |attempts_argument, model| {
+            DnsConfig::discover(&ConfigInputs {
+                server_argument: None,
+                settings: &settings,
+                site: Some(&site),
+                network: None,
+                system: &no_system,
+                timeout_argument: None,
+                attempts_argument,
+                model,
+                transport: Transport::Udp,
+            })
+            .unwrap()
+        };
+        assert_eq!(discover(Some(5), QueryModel::Platform).attempts, 5);
+        assert_eq!(discover(None, QueryModel::Platform).attempts, 4);
+        let sequential = discover(None, QueryModel::Sequential);
+        assert_eq!(
+            (sequential.attempts, sequential.model),
+            (1, QueryModel::Sequential)
+        );
+    }
+
     #[test]
     fn timeout_and_attempts_precedence() {
         let config = discover(None, &[], None, &no_system).unwrap();
-        assert_eq!((config.timeout, config.attempts), (DEFAULT_TIMEOUT, 1));
+        // The platform's documented defaults: 3 s per attempt, 3 attempts.
+        assert_eq!(
+            (config.timeout, config.attempts),
+            (Duration::from_secs(3), 3)
+        );
         assert_eq!(config.timeout_source, TimeoutSource::Default);
 
         let config = discover(
@@ -674,6 +741,8 @@ mod tests {
             network: None,
             system: &no_system,
             timeout_argument: Some(Duration::from_millis(300)),
+            attempts_argument: None,
+            model: QueryModel::Platform,
             transport: Transport::Tcp,
         })
         .unwrap();

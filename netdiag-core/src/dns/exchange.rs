@@ -25,6 +25,8 @@ pub enum ExchangeError {
     Timeout,
     /// Nothing listens on the server's port (ICMP port unreachable, or a TCP reset).
     Refused(String),
+    /// The server cannot be reached at all: no route, network or host unreachable.
+    Unreachable(String),
     /// Any other network or protocol failure, in words.
     Failed(String),
 }
@@ -74,6 +76,9 @@ fn network_error(server: SocketAddr, protocol: &str, error: &io::Error) -> Excha
             ))
         }
         io::ErrorKind::TimedOut => ExchangeError::Timeout,
+        io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => {
+            ExchangeError::Unreachable(format!("{protocol} to {server}: no route ({error})"))
+        }
         _ => ExchangeError::Failed(format!("{protocol} to {server}: {error}")),
     }
 }
@@ -144,4 +149,29 @@ async fn tcp(
     tokio::time::timeout(left(deadline)?, exchange)
         .await
         .map_err(|_| ExchangeError::Timeout)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "A server that cannot be reached at all (network unreachable, no route) is
+    /// `unreachable`" (SPEC: DNS configuration); tests cannot provoke it on loopback, so
+    /// the OS errors are classified here.
+    #[test]
+    fn no_route_is_unreachable_not_an_error() {
+        let server: SocketAddr = "10.9.9.9:53".parse().unwrap_or_else(|_| unreachable!());
+        for kind in [
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::HostUnreachable,
+        ] {
+            let classified = network_error(server, "UDP", &io::Error::from(kind));
+            assert!(
+                matches!(classified, ExchangeError::Unreachable(_)),
+                "{kind:?}"
+            );
+        }
+        let other = network_error(server, "UDP", &io::Error::other("boom"));
+        assert!(matches!(other, ExchangeError::Failed(_)));
+    }
 }

@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-pub use config::{ConfigError, ConfigInputs, DnsConfig, DnsServer, ServerSource, Transport};
+pub use config::{
+    ConfigError, ConfigInputs, DnsConfig, DnsServer, QueryModel, ServerSource, Transport,
+};
 pub use resolve::{
     DnsAnswer, DnsAttempt, DnsOutcome, Lookup, Question, QuestionError, ServerResult, agreement,
     as_lookup, resolve, resolve_all,
@@ -23,12 +25,15 @@ use crate::vocab::millis;
 /// The `dns` section of the report.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DnsSection {
+    /// `platform` (every server at once, rounds) or `sequential` (Kudu's classic).
+    pub model: QueryModel,
     pub servers: Vec<DnsServer>,
     #[serde(rename = "timeout_ms", serialize_with = "millis")]
     #[schemars(with = "f64")]
     pub timeout: Duration,
     pub timeout_source: config::TimeoutSource,
-    pub attempts_per_server: u32,
+    /// The attempts allowed: the platform model's rounds, 1 for sequential.
+    pub tries: u32,
     pub transport: Transport,
     pub attempts: Vec<DnsAttempt>,
     pub answer: Option<DnsAnswer>,
@@ -89,7 +94,8 @@ impl DnsRun {
             servers: config.servers.clone(),
             timeout: config.timeout,
             timeout_source: config.timeout_source,
-            attempts_per_server: config.attempts,
+            model: config.model,
+            tries: config.attempts,
             transport: config.transport,
             attempts,
             answer,

@@ -85,6 +85,13 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
                 question.display
             );
         }
+        (None, DnsOutcome::Interrupted) => {
+            let _ = writeln!(
+                out,
+                "*** Interrupted before {} was resolved.",
+                question.display
+            );
+        }
         (None, _) => {
             let _ = writeln!(
                 out,
@@ -100,10 +107,16 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
         .map(|a| display_server(a.server).len())
         .max()
         .unwrap_or(0);
+    let rounds = lookup.attempts.iter().map(|a| a.round).max().unwrap_or(1);
     for (index, attempt) in lookup.attempts.iter().enumerate() {
+        let round = if rounds > 1 {
+            format!("  attempt {}", attempt.round)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "  {}. {:<width$}  {:<22}  {:<9} {}",
+            "  {}. {:<width$}  {:<22}  {:<11} {}{round}",
             index + 1,
             display_server(attempt.server),
             attempt.source.as_str(),
@@ -117,8 +130,9 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
 /// The line printed for a server that failed before the answer.
 pub fn failure_line(attempt: &DnsAttempt, config: &DnsConfig) -> String {
     let server = display_server(attempt.server);
-    let of = if config.attempts > 1 {
-        format!(" (attempt {} of {})", attempt.attempt, config.attempts)
+    // The first attempt's lines read as Kudu's; a repeated attempt says which it is.
+    let of = if attempt.round > 1 {
+        format!(" (attempt {} of {})", attempt.round, config.attempts)
     } else {
         String::new()
     };
@@ -161,6 +175,7 @@ fn describe_outcome(outcome: DnsOutcome) -> &'static str {
         DnsOutcome::Timeout => "no answer (timeout)",
         DnsOutcome::Servfail => "server failure (SERVFAIL)",
         DnsOutcome::Refused => "refused (REFUSED)",
+        DnsOutcome::Unreachable => "unreachable (no route)",
         DnsOutcome::Error => "error",
         DnsOutcome::Interrupted => "interrupted (Ctrl-C)",
     }

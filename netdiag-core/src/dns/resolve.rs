@@ -16,7 +16,7 @@ use hickory_proto::rr::{Name, RData, Record};
 use serde::Serialize;
 use tokio::task::JoinSet;
 
-use super::config::{DnsConfig, DnsServer, ServerSource, Transport};
+use super::config::{DnsConfig, DnsServer, QueryModel, ServerSource, Transport};
 use super::exchange::{ExchangeError, exchange};
 use crate::addr::Host;
 use crate::vocab::{Interrupt, millis};
@@ -127,6 +127,8 @@ pub enum DnsOutcome {
     Timeout,
     Servfail,
     Refused,
+    /// The server cannot be reached at all (no route): fails like a timeout, at once.
+    Unreachable,
     /// Any other failure: another response code, a network error.
     Error,
     /// Ctrl-C cut the wait short: neither an answer nor a failure.
@@ -134,6 +136,12 @@ pub enum DnsOutcome {
 }
 
 impl DnsOutcome {
+    /// The server did not answer at all (a timeout) or could not be reached: what makes
+    /// `dns.reachable` fail.
+    pub fn server_is_dead(self) -> bool {
+        matches!(self, Self::Timeout | Self::Unreachable)
+    }
+
     /// NOERROR (with or without records) and NXDOMAIN are answers: they end the lookup.
     /// Everything else moves on to the next server.
     pub fn ends_lookup(self) -> bool {
@@ -148,6 +156,7 @@ impl DnsOutcome {
             Self::Timeout => "timeout",
             Self::Servfail => "servfail",
             Self::Refused => "refused",
+            Self::Unreachable => "unreachable",
             Self::Error => "error",
             Self::Interrupted => "interrupted",
         }
@@ -159,8 +168,9 @@ impl DnsOutcome {
 pub struct DnsAttempt {
     pub server: SocketAddr,
     pub source: ServerSource,
-    /// 1 for the first attempt at this server (more with `WEBSITE_DNS_ATTEMPTS`).
-    pub attempt: u32,
+    /// The attempt (round) this query belongs to: 1, then 2 and 3 when no server answered
+    /// (the platform's attempts; always 1 in the sequential model).
+    pub round: u32,
     pub outcome: DnsOutcome,
     #[serde(rename = "elapsed_ms", serialize_with = "millis")]
     #[schemars(with = "f64")]
@@ -241,14 +251,32 @@ impl Lookup {
     }
 }
 
-/// Asks the servers one after another, in list order, until one answers (NOERROR or
-/// NXDOMAIN). A dead server costs exactly its timeout (times its attempts).
-/// Ctrl-C (`interrupt`) ends the wait: the attempt under way is `interrupted`.
+/// Resolves `question` as the app does, in the configuration's query model: `platform`
+/// (every server at once, rounds until one answers) or `sequential` (one server after
+/// another, once each). Ctrl-C (`interrupt`) ends the wait: what was under way is
+/// `interrupted`.
 pub async fn resolve(config: &DnsConfig, question: &Question, interrupt: &Interrupt) -> Lookup {
+    match config.model {
+        QueryModel::Platform => resolve_platform(config, question, interrupt).await,
+        QueryModel::Sequential => resolve_sequential(config, question, interrupt).await,
+    }
+}
+
+/// Kudu's classic model: the servers one after another in list order, each once for the
+/// timeout, until one answers (NOERROR or NXDOMAIN). Two dead servers cost two timeouts.
+async fn resolve_sequential(
+    config: &DnsConfig,
+    question: &Question,
+    interrupt: &Interrupt,
+) -> Lookup {
     let mut attempts = Vec::new();
     let mut last = DnsOutcome::Error;
     for server in &config.servers {
-        let result = ask_server(config, *server, question, interrupt).await;
+        let once = DnsConfig {
+            attempts: 1,
+            ..config.clone()
+        };
+        let result = ask_server(&once, *server, question, interrupt).await;
         attempts.extend(result.attempts);
         last = result.outcome;
         if result.outcome.ends_lookup() || result.outcome == DnsOutcome::Interrupted {
@@ -263,6 +291,163 @@ pub async fn resolve(config: &DnsConfig, question: &Question, interrupt: &Interr
         attempts,
         outcome: last,
         answer: None,
+    }
+}
+
+/// Today's platform ("Name resolution in App Service"): each round asks every server at
+/// once; the answer of the first server in list order that answered counts, as soon as
+/// every server ahead of it has failed. A round in which no server answered is repeated,
+/// up to the configured attempts. So a dead first server costs one timeout per round, however
+/// many servers are dead; all dead cost attempts x timeout.
+async fn resolve_platform(
+    config: &DnsConfig,
+    question: &Question,
+    interrupt: &Interrupt,
+) -> Lookup {
+    let mut attempts = Vec::new();
+    let mut outcome = DnsOutcome::Error;
+    for round in 1..=config.attempts.max(1) {
+        let result = platform_round(config, question, round, interrupt).await;
+        outcome = if result.interrupted {
+            DnsOutcome::Interrupted
+        } else {
+            result
+                .attempts
+                .last()
+                .map_or(DnsOutcome::Error, |a| a.outcome)
+        };
+        attempts.extend(result.attempts);
+        if let Some(answer) = result.answer {
+            return Lookup {
+                attempts,
+                outcome,
+                answer: Some(answer),
+            };
+        }
+        if outcome.ends_lookup() || outcome == DnsOutcome::Interrupted {
+            break;
+        }
+    }
+    Lookup {
+        attempts,
+        outcome,
+        answer: None,
+    }
+}
+
+/// One round of the platform model: its attempts in list order (the servers ahead of the
+/// deciding one, which failed, then the deciding one; a server behind it is not waited
+/// for, as the app does not wait for it), and the answer when it had records.
+struct Round {
+    attempts: Vec<DnsAttempt>,
+    answer: Option<DnsAnswer>,
+    /// Ctrl-C ended the round.
+    interrupted: bool,
+}
+
+/// Where a round stands: waiting for a server ahead, decided by a server's answer, or
+/// failed (every server failed).
+enum RoundState {
+    Waiting,
+    Decided(usize),
+    Failed,
+}
+
+fn round_state(results: &[Option<(DnsAttempt, Vec<Record>)>]) -> RoundState {
+    for (index, result) in results.iter().enumerate() {
+        match result {
+            None => return RoundState::Waiting,
+            Some((attempt, _)) if attempt.outcome.ends_lookup() => {
+                return RoundState::Decided(index);
+            }
+            Some(_) => {}
+        }
+    }
+    RoundState::Failed
+}
+
+async fn platform_round(
+    config: &DnsConfig,
+    question: &Question,
+    round: u32,
+    interrupt: &Interrupt,
+) -> Round {
+    let started = Instant::now();
+    let mut queries = JoinSet::new();
+    for (index, server) in config.servers.iter().copied().enumerate() {
+        let (transport, timeout, question) = (config.transport, config.timeout, question.clone());
+        queries.spawn(async move {
+            let classified = query_once(server.address, transport, &question, timeout).await;
+            (index, classified, started.elapsed())
+        });
+    }
+    let mut results: Vec<Option<(DnsAttempt, Vec<Record>)>> = vec![None; config.servers.len()];
+    let attempt_of = |index: usize, outcome, elapsed, rcode, message| DnsAttempt {
+        server: config.servers[index].address,
+        source: config.servers[index].source,
+        round,
+        outcome,
+        elapsed,
+        rcode,
+        message,
+    };
+    loop {
+        match round_state(&results) {
+            RoundState::Waiting => {}
+            RoundState::Decided(index) => {
+                queries.abort_all();
+                let mut attempts: Vec<DnsAttempt> = Vec::with_capacity(index + 1);
+                let mut answer = None;
+                for (attempt, records) in results.into_iter().take(index + 1).flatten() {
+                    if attempt.outcome == DnsOutcome::Answered {
+                        answer = Some(build_answer(attempt.server, question, &records));
+                    }
+                    attempts.push(attempt);
+                }
+                return Round {
+                    attempts,
+                    answer,
+                    interrupted: false,
+                };
+            }
+            RoundState::Failed => {
+                let attempts = results.into_iter().flatten().map(|(a, _)| a).collect();
+                return Round {
+                    attempts,
+                    answer: None,
+                    interrupted: false,
+                };
+            }
+        }
+        tokio::select! {
+            joined = queries.join_next() => match joined {
+                Some(Ok((index, (outcome, rcode, message, records), elapsed))) => {
+                    results[index] = Some((attempt_of(index, outcome, elapsed, rcode, message), records));
+                }
+                // A query task that panicked or was cancelled: its server failed.
+                Some(Err(error)) => {
+                    if let Some(index) = results.iter().position(Option::is_none) {
+                        let message = Some(format!("query task failed: {error}"));
+                        results[index] = Some((attempt_of(index, DnsOutcome::Error, started.elapsed(), None, message), Vec::new()));
+                    }
+                }
+                None => {}
+            },
+            () = interrupt.wait() => {
+                queries.abort_all();
+                let waited = started.elapsed();
+                let message = format!("interrupted after {:.1}s, no answer", waited.as_secs_f64());
+                let attempts = results
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, result)| match result {
+                        Some((attempt, _)) => attempt,
+                        None => attempt_of(index, DnsOutcome::Interrupted, waited, None, Some(message.clone())),
+                    })
+                    .collect();
+                return Round { attempts, answer: None, interrupted: true };
+            }
+        }
     }
 }
 
@@ -357,7 +542,7 @@ pub async fn ask_server(
         attempts.push(DnsAttempt {
             server: server.address,
             source: server.source,
-            attempt,
+            round: attempt,
             outcome,
             elapsed: started.elapsed(),
             rcode,
@@ -470,6 +655,9 @@ async fn ask_type(
             Err(ExchangeError::Timeout) => return (DnsOutcome::Timeout, None, None, Vec::new()),
             Err(ExchangeError::Refused(why)) => {
                 return (DnsOutcome::Refused, None, Some(why), Vec::new());
+            }
+            Err(ExchangeError::Unreachable(why)) => {
+                return (DnsOutcome::Unreachable, None, Some(why), Vec::new());
             }
             Err(ExchangeError::Failed(why)) => return error(why),
         };

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{DnsAttempt, DnsConfig, DnsOutcome, Lookup, Question};
+use super::{DnsAttempt, DnsConfig, DnsOutcome, Lookup, QueryModel, Question};
 use crate::addr::display_server;
 use crate::vocab::{VerdictStatus, display_duration};
 
@@ -31,11 +31,26 @@ impl LookupFacts {
             .attempts
             .iter()
             .filter(|a| a.outcome == DnsOutcome::Timeout);
-        // Every timed-out attempt costs the app a full timeout; name each server once.
-        let waited = config.timeout * u32::try_from(timeouts.clone().count()).unwrap_or(u32::MAX);
+        // An unreachable server costs no wait, but it is as dead as a silent one.
+        let unreachable = lookup
+            .attempts
+            .iter()
+            .filter(|a| a.outcome == DnsOutcome::Unreachable);
+        // In sequence every timed-out attempt costs the app a full timeout; on the platform
+        // the servers are asked at once, so a round with a dead server costs one timeout
+        // however many are dead. Each server is named once.
+        let costly = match config.model {
+            QueryModel::Sequential => timeouts.clone().count(),
+            QueryModel::Platform => {
+                let mut rounds: Vec<u32> = timeouts.clone().map(|a| a.round).collect();
+                rounds.dedup();
+                rounds.len()
+            }
+        };
+        let waited = config.timeout * u32::try_from(costly).unwrap_or(u32::MAX);
         let mut dead: Vec<String> = Vec::new();
         let mut dead_ports: Vec<u16> = Vec::new();
-        for attempt in timeouts {
+        for attempt in timeouts.chain(unreachable) {
             push_once(&mut dead, display_server(attempt.server));
             if !dead_ports.contains(&attempt.server.port()) {
                 dead_ports.push(attempt.server.port());
@@ -151,6 +166,13 @@ pub fn lookup_summary(
                 "No DNS server answered: {} did not answer within {} each.",
                 facts.dead.join(", "),
                 facts.timeout
+            ),
+        ),
+        DnsOutcome::Unreachable => (
+            VerdictStatus::Fail,
+            format!(
+                "No DNS server answered: {} could not be reached (no route from the app).",
+                facts.dead.join(", ")
             ),
         ),
         DnsOutcome::Servfail => (

@@ -70,6 +70,7 @@ pub(crate) fn dns_config_of(servers: &[&str]) -> DnsConfig {
         timeout: Duration::from_secs(3),
         timeout_source: TimeoutSource::Default,
         attempts: 1,
+        model: netdiag_core::dns::QueryModel::Sequential,
         transport: Transport::Udp,
         warnings: Vec::new(),
     }
@@ -218,7 +219,7 @@ pub(crate) fn lookup(outcomes: &[(DnsOutcome, &str)]) -> Lookup {
         .map(|(outcome, server)| DnsAttempt {
             server: server.parse().unwrap(),
             source: ServerSource::Network,
-            attempt: 1,
+            round: 1,
             outcome: *outcome,
             elapsed: Duration::from_millis(if *outcome == DnsOutcome::Timeout {
                 3000
@@ -871,4 +872,36 @@ fn an_unreadable_resource_is_named_by_the_checks_that_lacked_it() {
             );
         }
     }
+}
+
+/// The `dns.reachable` remedy with several dead servers reads as a sentence: the ports, then
+/// the whole source range, then the servers (a trial found them swapped: "Allow UDP and TCP
+/// address range ... from the whole 15354"); an unreachable server fails it like a silent one.
+#[test]
+fn the_dns_reachable_remedy_reads_as_a_sentence_with_several_servers() {
+    let files = example();
+    let seen = Seen {
+        lookup: Some(lookup(&[
+            (DnsOutcome::Timeout, "10.10.0.5:53"),
+            (DnsOutcome::Unreachable, "10.10.0.6:5353"),
+            (DnsOutcome::Answered, "10.10.0.4:53"),
+        ])),
+        ..Seen::default()
+    };
+    let evaluation = evaluate_with(Some(&files), &seen);
+    let check = evaluation
+        .checks
+        .iter()
+        .find(|c| c.id == "dns.reachable")
+        .unwrap();
+    assert_eq!(check.status, Status::Fail);
+    assert!(
+        check.evidence.contains("10.10.0.5:53") && check.evidence.contains("10.10.0.6:5353"),
+        "{}",
+        check.evidence
+    );
+    assert_eq!(
+        check.remedy,
+        "Allow UDP and TCP ports 53 and 5353 from the whole pool 172.16.200.0/24 to these DNS servers (NSGs, firewalls, and the routes back), or remove the dead servers from the app's DNS settings."
+    );
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use netdiag_core::addr::Host;
+use netdiag_core::dns::QueryModel;
 use netdiag_core::dns::config::TimeoutSource;
 use netdiag_core::dns::resolve::RecordType;
 use netdiag_core::dns::{
@@ -42,6 +43,7 @@ fn config(servers: &[SocketAddr]) -> DnsConfig {
         timeout: TIMEOUT,
         timeout_source: TimeoutSource::Argument,
         attempts: 1,
+        model: QueryModel::Sequential,
         transport: Transport::Udp,
         warnings: Vec::new(),
     }
@@ -215,28 +217,118 @@ async fn two_dead_servers_cost_two_timeouts_in_order() {
     assert!(lookup.answer.is_none());
 }
 
-#[tokio::test]
-async fn attempts_per_server_are_repeated_before_moving_on() {
-    let dead = DeadDnsServer::start();
-    let dns = TestDns::contoso();
-    let mut config = config(&[dead.addr(), dns.addr()]);
-    config.attempts = 2;
-    let started = Instant::now();
-    let lookup = resolve(&config, &question("db.contoso.internal", None)).await;
-    assert_took(started.elapsed(), TIMEOUT * 2);
-    let seen: Vec<_> = lookup
+/// The platform model ("Name resolution in App Service",
+/// <https://learn.microsoft.com/azure/app-service/overview-name-resolution>): every server at
+/// once; a dead first server costs one timeout, however many are dead ahead of a live one.
+fn platform(servers: &[SocketAddr]) -> DnsConfig {
+    DnsConfig {
+        attempts: 3,
+        model: QueryModel::Platform,
+        ..config(servers)
+    }
+}
+
+fn outcomes(lookup: &Lookup) -> Vec<(u32, SocketAddr, DnsOutcome)> {
+    lookup
         .attempts
         .iter()
-        .map(|a| (a.attempt, a.outcome))
-        .collect();
+        .map(|a| (a.round, a.server, a.outcome))
+        .collect()
+}
+
+#[tokio::test]
+async fn platform_a_dead_first_server_costs_one_timeout() {
+    let dead = DeadDnsServer::start();
+    let dns = TestDns::contoso();
+    let started = Instant::now();
+    let lookup = resolve(
+        &platform(&[dead.addr(), dns.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    assert_took(started.elapsed(), TIMEOUT);
     assert_eq!(
-        seen,
+        outcomes(&lookup),
         [
-            (1, DnsOutcome::Timeout),
-            (2, DnsOutcome::Timeout),
-            (1, DnsOutcome::Answered)
+            (1, dead.addr(), DnsOutcome::Timeout),
+            (1, dns.addr(), DnsOutcome::Answered)
         ]
     );
+    assert!(lookup.resolved());
+}
+
+#[tokio::test]
+async fn two_dead_servers_cost_one_timeout_on_the_platform_and_two_in_sequence() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let dns = TestDns::contoso();
+    let servers = [first.addr(), second.addr(), dns.addr()];
+    let started = Instant::now();
+    let lookup = resolve(&platform(&servers), &question("db.contoso.internal", None)).await;
+    assert_took(started.elapsed(), TIMEOUT);
+    assert_eq!(lookup.attempts.len(), 3);
+    assert!(lookup.resolved());
+
+    let started = Instant::now();
+    let lookup = resolve(&config(&servers), &question("db.contoso.internal", None)).await;
+    assert_took(started.elapsed(), TIMEOUT * 2);
+    assert!(lookup.resolved());
+}
+
+#[tokio::test]
+async fn platform_a_failing_first_server_costs_no_timeout() {
+    let servfail = RcodeServer::start(ResponseCode::ServFail);
+    let dns = TestDns::contoso();
+    let started = Instant::now();
+    let lookup = resolve(
+        &platform(&[servfail.addr(), dns.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    assert!(started.elapsed() < TIMEOUT / 2, "{:?}", started.elapsed());
+    assert_eq!(
+        outcomes(&lookup),
+        [
+            (1, servfail.addr(), DnsOutcome::Servfail),
+            (1, dns.addr(), DnsOutcome::Answered)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn platform_all_dead_costs_attempts_times_timeout_and_reports_every_round() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let started = Instant::now();
+    let lookup = resolve(
+        &platform(&[first.addr(), second.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    assert_took(started.elapsed(), TIMEOUT * 3);
+    let mut expected = Vec::new();
+    for round in 1..=3 {
+        expected.push((round, first.addr(), DnsOutcome::Timeout));
+        expected.push((round, second.addr(), DnsOutcome::Timeout));
+    }
+    assert_eq!(outcomes(&lookup), expected);
+    assert_eq!(lookup.outcome, DnsOutcome::Timeout);
+}
+
+/// The first server's answer counts as soon as it comes: a dead server behind it is not
+/// waited for, as the app does not wait for it.
+#[tokio::test]
+async fn platform_a_live_first_server_answers_at_once() {
+    let dns = TestDns::contoso();
+    let dead = DeadDnsServer::start();
+    let started = Instant::now();
+    let lookup = resolve(
+        &platform(&[dns.addr(), dead.addr()]),
+        &question("db.contoso.internal", None),
+    )
+    .await;
+    assert!(started.elapsed() < TIMEOUT / 2, "{:?}", started.elapsed());
+    assert_eq!(outcomes(&lookup), [(1, dns.addr(), DnsOutcome::Answered)]);
 }
 
 #[tokio::test]
@@ -350,4 +442,22 @@ async fn ctrl_c_ends_the_wait_and_keeps_what_failed_before() {
     assert_eq!(lookup.attempts.len(), 1);
     let run = netdiag_core::dns::DnsRun::Sequential(lookup);
     assert!(run.interrupted() && run.succeeded());
+}
+
+/// What the summary says a dead server costs follows the model: on the platform two dead
+/// servers ahead of a live one cost one timeout, in sequence two.
+#[tokio::test]
+async fn the_wait_a_dead_server_costs_follows_the_model() {
+    use netdiag_core::dns::summary::LookupFacts;
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let dns = TestDns::contoso();
+    let servers = [first.addr(), second.addr(), dns.addr()];
+    let name = question("db.contoso.internal", None);
+    let on_platform = platform(&servers);
+    let lookup = resolve(&on_platform, &name).await;
+    assert_eq!(LookupFacts::of(&lookup, &on_platform).waited, TIMEOUT);
+    let in_sequence = config(&servers);
+    let lookup = resolve(&in_sequence, &name).await;
+    assert_eq!(LookupFacts::of(&lookup, &in_sequence).waited, TIMEOUT * 2);
 }

@@ -66,7 +66,7 @@ fn answered(addresses: &[&str]) -> Lookup {
         attempts: vec![DnsAttempt {
             server,
             source: ServerSource::Network,
-            attempt: 1,
+            round: 1,
             outcome: DnsOutcome::Answered,
             elapsed: Duration::from_millis(3),
             rcode: Some("NOERROR".into()),

@@ -141,6 +141,7 @@ async fn names_resolve_through_the_app_dns_servers() {
         timeout: Duration::from_millis(300),
         timeout_source: TimeoutSource::Argument,
         attempts: 1,
+        model: netdiag_core::dns::QueryModel::Sequential,
         transport: Transport::Udp,
         warnings: Vec::new(),
     };

@@ -19,17 +19,31 @@ fn within(run: &Run, at_least: Duration, at_most: Duration) {
     );
 }
 
+/// Every server dead: the platform repeats the attempt, so the deadline is attempts x
+/// timeout (3 by default; "Name resolution in App Service").
 #[test]
 fn dead_dns_server() {
     let dead = DeadDnsServer::start();
+    let server = dead.addr().to_string();
     let run = Run::of(command("nameresolver").args([
         "--timeout",
         "300ms",
         "db.contoso.internal",
-        &dead.addr().to_string(),
+        &server,
     ]));
     assert_eq!(run.code, 1);
-    within(&run, TIMEOUT, TIMEOUT);
+    within(&run, TIMEOUT * 3, TIMEOUT * 3);
+
+    let once = Run::of(command("nameresolver").args([
+        "--timeout",
+        "300ms",
+        "--attempts",
+        "1",
+        "db.contoso.internal",
+        &server,
+    ]));
+    assert_eq!(once.code, 1);
+    within(&once, TIMEOUT, TIMEOUT);
 }
 
 #[test]
@@ -51,16 +65,24 @@ fn refused_port() {
 
 #[test]
 fn name_that_does_not_resolve() {
-    // Every server dead: the DNS timeout (WEBSITE_DNS_TIMEOUT) is the deadline.
+    // Every server dead: the lookup's attempts x its timeout is the deadline, as the app
+    // waits; --dns-timeout beats WEBSITE_DNS_TIMEOUT, --attempts the default 3.
     let dead = DeadDnsServer::start();
-    let run = Run::of(
-        command("tcpping")
-            .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
-            .env("WEBSITE_DNS_TIMEOUT", "1")
-            .args(["-w", "300ms", "nosuch.contoso.internal:1433"]),
-    );
+    let lookup = |attempts: &str| {
+        Run::of(
+            command("tcpping")
+                .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+                .env("WEBSITE_DNS_TIMEOUT", "5")
+                .args(["--dns-timeout", "300ms", "--attempts", attempts])
+                .args(["-w", "300ms", "nosuch.contoso.internal:1433"]),
+        )
+    };
+    let run = lookup("3");
     assert_eq!(run.code, 1);
-    within(&run, Duration::from_secs(1), Duration::from_secs(1));
+    within(&run, TIMEOUT * 3, TIMEOUT * 3);
+    let run = lookup("1");
+    assert_eq!(run.code, 1);
+    within(&run, TIMEOUT, TIMEOUT);
     // NXDOMAIN from a live server: no wait at all.
     let dns = DnsServer::contoso();
     let run = Run::of(
@@ -112,7 +134,22 @@ fn the_defaults_in_help_and_readme_are_the_cores_constants() {
         &netdiag_core::tcp::DEFAULT_COUNT.to_string(),
     );
     expect(&tcpping, "--azure-timeout <DURATION>", &azure);
-    assert!(tcpping.contains(&format!("DNS servers, {dns} per server")));
+    let attempts = netdiag_core::dns::config::DEFAULT_ATTEMPTS;
+    assert_eq!(attempts, 3, "the platform's documented attempts");
+    assert!(
+        tcpping.contains(&format!("{dns} per attempt, {attempts} attempts")),
+        "{tcpping}"
+    );
+    assert!(
+        help_of(&tcpping, "--dns-timeout <DURATION>")
+            .contains(&format!("WEBSITE_DNS_TIMEOUT, else {dns}]")),
+        "{tcpping}"
+    );
+    assert!(
+        help_of(&tcpping, "--attempts <N>")
+            .contains(&format!("WEBSITE_DNS_ATTEMPTS, else {attempts}]")),
+        "{tcpping}"
+    );
 
     let nameresolver = Run::of(command("nameresolver").arg("--help")).stdout;
     assert!(
@@ -120,10 +157,11 @@ fn the_defaults_in_help_and_readme_are_the_cores_constants() {
             .contains(&format!("WEBSITE_DNS_TIMEOUT, else {dns}]")),
         "{nameresolver}"
     );
-    assert!(nameresolver.contains(&format!(
-        "(default {})",
-        netdiag_core::dns::config::DEFAULT_ATTEMPTS
-    )));
+    assert!(
+        help_of(&nameresolver, "--attempts <N>")
+            .contains(&format!("WEBSITE_DNS_ATTEMPTS, else {attempts}]")),
+        "{nameresolver}"
+    );
 
     // The README writes them as people read them: "21 s", "3 s", "30 s".
     let readme =
@@ -133,6 +171,7 @@ fn the_defaults_in_help_and_readme_are_the_cores_constants() {
         format!("`-w` (default {},", spaced(&tcp_timeout)),
         format!("`-i` apart (default {interval})"),
         format!("else {})", spaced(&dns)),
+        format!("`WEBSITE_DNS_ATTEMPTS`, else {attempts})"),
         format!("`--azure-timeout` ({} by default)", spaced(&azure)),
     ] {
         assert!(readme.contains(&said), "README.md does not say {said:?}");

@@ -120,6 +120,55 @@ fn dead_primary_then_live_alternate_costs_one_timeout() {
     assert!(run.stdout.contains("Warning: "), "{}", run.stdout);
 }
 
+/// The platform model with every server dead: each attempt asks both at once and lasts one
+/// timeout; every server's outcome in every attempt is printed and reported.
+#[test]
+fn all_dead_servers_cost_attempts_times_timeout_on_the_platform() {
+    let first = DeadDnsServer::start();
+    let second = DeadDnsServer::start();
+    let run = run(nameresolver()
+        .env(
+            "WEBSITE_DNS_SERVER",
+            format!("{},{}", first.addr(), second.addr()),
+        )
+        .args([
+            "--json",
+            "--timeout",
+            "300ms",
+            "--attempts",
+            "2",
+            "app.contoso.internal",
+        ]));
+    assert_eq!(run.code, 1);
+    assert_took(&run, Duration::from_millis(600));
+    let report = json(&run);
+    let seen: Vec<(u64, String, String)> = report["dns"]["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["round"].as_u64().unwrap(),
+                a["server"].as_str().unwrap().to_owned(),
+                a["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let (one, two) = (first.addr().to_string(), second.addr().to_string());
+    let timeout = "timeout".to_owned();
+    assert_eq!(
+        seen,
+        [
+            (1, one.clone(), timeout.clone()),
+            (1, two.clone(), timeout.clone()),
+            (2, one, timeout.clone()),
+            (2, two, timeout)
+        ]
+    );
+    assert_eq!(report["dns"]["tries"], 2);
+}
+
+/// Kudu's classic model (`--sequential`): one server after another, each once.
 #[test]
 fn two_dead_servers_take_two_timeouts_and_fail() {
     let first = DeadDnsServer::start();
@@ -129,7 +178,7 @@ fn two_dead_servers_take_two_timeouts_and_fail() {
             "WEBSITE_DNS_SERVER",
             format!("{},{}", first.addr(), second.addr()),
         )
-        .args(["--timeout", "300ms", "app.contoso.internal"]));
+        .args(["--sequential", "--timeout", "300ms", "app.contoso.internal"]));
     assert_eq!(run.code, 1);
     assert_took(&run, Duration::from_millis(600));
     let lines: Vec<&str> = run.stdout.lines().collect();
@@ -215,7 +264,9 @@ fn default_timeout_of_3s_is_in_the_report_and_the_help() {
     let report = json(&run_json);
     assert_eq!(report["dns"]["timeout_ms"], 3000.0);
     assert_eq!(report["dns"]["timeout_source"], "default");
-    assert_eq!(report["dns"]["attempts_per_server"], 1);
+    // The platform's defaults: 3 s per attempt, 3 attempts, every server at once.
+    assert_eq!(report["dns"]["tries"], 3);
+    assert_eq!(report["dns"]["model"], "platform");
 
     let help = run(nameresolver().arg("--help"));
     assert_eq!(help.code, 0);
