@@ -95,3 +95,12 @@ for cmd in "$bin/nameresolver db.contoso.internal 127.0.0.1:$dns_port" \
   printf "  %-70s %8s KiB  %5.2fx\n" "$cmd" "$m" "$(python3 -c "print($m/$k)")"
 done
 printf "  %-70s %8s KiB  %5.2fx\n" "kdig +short @127.0.0.1 -p $dns_port db.contoso.internal A" "$k" 1
+
+echo "== Binary sizes (release; stripped as dist/build.sh ships them; ratio to kdig's binary)"
+kdig_size=$(stat -c %s "$(command -v kdig)")
+for b in nameresolver tcpping; do
+  strip -o "$work/$b.stripped" "$bin/$b"
+  full=$(stat -c %s "$bin/$b"); stripped=$(stat -c %s "$work/$b.stripped")
+  printf "  %-14s %9d bytes, stripped %9d bytes  %5.2fx kdig (%d bytes, dynamically linked)\n" \
+    "$b" "$full" "$stripped" "$(python3 -c "print($stripped/$kdig_size)")" "$kdig_size"
+done

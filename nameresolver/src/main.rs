@@ -23,8 +23,10 @@ Which DNS servers are asked (the first source that names servers wins):
   3. app setting WEBSITE_DNS_SERVER (comma-separated, up to 5);
      WEBSITE_DNS_ALT_SERVER asked last
   4. the app's VNET in the snapshot (its connection's dnsServers,
-     else the VNET's)
-  5. the system configuration (/etc/resolv.conf; the network adapters on Windows)
+     else the VNET's; sorted, first two, on a site with dnsLegacySortOrder)
+  5. the system configuration (/etc/resolv.conf with its own timeout and
+     attempts; the network adapters on Windows); a local stub there
+     (127.0.0.11, 127.0.0.53) is named as one
   6. Azure-provided DNS, 168.63.129.16
 As App Service does today, each attempt asks every server at once and takes
 the answer of the first server in list order that answered, as soon as the

@@ -13,8 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use netdiag_core::addr::Host;
-use netdiag_core::dns::config::TimeoutSource;
-use netdiag_core::dns::{DnsConfig, DnsServer, Question, ServerSource, Transport, resolve};
+use netdiag_core::dns::{DnsConfig, DnsServer, Question, ServerSource, resolve};
 use netdiag_tests::{DnsServer as TestDns, OpenPort, binary};
 
 fn fds(pid: &str) -> usize {
@@ -86,18 +85,10 @@ fn main() {
         dns.addr()
     );
     println!("{:>8} {:>8} {:>10}", "lookups", "fds", "rss (KiB)");
-    let config = DnsConfig {
-        servers: vec![DnsServer {
-            address: dns.addr(),
-            source: ServerSource::Argument,
-        }],
-        timeout: Duration::from_secs(3),
-        timeout_source: TimeoutSource::Default,
-        attempts: 1,
-        model: netdiag_core::dns::QueryModel::Sequential,
-        transport: Transport::Udp,
-        warnings: Vec::new(),
-    };
+    let config = DnsConfig::asking(
+        vec![DnsServer::new(dns.addr(), ServerSource::Argument)],
+        Duration::from_secs(3),
+    );
     let question =
         Question::new(&Host::parse("www.contoso.internal").expect("valid"), None).expect("valid");
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -12,6 +12,7 @@ pub const WEBSITE_DNS_SERVER: &str = "WEBSITE_DNS_SERVER";
 pub const WEBSITE_DNS_ALT_SERVER: &str = "WEBSITE_DNS_ALT_SERVER";
 pub const WEBSITE_DNS_TIMEOUT: &str = "WEBSITE_DNS_TIMEOUT";
 pub const WEBSITE_DNS_ATTEMPTS: &str = "WEBSITE_DNS_ATTEMPTS";
+pub const WEBSITE_DNS_MAX_CACHE_TIMEOUT: &str = "WEBSITE_DNS_MAX_CACHE_TIMEOUT";
 /// Set by App Service in every app: tells that the tool runs inside an app.
 pub const WEBSITE_SITE_NAME: &str = "WEBSITE_SITE_NAME";
 /// The app's current source address in the VNET (an address of the P2S pool).
@@ -29,6 +30,7 @@ pub const REPORTED: &[&str] = &[
     WEBSITE_DNS_ALT_SERVER,
     WEBSITE_DNS_TIMEOUT,
     WEBSITE_DNS_ATTEMPTS,
+    WEBSITE_DNS_MAX_CACHE_TIMEOUT,
     "WEBSITE_VNET_ROUTE_ALL",
     "WEBSITE_CONTENTOVERVNET",
 ];

@@ -65,6 +65,7 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
         ),
         "If the app needs such names: set the VNET's DNS servers (then Sync Network in the app's VNET Integration), or set WEBSITE_DNS_SERVER on the app.",
     )
+    .changing_dns()
 }
 
 /// Plan tiers that cannot use gateway-required integration (elastic and consumption).

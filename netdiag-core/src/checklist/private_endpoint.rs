@@ -291,6 +291,7 @@ fn with_answer(
                 ),
                 setup.remedy(private, snapshot),
             )
+            .changing_dns()
         }
         None => Finding::fail(
             format!(
@@ -298,7 +299,8 @@ fn with_answer(
                 lookup.outcome.as_str()
             ),
             setup.remedy(private, snapshot),
-        ),
+        )
+        .changing_dns(),
     }
 }
 
@@ -327,7 +329,8 @@ fn without_probe(
         (false, None) if !setup.custom.is_empty() => Finding::warn(
             format!("{belongs}; {}", causes.join("; ")),
             setup.remedy(private, snapshot),
-        ),
+        )
+        .changing_dns(),
         (false, None) => Finding::skip(SkipReason::missing_resource(
             "the snapshot has no VNET for the app: which zones its DNS sees is unknown",
             export::VNET,
@@ -338,6 +341,7 @@ fn without_probe(
                 causes.join(", and ")
             ),
             setup.remedy(private, snapshot),
-        ),
+        )
+        .changing_dns(),
     }
 }

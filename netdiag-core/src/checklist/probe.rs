@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::scene::Scene;
 use super::vocab::{Finding, SkipReason, Status};
-use crate::dns::DnsOutcome;
+use crate::dns::{DnsConfig, DnsOutcome, Lookup};
 use crate::tcp::TcpOutcome;
 
 pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
@@ -13,6 +13,16 @@ pub(super) fn dns_reachable(scene: &Scene<'_>) -> Finding {
     let Some((config, lookup)) = inputs.dns else {
         return Finding::skip(no_lookup(scene));
     };
+    let mut finding = servers_answered(scene, config, lookup);
+    // Which servers were asked at all is part of the evidence when the legacy sort left
+    // some of the VNET's out.
+    if let Some(sort) = &config.legacy_sort {
+        finding.evidence = format!("{}; {}", finding.evidence, sort.describe());
+    }
+    finding
+}
+
+fn servers_answered(scene: &Scene<'_>, config: &DnsConfig, lookup: &Lookup) -> Finding {
     let timeout = humantime::format_duration(config.timeout);
     // Refused at once (nothing listens on the port) is as unreachable as silent.
     let refused: Vec<String> = lookup
@@ -101,7 +111,8 @@ pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
         DnsOutcome::Nxdomain => Finding::fail(
             format!("{deciding} says the name does not exist (NXDOMAIN)"),
             "Check the name; for a private zone, link it to the VNET whose DNS the app uses, or forward the zone from the VNET's DNS servers.",
-        ),
+        )
+        .changing_dns(),
         DnsOutcome::Nodata => Finding::fail(
             format!("{deciding} knows the name but has no address records for it (NODATA)"),
             format!(
@@ -116,16 +127,17 @@ pub(super) fn dns_resolves(scene: &Scene<'_>) -> Finding {
                         |types| types.join(" (or ") + &")".repeat(types.len().saturating_sub(1))
                     )
             ),
-        ),
+        )
+        .changing_dns(),
         other => Finding::fail(
             format!(
                 "every DNS server failed (last: {deciding}, {})",
                 other.as_str()
             ),
             format!(
-                "Make the app's DNS servers reachable from the whole {} (UDP and TCP {}), or point the VNET at servers that answer.",
-                scene.source_phrase(),
-                ports_of(lookup.attempts.iter().map(|a| a.server.port()))
+                "Make the app's DNS servers reachable over UDP and TCP {} from the whole {}, or point the VNET at servers that answer.",
+                ports_of(lookup.attempts.iter().map(|a| a.server.port())),
+                scene.source_phrase()
             ),
         ),
     }

@@ -382,10 +382,16 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
     let checks = REGISTRY
         .iter()
         .map(|spec| {
-            let finding = match spec.applies.excludes(scene.mode) {
+            let mut finding = match spec.applies.excludes(scene.mode) {
                 Some(mode) => Finding::skip(SkipReason::OtherMode(mode)),
                 None => (spec.decide)(&scene),
             };
+            if finding.changes_dns
+                && matches!(finding.status, Status::Fail | Status::Warn)
+                && !finding.remedy.is_empty()
+            {
+                finding.remedy = format!("{} {}", finding.remedy, scene.dns_cache_sentence());
+            }
             Check {
                 id: spec.id,
                 stage: spec.stage,

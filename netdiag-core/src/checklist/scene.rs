@@ -9,6 +9,7 @@ use ipnet::{IpNet, Ipv4Net};
 
 use super::inputs::Inputs;
 use super::vocab::{Mode, SkipReason, SourceKind};
+use crate::dns::config::CacheTime;
 use crate::nsg::TagScope;
 use crate::ranges::RangeSet;
 use crate::settings::WEBSITE_SITE_NAME;
@@ -268,6 +269,34 @@ impl<'a> Scene<'a> {
             )
             .with_id(id)
         })
+    }
+
+    /// How long the app may keep an old DNS answer, as a remedy that changes DNS ends it
+    /// ("Name resolution in App Service": answers are cached up to 30 s by default).
+    pub(super) fn dns_cache_sentence(&self) -> String {
+        let inputs = self.inputs;
+        let cache = inputs.dns_config.map_or_else(
+            || {
+                let site = inputs
+                    .snapshot
+                    .and_then(|s| s.site_dns(inputs.settings.get(WEBSITE_SITE_NAME)));
+                CacheTime::of(site.as_ref(), inputs.settings)
+            },
+            |config| config.cache,
+        );
+        let setting = cache
+            .setting
+            .map_or_else(String::new, |setting| format!(", {setting}"));
+        if cache.time.is_zero() {
+            format!(
+                "The app keeps no DNS answers (its DNS cache time is 0{setting}), so the change counts at once."
+            )
+        } else {
+            format!(
+                "The app may keep the old answer for up to {} (its DNS cache time{setting}): test again after that.",
+                humantime::format_duration(cache.time)
+            )
+        }
     }
 
     /// The source range for a remedy: "pool 172.16.200.0/24", "integration subnet

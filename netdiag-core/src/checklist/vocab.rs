@@ -321,6 +321,9 @@ pub struct Finding {
     /// The ARM ids of referenced resources the check could not see (a skip's, or a
     /// warning's: an NSG referenced but not in the snapshot).
     pub lacking: Vec<String>,
+    /// The remedy changes what DNS answers: the evaluation ends it with how long the app
+    /// may keep the old answer (its DNS cache time).
+    pub changes_dns: bool,
 }
 
 impl Finding {
@@ -332,7 +335,16 @@ impl Finding {
             details: None,
             skip: None,
             lacking: Vec::new(),
+            changes_dns: false,
         }
+    }
+
+    /// The same finding, whose remedy changes what DNS answers (see
+    /// [`Finding::changes_dns`]).
+    #[must_use]
+    pub fn changing_dns(mut self) -> Self {
+        self.changes_dns = true;
+        self
     }
 
     /// The same finding, naming the resources it could not see by id.

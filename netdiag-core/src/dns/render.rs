@@ -23,10 +23,13 @@ pub fn render(run: &DnsRun, config: &DnsConfig, question: &Question) -> String {
                     .iter()
                     .map(|a| a.elapsed)
                     .sum::<std::time::Duration>();
+                let origin = match &result.server.stub {
+                    Some(stub) => format!("{}, {}", result.server.source, stub.describe()),
+                    None => result.server.source.to_string(),
+                };
                 let _ = writeln!(
                     out,
-                    "Server: {server} ({}): {} in {}",
-                    result.server.source,
+                    "Server: {server} ({origin}): {} in {}",
                     describe_outcome(result.outcome),
                     display_millis(elapsed)
                 );
@@ -58,7 +61,14 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
         return;
     };
     if last.outcome.ends_lookup() {
-        let _ = writeln!(out, "Server: {}\n", display_server(last.server));
+        let stub = config
+            .servers
+            .iter()
+            .find(|server| server.address == last.server)
+            .and_then(|server| server.stub.as_ref())
+            .map(|stub| format!(" ({})", stub.describe()))
+            .unwrap_or_default();
+        let _ = writeln!(out, "Server: {}{stub}\n", display_server(last.server));
     } else {
         out.push('\n');
     }

@@ -276,7 +276,7 @@ async fn resolve_sequential(
             attempts: 1,
             ..config.clone()
         };
-        let result = ask_server(&once, *server, question, interrupt).await;
+        let result = ask_server(&once, server.clone(), question, interrupt).await;
         attempts.extend(result.attempts);
         last = result.outcome;
         if result.outcome.ends_lookup() || result.outcome == DnsOutcome::Interrupted {
@@ -374,10 +374,10 @@ async fn platform_round(
 ) -> Round {
     let started = Instant::now();
     let mut queries = JoinSet::new();
-    for (index, server) in config.servers.iter().copied().enumerate() {
+    for (index, server) in config.servers.iter().map(|s| s.address).enumerate() {
         let (transport, timeout, question) = (config.transport, config.timeout, question.clone());
         queries.spawn(async move {
-            let classified = query_once(server.address, transport, &question, timeout).await;
+            let classified = query_once(server, transport, &question, timeout).await;
             (index, classified, started.elapsed())
         });
     }
@@ -459,7 +459,7 @@ pub async fn resolve_all(
     interrupt: &Interrupt,
 ) -> Vec<ServerResult> {
     let mut tasks = JoinSet::new();
-    for (index, server) in config.servers.iter().copied().enumerate() {
+    for (index, server) in config.servers.iter().cloned().enumerate() {
         let config = config.clone();
         let question = question.clone();
         let interrupt = interrupt.clone();

@@ -81,6 +81,10 @@ pub struct SiteDns {
     pub alt_server: Option<String>,
     pub timeout_secs: Option<u64>,
     pub attempts: Option<u32>,
+    /// `dnsMaxCacheTimeout`: seconds the app keeps an answer (0: no cache).
+    pub cache_secs: Option<u64>,
+    /// `dnsLegacySortOrder`: the VNET's servers are sorted and only the first two used.
+    pub legacy_sort: bool,
 }
 
 /// The DNS servers of the app's network in a snapshot, with where they were read (file
@@ -353,11 +357,15 @@ impl Snapshot {
             alt_server: dns.dns_alt_server.clone(),
             timeout_secs: dns.dns_retry_attempt_timeout.filter(|t| *t > 0),
             attempts: dns.dns_retry_attempt_count.filter(|a| *a > 0),
+            cache_secs: dns.dns_max_cache_timeout,
+            legacy_sort: dns.dns_legacy_sort_order == Some(true),
         };
         let empty = found.servers.is_empty()
             && found.alt_server.is_none()
             && found.timeout_secs.is_none()
-            && found.attempts.is_none();
+            && found.attempts.is_none()
+            && found.cache_secs.is_none()
+            && !found.legacy_sort;
         (!empty).then_some(found)
     }
 

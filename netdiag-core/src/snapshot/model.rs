@@ -294,6 +294,11 @@ pub struct SiteDnsConfiguration {
     pub dns_retry_attempt_timeout: Option<u64>,
     /// Attempts per server (`WEBSITE_DNS_ATTEMPTS`, as a site property).
     pub dns_retry_attempt_count: Option<u32>,
+    /// Seconds the app keeps an answer (`WEBSITE_DNS_MAX_CACHE_TIMEOUT`; 0: no cache).
+    pub dns_max_cache_timeout: Option<u64>,
+    /// Read-only: an older Windows site that still sorts its VNET's DNS servers and uses
+    /// the first two.
+    pub dns_legacy_sort_order: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -8,9 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use netdiag_core::checklist::{Check, Evaluation, Inputs, Stage, Status, Target};
 use netdiag_core::dns::config::TimeoutSource;
-use netdiag_core::dns::{
-    DnsAttempt, DnsConfig, DnsOutcome, DnsServer, Lookup, ServerSource, Transport,
-};
+use netdiag_core::dns::{DnsAttempt, DnsConfig, DnsOutcome, DnsServer, Lookup, ServerSource};
 use netdiag_core::nsg::Protocol;
 use netdiag_core::settings::AppSettings;
 use netdiag_core::snapshot::Snapshot;
@@ -59,20 +57,15 @@ impl Default for Seen {
 }
 
 pub(crate) fn dns_config_of(servers: &[&str]) -> DnsConfig {
+    let servers = servers
+        .iter()
+        .map(|address| DnsServer::new(address.parse().unwrap(), ServerSource::Network))
+        .collect();
     DnsConfig {
-        servers: servers
-            .iter()
-            .map(|address| DnsServer {
-                address: address.parse().unwrap(),
-                source: ServerSource::Network,
-            })
-            .collect(),
-        timeout: Duration::from_secs(3),
         timeout_source: TimeoutSource::Default,
         attempts: 1,
         model: netdiag_core::dns::QueryModel::Sequential,
-        transport: Transport::Udp,
-        warnings: Vec::new(),
+        ..DnsConfig::asking(servers, Duration::from_secs(3))
     }
 }
 
@@ -84,7 +77,10 @@ pub(crate) fn evaluate_with(files: Option<&BTreeMap<String, Value>>, seen: &Seen
 /// The checklist on a snapshot already loaded (and changed as loading cannot: gaps).
 pub(crate) fn evaluate_snapshot(snapshot: Option<&Snapshot>, seen: &Seen) -> Evaluation {
     let settings = AppSettings::from_pairs(seen.settings.iter().copied());
-    let config = dns_config_of(seen.servers);
+    let mut config = dns_config_of(seen.servers);
+    // The app's cache time comes from its site and settings, as in a run.
+    let site = snapshot.and_then(|s| s.site_dns(settings.get("WEBSITE_SITE_NAME")));
+    config.cache = netdiag_core::dns::config::CacheTime::of(site.as_ref(), &settings);
     // A resolved name leads to its first address, as in a run.
     let resolved = seen
         .lookup
@@ -869,6 +865,71 @@ fn an_unreadable_resource_is_named_by_the_checks_that_lacked_it() {
                 "{} names a gap it did not lack: {}",
                 check.id,
                 check.evidence
+            );
+        }
+    }
+}
+
+/// Every remedy that names ports, ranges or servers reads as a sentence when several servers
+/// failed, in both modes and without a snapshot: it starts with a capital, ends with a full
+/// stop, and has no hole or doubled word where a list went in (a trial found "from the whole
+/// 15354").
+#[test]
+fn every_remedy_reads_as_a_sentence_with_several_failed_servers() {
+    let failed = || {
+        lookup(&[
+            (DnsOutcome::Timeout, "10.10.0.5:53"),
+            (DnsOutcome::Unreachable, "10.10.0.6:5353"),
+            (DnsOutcome::Servfail, "10.10.0.7:53"),
+        ])
+    };
+    let regional = super::private_endpoint::regional_example();
+    let gateway = example();
+    for (name, files) in [
+        ("gateway", Some(&gateway)),
+        ("regional", Some(&regional)),
+        ("none", None),
+    ] {
+        let seen = Seen {
+            target: "db.contoso.internal",
+            lookup: Some(failed()),
+            ..Seen::default()
+        };
+        let evaluation = evaluate_with(files, &seen);
+        let remedies: Vec<(&str, &str)> = evaluation
+            .checks
+            .iter()
+            .filter(|c| matches!(c.status, Status::Fail | Status::Warn) && !c.remedy.is_empty())
+            .map(|c| (c.id, c.remedy.as_str()))
+            .collect();
+        assert!(
+            remedies.iter().any(|(id, _)| *id == "dns.resolves"),
+            "{name}: {remedies:?}"
+        );
+        for (id, remedy) in remedies {
+            let words: Vec<&str> = remedy.split_whitespace().collect();
+            assert!(
+                remedy.starts_with(|c: char| c.is_uppercase()) && remedy.ends_with(['.', ')']),
+                "{name} {id}: {remedy}"
+            );
+            assert!(
+                !remedy.contains(['{', '}'])
+                    && !remedy.contains("  ")
+                    && !remedy.contains(" ,")
+                    && !remedy.contains(") ("),
+                "{name} {id}: {remedy}"
+            );
+            assert!(
+                !words
+                    .windows(2)
+                    .any(|w| w[0] == "whole" && w[1].starts_with(|c: char| c.is_ascii_digit())),
+                "{name} {id}: {remedy}"
+            );
+            assert!(
+                !words
+                    .windows(2)
+                    .any(|w| w[0].eq_ignore_ascii_case(w[1]) && w[0].len() > 2),
+                "{name} {id}: a doubled word: {remedy}"
             );
         }
     }

@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use netdiag_core::addr::Host;
 use netdiag_core::dns::QueryModel;
-use netdiag_core::dns::config::TimeoutSource;
 use netdiag_core::dns::resolve::RecordType;
 use netdiag_core::dns::{
     DnsConfig, DnsOutcome, DnsServer, Lookup, Question, ServerResult, ServerSource, Transport,
@@ -32,20 +31,14 @@ const TIMEOUT: Duration = Duration::from_millis(300);
 const SLACK: Duration = Duration::from_millis(250);
 
 fn config(servers: &[SocketAddr]) -> DnsConfig {
+    let servers = servers
+        .iter()
+        .map(|&address| DnsServer::new(address, ServerSource::WebsiteDnsServer))
+        .collect();
     DnsConfig {
-        servers: servers
-            .iter()
-            .map(|&address| DnsServer {
-                address,
-                source: ServerSource::WebsiteDnsServer,
-            })
-            .collect(),
-        timeout: TIMEOUT,
-        timeout_source: TimeoutSource::Argument,
         attempts: 1,
         model: QueryModel::Sequential,
-        transport: Transport::Udp,
-        warnings: Vec::new(),
+        ..DnsConfig::asking(servers, TIMEOUT)
     }
 }
 
@@ -460,4 +453,57 @@ async fn the_wait_a_dead_server_costs_follows_the_model() {
     let in_sequence = config(&servers);
     let lookup = resolve(&in_sequence, &name).await;
     assert_eq!(LookupFacts::of(&lookup, &in_sequence).waited, TIMEOUT * 2);
+}
+
+/// A Linux container asks Docker's embedded stub (127.0.0.11): the output names it as a
+/// stub, with the upstream servers its resolv.conf declares, in the `Server:` line.
+#[test]
+fn a_stub_server_is_named_as_a_stub_in_the_output() {
+    use netdiag_core::dns::config::{Stub, StubKind};
+    use netdiag_core::dns::{DnsAnswer, DnsAttempt, DnsRun};
+    let stub: SocketAddr = "127.0.0.11:53".parse().unwrap();
+    let config = DnsConfig::asking(
+        vec![DnsServer {
+            stub: Some(Stub {
+                kind: StubKind::Docker,
+                upstreams: vec!["168.63.129.16".parse().unwrap()],
+            }),
+            ..DnsServer::new(stub, ServerSource::System)
+        }],
+        TIMEOUT,
+    );
+    let lookup = Lookup {
+        attempts: vec![DnsAttempt {
+            server: stub,
+            source: ServerSource::System,
+            round: 1,
+            outcome: DnsOutcome::Answered,
+            elapsed: Duration::from_millis(2),
+            rcode: Some("NOERROR".to_owned()),
+            message: None,
+        }],
+        outcome: DnsOutcome::Answered,
+        answer: Some(DnsAnswer {
+            server: stub,
+            canonical_name: "db.contoso.internal".to_owned(),
+            aliases: Vec::new(),
+            addresses: vec!["10.1.2.4".parse().unwrap()],
+            records: Vec::new(),
+        }),
+    };
+    let text = netdiag_core::dns::render::render(
+        &DnsRun::Sequential(lookup),
+        &config,
+        &question("db.contoso.internal", None),
+    );
+    assert!(
+        text.starts_with(
+            "Server: 127.0.0.11 (Docker's embedded DNS stub, forwarding to 168.63.129.16)\n"
+        ),
+        "{text}"
+    );
+    // The report carries the same: `dns.servers[].stub`.
+    let report = serde_json::to_value(&config.servers[0]).unwrap();
+    assert_eq!(report["stub"]["kind"], "docker");
+    assert_eq!(report["stub"]["upstreams"][0], "168.63.129.16");
 }

@@ -121,6 +121,16 @@ fn the_planted_cause_is_the_unlinked_zone_and_leads_the_verdict() {
         "{}",
         check.remedy
     );
+    // Linking a zone changes what DNS answers: the app may keep the old answer for its
+    // cache time, 30 s unless dnsMaxCacheTimeout says otherwise ("Name resolution in App
+    // Service", <https://learn.microsoft.com/azure/app-service/overview-name-resolution>).
+    assert!(
+        check.remedy.ends_with(
+            "The app may keep the old answer for up to 30s (its DNS cache time): test again after that."
+        ),
+        "{}",
+        check.remedy
+    );
     // No gateway-required wording anywhere but in the ids of the checks that stand aside.
     for check in &evaluation.checks {
         if matches!(check.skip, Some(SkipReason::OtherMode(_))) {
@@ -415,4 +425,31 @@ fn both_export_shapes_give_the_same_checklist() {
         assert_eq!(statuses(&a), statuses(&b));
     }
     let _ = SUB;
+}
+
+/// A site that caches no DNS answers (`dnsMaxCacheTimeout: 0`) is told the change counts
+/// at once; one that caches longer is told how long.
+#[test]
+fn the_remedy_says_how_long_the_app_keeps_the_old_answer() {
+    let cache = |seconds: u64| {
+        check("dns.private-endpoint", move |f| {
+            f.get_mut("site.json").unwrap()["properties"]["siteConfig"]["dnsConfiguration"]
+                ["dnsMaxCacheTimeout"] = json!(seconds);
+        })
+        .remedy
+    };
+    let none = cache(0);
+    assert!(
+        none.ends_with(
+            "The app keeps no DNS answers (its DNS cache time is 0, dnsMaxCacheTimeout), so the change counts at once."
+        ),
+        "{none}"
+    );
+    let long = cache(60);
+    assert!(
+        long.ends_with(
+            "for up to 1m (its DNS cache time, dnsMaxCacheTimeout): test again after that."
+        ),
+        "{long}"
+    );
 }

@@ -4,8 +4,7 @@
 use std::time::{Duration, Instant};
 
 use netdiag_core::addr::Host;
-use netdiag_core::dns::config::TimeoutSource;
-use netdiag_core::dns::{DnsConfig, DnsServer, ServerSource, Transport};
+use netdiag_core::dns::{DnsConfig, DnsServer, ServerSource};
 use netdiag_core::tcp::{
     Family, Limit, ProbeObserver, ProbePlan, TcpAttempt, TcpOutcome, TcpSummary, connect_once,
     resolve_target, run_probes,
@@ -134,16 +133,12 @@ async fn a_timed_run_starts_no_attempt_after_its_duration() {
 async fn names_resolve_through_the_app_dns_servers() {
     let dns = TestDns::contoso();
     let config = DnsConfig {
-        servers: vec![DnsServer {
-            address: dns.addr(),
-            source: ServerSource::WebsiteDnsServer,
-        }],
-        timeout: Duration::from_millis(300),
-        timeout_source: TimeoutSource::Argument,
         attempts: 1,
         model: netdiag_core::dns::QueryModel::Sequential,
-        transport: Transport::Udp,
-        warnings: Vec::new(),
+        ..DnsConfig::asking(
+            vec![DnsServer::new(dns.addr(), ServerSource::WebsiteDnsServer)],
+            Duration::from_millis(300),
+        )
     };
     let host = Host::parse("loop.contoso.internal").unwrap();
     let resolved = resolve_target(

@@ -546,3 +546,63 @@ fn text_wraps_at_100_columns_when_not_a_terminal() {
         run.stdout
     );
 }
+
+/// An older Windows site with `dnsLegacySortOrder` sorts its VNET's DNS servers and asks
+/// only the first two (App Service's DNS announcement of January 2024,
+/// <https://azure.github.io/AppService/2024/01/09/DNS-improvements.html>): the report lists
+/// the two asked, and the output says which was left out and how to opt out.
+#[test]
+fn legacy_sort_asks_the_two_lowest_of_the_vnets_servers_and_says_so() {
+    let servers = [
+        netdiag_tests::DnsServer::contoso(),
+        netdiag_tests::DnsServer::contoso(),
+        netdiag_tests::DnsServer::contoso(),
+    ];
+    let listed: Vec<String> = servers.iter().map(|s| s.addr().to_string()).collect();
+    let mut sorted: Vec<_> = servers.iter().map(netdiag_tests::DnsServer::addr).collect();
+    sorted.sort();
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-legacy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("network.json"),
+        serde_json::json!([
+            {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app-old",
+             "name": "app-old", "type": "Microsoft.Web/sites",
+             "properties": {"dnsConfiguration": {"dnsLegacySortOrder": true}}},
+            {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test",
+             "name": "vnet-test", "type": "Microsoft.Network/virtualNetworks",
+             "properties": {"addressSpace": {"addressPrefixes": ["10.10.0.0/16"]},
+                            "dhcpOptions": {"dnsServers": listed}}}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let run = Run::of(command("nameresolver").args([
+        "--json",
+        "--network",
+        &dir.display().to_string(),
+        "db.contoso.internal",
+    ]));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report = run.json();
+    let asked: Vec<&str> = report["dns"]["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["address"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = sorted[..2].iter().map(ToString::to_string).collect();
+    assert_eq!(asked, expected);
+    let said = format!(
+        "not {}; opt out (disableVirtualNetworkDnsSorting)",
+        sorted[2]
+    );
+    assert!(run.stderr.contains("dnsLegacySortOrder"), "{}", run.stderr);
+    assert!(run.stderr.contains(&said), "{}", run.stderr);
+    let reachable = check(&report, "dns.reachable");
+    assert!(
+        reachable["evidence"].as_str().unwrap().contains(&said),
+        "{reachable}"
+    );
+}
