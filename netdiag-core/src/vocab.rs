@@ -131,6 +131,10 @@ pub struct Verdict {
     pub cause: Option<String>,
     pub summary: String,
     pub next_steps: Vec<String>,
+    /// What the snapshot lacked for a check that applies to this target, by resource id
+    /// where the snapshot references it (else the resource in words): a verdict with
+    /// anything here is never `pass`.
+    pub incomplete: Vec<String>,
 }
 
 impl Verdict {
@@ -141,6 +145,7 @@ impl Verdict {
             cause: None,
             summary: summary.into(),
             next_steps,
+            incomplete: Vec::new(),
         }
     }
 

@@ -34,10 +34,7 @@ pub(super) fn address_overlap(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     }
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(SkipReason::missing_resource(
-            "the snapshot has no VNET for the app",
-            export::VNET,
-        ));
+        return Finding::skip(scene.no_vnet(""));
     };
     // The P2S pool is listed right after the VNET's own spaces. A regional integration
     // subnet is part of the VNET's space, so the spaces alone say it all.

@@ -36,6 +36,7 @@ pub fn lookup_advice(lookup: &Lookup, config: &DnsConfig, question: &Question) -
     }
     Verdict {
         cause: None,
+        incomplete: Vec::new(),
         status,
         summary,
         next_steps,
@@ -132,6 +133,7 @@ fn all_advice(results: &[ServerResult], config: &DnsConfig, question: &Question)
         let all_answered = results.iter().all(|r| r.outcome == DnsOutcome::Answered);
         return Verdict {
             cause: None,
+            incomplete: Vec::new(),
             status: if all_answered {
                 VerdictStatus::Pass
             } else {
@@ -180,6 +182,7 @@ fn all_advice(results: &[ServerResult], config: &DnsConfig, question: &Question)
     }
     Verdict {
         cause: None,
+        incomplete: Vec::new(),
         status: VerdictStatus::Fail,
         summary: format!(
             "The app's DNS servers disagree on {name}: {} different answers.",
@@ -208,6 +211,7 @@ pub fn tcp_advice(
         };
         return Verdict {
             cause: None,
+            incomplete: Vec::new(),
             status: VerdictStatus::Pass,
             summary: format!(
                 "Interrupted before any attempt to {target} ended{waited}; nothing to judge yet."
@@ -221,6 +225,7 @@ pub fn tcp_advice(
     if summary.failed() == 0 {
         return Verdict {
             cause: None,
+            incomplete: Vec::new(),
             status: VerdictStatus::Pass,
             summary: format!(
                 "{target} accepts TCP connections: {}/{} attempts connected.",
@@ -235,6 +240,7 @@ pub fn tcp_advice(
     if summary.connected > 0 {
         return Verdict {
             cause: None,
+            incomplete: Vec::new(),
             status: VerdictStatus::Warn,
             summary: format!(
                 "{target} is reachable, but {failed} of {} attempts failed (mostly {}): the path or the service is intermittent.",
@@ -252,6 +258,7 @@ pub fn tcp_advice(
     let (summary_text, next_steps) = failure_advice(failure, target, &to, &port, timeout);
     Verdict {
         cause: None,
+        incomplete: Vec::new(),
         status: VerdictStatus::Fail,
         summary: summary_text,
         next_steps,

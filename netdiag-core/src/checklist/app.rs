@@ -35,7 +35,7 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
         return Finding::pass(format!("{} from {}", server.address, server.source));
     }
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(scene.lacking("the snapshot has no VNET for the app", export::VNET));
+        return Finding::skip(scene.no_vnet(""));
     };
     let vnet_servers = vnet
         .dhcp_options
@@ -288,9 +288,10 @@ pub(super) fn app_single_vnet(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn vnet_same_subscription(scene: &Scene<'_>) -> Finding {
     let (Some(vnet), Some(plan)) = (scene.vnet, scene.plan) else {
-        return Finding::skip(
-            scene.lacking("the snapshot lacks the VNET or the plan", export::VNET),
-        );
+        return Finding::skip(scene.plan.map_or_else(
+            || scene.lacking("the snapshot lacks the plan", export::PLAN),
+            |_| scene.no_vnet(""),
+        ));
     };
     match (subscription_of(&vnet.id), subscription_of(&plan.id)) {
         (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {
@@ -312,9 +313,10 @@ pub(super) fn vnet_same_subscription(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn vnet_location(scene: &Scene<'_>) -> Finding {
     let (Some(vnet), Some(plan)) = (scene.vnet, scene.plan) else {
-        return Finding::skip(
-            scene.lacking("the snapshot lacks the VNET or the plan", export::VNET),
-        );
+        return Finding::skip(scene.plan.map_or_else(
+            || scene.lacking("the snapshot lacks the plan", export::PLAN),
+            |_| scene.no_vnet(""),
+        ));
     };
     let region = |s: &str| s.to_ascii_lowercase().replace(' ', "");
     if vnet.location.is_empty() || plan.location.is_empty() {

@@ -37,10 +37,7 @@ pub(super) fn gateway_present(scene: &Scene<'_>) -> Finding {
         ));
     }
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(SkipReason::missing_resource(
-            "the snapshot has no VNET for the app",
-            export::VNET,
-        ));
+        return Finding::skip(scene.no_vnet(""));
     };
     match scene.gateway {
         Some(gateway) => Finding::pass(format!("gateway {} in VNET {}", gateway.name, vnet.name)),
@@ -246,10 +243,7 @@ pub(super) fn gateway_subnet(scene: &Scene<'_>) -> Finding {
         return Finding::skip(why);
     }
     let (Some(snapshot), Some(vnet)) = (scene.snapshot, scene.vnet) else {
-        return Finding::skip(SkipReason::missing_resource(
-            "the snapshot has no VNET for the app",
-            export::VNET,
-        ));
+        return Finding::skip(scene.no_vnet(""));
     };
     let vnet_prefix = format!("{}/subnets/", vnet.id.to_ascii_lowercase());
     let Some(subnet) = snapshot.all_subnets().find(|s| {

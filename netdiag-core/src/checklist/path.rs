@@ -15,7 +15,7 @@ use crate::snapshot::{AddressPrefix, Peering, Subnet, describe_id, same_id};
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
     let target = or_skip!(scene.target_or_skip());
     let Some(vnet) = scene.vnet else {
-        return Finding::skip(scene.lacking("the snapshot has no VNET for the app", export::VNET));
+        return Finding::skip(scene.no_vnet(""));
     };
     let Some(peering) = vnet.virtual_network_peerings.iter().find(|p| {
         p.remote_spaces()

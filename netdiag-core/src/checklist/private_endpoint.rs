@@ -205,7 +205,13 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     };
     let Some(private) = snapshot.private_name(name) else {
-        if snapshot.private_endpoints.is_empty() && snapshot.a_record_sets.is_empty() {
+        // Only a service's name can be a private endpoint's without records of its own
+        // in the snapshot; for any other name, no endpoints exported means none to match.
+        let service = crate::snapshot::services::service_of(name);
+        if service.is_some()
+            && snapshot.private_endpoints.is_empty()
+            && snapshot.a_record_sets.is_empty()
+        {
             return Finding::skip(SkipReason::missing_resource(
                 "the snapshot has no private endpoints or private DNS records",
                 export::PRIVATE_ENDPOINTS,
@@ -245,7 +251,7 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
         Some((_, lookup)) => {
             with_answer(&setup, &private, snapshot, lookup, name, &owner, &expected)
         }
-        None => without_probe(&setup, &private, snapshot, name, &owner, &expected),
+        None => without_probe(scene, &setup, &private, snapshot, name, &owner, &expected),
     };
     result.details = Some(Details::Dns(details));
     result
@@ -306,6 +312,7 @@ fn with_answer(
 
 /// Without a probe: the zone's links and the app's DNS servers decide.
 fn without_probe(
+    scene: &Scene<'_>,
     setup: &Resolution<'_>,
     private: &PrivateName<'_>,
     snapshot: &Snapshot,
@@ -331,10 +338,7 @@ fn without_probe(
             setup.remedy(private, snapshot),
         )
         .changing_dns(),
-        (false, None) => Finding::skip(SkipReason::missing_resource(
-            "the snapshot has no VNET for the app: which zones its DNS sees is unknown",
-            export::VNET,
-        )),
+        (false, None) => Finding::skip(scene.no_vnet(": which zones its DNS sees is unknown")),
         (false, Some(_)) => Finding::fail(
             format!(
                 "{belongs}, but {}: the app gets the public address",

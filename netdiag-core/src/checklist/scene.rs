@@ -118,7 +118,7 @@ impl<'a> Scene<'a> {
                 "no VNET connection or integration subnet of the app in the snapshot".to_owned(),
             )
         };
-        let vnet = snapshot.and_then(|s| app_vnet(s, connection, app.site));
+        let vnet = snapshot.and_then(|s| s.app_vnet(app.site));
         let gateways = match (snapshot, vnet) {
             (Some(s), Some(v)) => s.gateways_of(&v.id),
             (Some(s), None) if s.gateways.len() == 1 => s.gateways.iter().collect(),
@@ -214,36 +214,9 @@ impl<'a> Scene<'a> {
         }
     }
 
-    /// The regional integration subnet's id: the site's `virtualNetworkSubnetId`, else
-    /// the subnet of a regional (`isSwift`) connection.
+    /// The regional integration subnet's id (see [`Snapshot::integration_subnet_id`]).
     pub(super) fn integration_subnet_id(&self) -> Option<&'a str> {
-        let from_site = self
-            .site
-            .and_then(|s| s.virtual_network_subnet_id.as_deref());
-        let from_network_config = || {
-            let snapshot = self.snapshot?;
-            let site = self.site?;
-            snapshot
-                .network_configs
-                .iter()
-                .filter(|c| {
-                    c.id.to_ascii_lowercase()
-                        .starts_with(&site.id.to_ascii_lowercase())
-                })
-                .find_map(|c| c.subnet_resource_id.as_deref())
-        };
-        from_site.or_else(from_network_config).or_else(|| {
-            let snapshot = self.snapshot?;
-            let connections = match self.site {
-                Some(site) => snapshot.connections_of(&site.id),
-                None => snapshot.vnet_connections.iter().collect(),
-            };
-            connections
-                .into_iter()
-                .filter(|c| c.is_swift == Some(true))
-                .find_map(|c| c.vnet_resource_id.as_deref())
-                .filter(|id| id.to_ascii_lowercase().contains("/subnets/"))
-        })
+        self.snapshot?.integration_subnet_id(self.site)
     }
 
     /// The regional integration subnet, when the snapshot has it.
@@ -494,6 +467,34 @@ impl<'a> Scene<'a> {
         }
     }
 
+    /// Why a check that needs the app's VNET cannot decide: no snapshot, or the snapshot
+    /// lacks the VNET (named by the id the app references it by, when it does).
+    pub(super) fn no_vnet(&self, context: &str) -> SkipReason {
+        let referenced = self
+            .connection
+            .and_then(|c| c.vnet_resource_id.as_deref())
+            .or_else(|| self.integration_subnet_id())
+            .map(|id| {
+                let lower = id.to_ascii_lowercase();
+                lower.find("/subnets/").map_or(id, |at| &id[..at])
+            });
+        match (self.snapshot, referenced) {
+            (None, _) => SkipReason::NoSnapshot,
+            (Some(_), Some(id)) => SkipReason::missing_resource(
+                format!(
+                    "the app's VNET {} is not in the snapshot{context}",
+                    describe_id(id)
+                ),
+                export::VNET,
+            )
+            .with_id(id),
+            (Some(_), None) => SkipReason::missing_resource(
+                format!("the snapshot has no VNET for the app{context}"),
+                export::VNET,
+            ),
+        }
+    }
+
     /// The P2S pool, or why a check that needs it cannot decide.
     pub(super) fn pool_or_skip(&self) -> Result<&[Ipv4Net], SkipReason> {
         if self.snapshot.is_none() {
@@ -564,23 +565,6 @@ fn endpoint_target(inputs: &Inputs<'_>) -> Option<(Ipv4Addr, String)> {
         ip,
         format!("{ip}, the address of {owner} in the snapshot (the name itself was not resolved)"),
     ))
-}
-
-/// The app's VNET: its connection's, else its regional subnet's, else the snapshot's only.
-fn app_vnet<'a>(
-    snapshot: &'a Snapshot,
-    connection: Option<&VnetConnection>,
-    site: Option<&Site>,
-) -> Option<&'a VirtualNetwork> {
-    let by_connection = connection
-        .and_then(|c| c.vnet_resource_id.as_deref())
-        .and_then(|id| snapshot.vnet(id));
-    let by_subnet = site
-        .and_then(|s| s.virtual_network_subnet_id.as_deref())
-        .and_then(|id| snapshot.vnet_of_subnet(id));
-    by_connection
-        .or(by_subnet)
-        .or_else(|| (snapshot.vnets.len() == 1).then(|| &snapshot.vnets[0]))
 }
 
 /// The IPv4 networks of a list (the checks reason about IPv4 ranges).

@@ -15,6 +15,7 @@ pub mod locate;
 pub mod model;
 pub mod origin;
 pub mod private_dns;
+pub mod services;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -302,6 +303,51 @@ impl Snapshot {
             .collect()
     }
 
+    /// The regional integration subnet's id of a site: its `virtualNetworkSubnetId`, else
+    /// its `networkConfig`'s `subnetResourceId`, else the subnet a regional (`isSwift`)
+    /// connection names in its `vnetResourceId` (which, for regional integration, is a
+    /// subnet's id).
+    pub fn integration_subnet_id<'a>(&'a self, site: Option<&'a Site>) -> Option<&'a str> {
+        let from_site = site.and_then(|s| s.virtual_network_subnet_id.as_deref());
+        let from_network_config = || {
+            let site = site?;
+            let prefix = format!("{}/", site.id.to_ascii_lowercase());
+            self.network_configs
+                .iter()
+                .filter(|c| c.id.to_ascii_lowercase().starts_with(&prefix))
+                .find_map(|c| c.subnet_resource_id.as_deref())
+        };
+        from_site.or_else(from_network_config).or_else(|| {
+            let connections = match site {
+                Some(site) => self.connections_of(&site.id),
+                None => self.vnet_connections.iter().collect(),
+            };
+            connections
+                .into_iter()
+                .filter(|c| c.is_swift == Some(true))
+                .find_map(|c| c.vnet_resource_id.as_deref())
+                .filter(|id| id.to_ascii_lowercase().contains("/subnets/"))
+        })
+    }
+
+    /// The app's VNET: the one its gateway-required connection names, else the VNET of its
+    /// integration subnet, else (the app names none) the snapshot's only VNET. Found by id,
+    /// never by being the first: a hub beside the app's spoke is not the app's VNET.
+    pub fn app_vnet(&self, site: Option<&Site>) -> Option<&VirtualNetwork> {
+        let connections = match site {
+            Some(site) => self.connections_of(&site.id),
+            None => self.vnet_connections.iter().collect(),
+        };
+        let gateway_vnet = connections
+            .iter()
+            .filter(|c| c.is_swift != Some(true))
+            .find_map(|c| c.vnet_resource_id.as_deref());
+        match gateway_vnet.or_else(|| self.integration_subnet_id(site)) {
+            Some(id) => self.vnet_of_subnet(id),
+            None => (self.vnets.len() == 1).then(|| &self.vnets[0]),
+        }
+    }
+
     /// The DNS servers the app gets from its network: its VNET connection's `dnsServers`,
     /// else its VNET's `dhcpOptions.dnsServers`. The seam into the DNS configuration.
     pub fn app_dns_servers(&self, site_name: Option<&str>) -> Option<NetworkDns> {
@@ -330,10 +376,7 @@ impl Snapshot {
                 });
             }
         }
-        let vnet = connection
-            .and_then(|c| c.vnet_resource_id.as_deref())
-            .and_then(|id| self.vnet(id))
-            .or_else(|| (self.vnets.len() == 1).then(|| &self.vnets[0]))?;
+        let vnet = self.app_vnet(site)?;
         let entries = vnet.dhcp_options.as_ref()?.dns_servers.clone();
         (!entries.is_empty()).then(|| NetworkDns {
             origin: format!("VNET {} dhcpOptions.dnsServers", vnet.name),

@@ -12,6 +12,7 @@ mod layers;
 mod nsg_props;
 mod private_endpoint;
 mod regional;
+mod regional_truth;
 mod registry;
 mod schema;
 mod snapshot;

@@ -336,3 +336,39 @@ sql-fabrikam   IN A    127.0.0.1
     assert_eq!(report["verdict"]["cause"], "dns.private-endpoint");
     assert_eq!(report["dns"]["answer"]["addresses"], json!(["127.0.0.1"]));
 }
+
+/// A snapshot that lacked the app's VNET is not a pass (issue 19): the text says the
+/// verdict is incomplete, the JSON lists the VNET's id in `verdict.incomplete`, and a
+/// `--no-probe` run that found no fault still exits 0.
+#[test]
+fn a_snapshot_that_lacked_the_vnet_says_the_verdict_is_incomplete() {
+    for shape in SHAPES {
+        let export = Export::new("incomplete", shape, |files| {
+            files.retain(|(name, _)| name != "vnet.json");
+        });
+        let (code, report) = run(&export, "10.20.2.4:1433");
+        assert_eq!(code, 0, "{shape:?}: {report}");
+        let verdict = &report["verdict"];
+        assert_eq!(verdict["status"], "warn", "{shape:?}: {verdict}");
+        assert_eq!(
+            verdict["incomplete"],
+            json!([
+                "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/virtualNetworks/vnet-fabrikam"
+            ]),
+            "{shape:?}"
+        );
+        let text = Run::of(command("tcpping").args([
+            "--no-probe",
+            "--network",
+            &export.path(),
+            "10.20.2.4:1433",
+        ]));
+        let lines = netdiag_tests::logical_lines(&text.stdout);
+        assert!(
+            lines.iter().any(|l| l
+                == "Warning: No check failed, but the verdict is incomplete: 11 checks could not decide because the snapshot lacks vnet-fabrikam."),
+            "{shape:?}: {}",
+            text.stdout
+        );
+    }
+}

@@ -1,0 +1,164 @@
+//! Regional verdicts a support engineer can trust (issue 19): the shipped regional example
+//! with one real support case's change at a time, each finding of the expert's review as a
+//! test that failed before its fix. Snapshot addresses are only evaluated, never contacted.
+
+use std::collections::BTreeMap;
+
+use netdiag_core::checklist::Status;
+use netdiag_core::vocab::VerdictStatus;
+use serde_json::{Value, json};
+
+use super::checklist::{Seen, evaluate_with, find, snapshot};
+use super::private_endpoint::regional_example;
+
+const SUB: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01";
+const VNET: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/virtualNetworks/vnet-fabrikam";
+
+/// The example's view of a target in its data subnet, the app asking its VNET's DNS.
+fn seen() -> Seen {
+    Seen {
+        target: "10.20.2.4",
+        servers: &["10.20.1.4:53"],
+        ..Seen::default()
+    }
+}
+
+/// The example with `change` made, evaluated without probes.
+fn evaluated(
+    change: impl FnOnce(&mut BTreeMap<String, Value>),
+) -> netdiag_core::checklist::Evaluation {
+    let mut files = regional_example();
+    change(&mut files);
+    evaluate_with(Some(&files), &seen())
+}
+
+/// A hub VNET beside the app's spoke, peered to it, holding the DNS server.
+fn add_hub(files: &mut BTreeMap<String, Value>) {
+    files.insert(
+        "vnet-hub.json".to_owned(),
+        json!({
+            "id": format!("{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"),
+            "name": "vnet-hub", "type": "Microsoft.Network/virtualNetworks", "location": "westeurope",
+            "properties": {
+                "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                "subnets": [{"id": format!("{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-dns"),
+                             "name": "snet-dns", "properties": {"addressPrefix": "10.0.1.0/24"}}]
+            }
+        }),
+    );
+}
+
+/// The app's regional integration known only from its connection (whose `vnetResourceId`
+/// is the subnet's id), as `az webapp vnet-integration list` shows it.
+fn only_the_connection_says_the_subnet(files: &mut BTreeMap<String, Value>) {
+    files.get_mut("site.json").unwrap()["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("virtualNetworkSubnetId");
+}
+
+/// Hub and spoke, the textbook design: with a hub in the snapshot, the app's VNET is still
+/// found from its regional connection's subnet id, and so are its custom DNS servers.
+/// ("Integrate your app with an Azure virtual network", learn.microsoft.com/azure/app-service/overview-vnet-integration:
+/// the app uses the DNS servers of the VNET it integrates with.)
+#[test]
+fn with_a_hub_beside_it_the_apps_vnet_is_found_from_the_regional_connections_subnet() {
+    let mut files = regional_example();
+    add_hub(&mut files);
+    only_the_connection_says_the_subnet(&mut files);
+    let evaluation = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "db.fabrikam.internal",
+            ..seen()
+        },
+    );
+    let dns = find(&evaluation.checks, "dns.configured");
+    assert_eq!(dns.status, Status::Pass, "{}", dns.evidence);
+    assert_eq!(dns.evidence, "VNET vnet-fabrikam uses 10.20.1.4");
+    for id in ["regional.subnet", "vnet.location", "regional.delegation"] {
+        let check = find(&evaluation.checks, id);
+        assert_eq!(check.status, Status::Pass, "{id}: {}", check.evidence);
+    }
+    // The DNS configuration reads the same VNET: its servers are the app's.
+    let servers = snapshot(&files).app_dns_servers(None).unwrap();
+    assert_eq!(servers.entries, ["10.20.1.4"]);
+    assert_eq!(servers.origin, "VNET vnet-fabrikam dhcpOptions.dnsServers");
+}
+
+/// A snapshot that lacked what the checks needed is not a pass: the verdict is `warn`
+/// "incomplete", names the missing VNET by its id and says what to export.
+#[test]
+fn a_snapshot_without_the_apps_vnet_gives_an_incomplete_verdict_not_a_pass() {
+    let evaluation = evaluated(|f| {
+        f.remove("vnet.json");
+    });
+    assert!(!evaluation.any_failed());
+    let verdict = evaluation.verdict(None);
+    assert_eq!(verdict.status, VerdictStatus::Warn, "{}", verdict.summary);
+    assert_eq!(verdict.incomplete, [VNET]);
+    assert!(
+        verdict
+            .summary
+            .starts_with("No check failed, but the verdict is incomplete: "),
+        "{}",
+        verdict.summary
+    );
+    assert!(
+        verdict
+            .summary
+            .ends_with("because the snapshot lacks vnet-fabrikam."),
+        "{}",
+        verdict.summary
+    );
+    assert!(
+        verdict.next_steps[0].contains("regional.subnet")
+            && verdict.next_steps[0].contains("az network vnet show"),
+        "{:?}",
+        verdict.next_steps
+    );
+    // The checks that lacked it say which VNET, by name and group.
+    let subnet = find(&evaluation.checks, "regional.subnet");
+    assert_eq!(subnet.status, Status::Skip);
+    let location = find(&evaluation.checks, "vnet.location");
+    assert_eq!(
+        location.evidence,
+        "the app's VNET vnet-fabrikam in rg-fabrikam is not in the snapshot"
+    );
+}
+
+/// The complete example still decides: nothing is missing, so nothing is incomplete, and
+/// its planted cause stays its one cause.
+#[test]
+fn the_complete_example_is_not_incomplete() {
+    let mut files = regional_example();
+    let verdict = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "sql-fabrikam.database.windows.net",
+            servers: &["10.20.1.4:53"],
+            ..Seen::default()
+        },
+    )
+    .verdict(None);
+    assert_eq!(verdict.incomplete, Vec::<String>::new());
+    assert_eq!(verdict.cause.as_deref(), Some("dns.private-endpoint"));
+    // A name of no Azure service with no private endpoints exported lacks nothing.
+    files.remove("private-endpoints.json");
+    files.remove("zone-records.json");
+    let evaluation = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "db.fabrikam.internal",
+            servers: &["10.20.1.4:53"],
+            ..Seen::default()
+        },
+    );
+    let check = find(&evaluation.checks, "dns.private-endpoint");
+    assert_eq!(check.status, Status::Skip);
+    assert!(
+        check.evidence.starts_with("does not apply"),
+        "{}",
+        check.evidence
+    );
+}
