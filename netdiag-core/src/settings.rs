@@ -18,6 +18,9 @@ pub const WEBSITE_SITE_NAME: &str = "WEBSITE_SITE_NAME";
 /// The app's current source address in the VNET (an address of the P2S pool).
 pub const WEBSITE_PRIVATE_IP: &str = "WEBSITE_PRIVATE_IP";
 
+/// Route All for regional integration, as an app setting (`1` turns it on).
+pub const WEBSITE_VNET_ROUTE_ALL: &str = "WEBSITE_VNET_ROUTE_ALL";
+
 /// The settings a report may show. Everything else in the environment stays out.
 pub const REPORTED: &[&str] = &[
     WEBSITE_SITE_NAME,
@@ -31,7 +34,7 @@ pub const REPORTED: &[&str] = &[
     WEBSITE_DNS_TIMEOUT,
     WEBSITE_DNS_ATTEMPTS,
     WEBSITE_DNS_MAX_CACHE_TIMEOUT,
-    "WEBSITE_VNET_ROUTE_ALL",
+    WEBSITE_VNET_ROUTE_ALL,
     "WEBSITE_CONTENTOVERVNET",
 ];
 
@@ -40,6 +43,9 @@ pub const REPORTED: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct AppSettings {
     values: BTreeMap<String, String>,
+    /// The names of this machine's own settings that were set aside because the run is
+    /// not inside the app the checklist is about.
+    set_aside: Vec<String>,
 }
 
 impl AppSettings {
@@ -62,7 +68,40 @@ impl AppSettings {
             .filter(|(name, _)| REPORTED.contains(&name.as_ref()))
             .map(|(name, value)| (name.as_ref().to_owned(), value.into()))
             .collect();
-        Self { values }
+        Self {
+            values,
+            set_aside: Vec::new(),
+        }
+    }
+
+    /// The app's settings for a run with a snapshot whose app is `app_name`: the process's
+    /// own (`environment`) only when the tool runs inside that app (its
+    /// `WEBSITE_SITE_NAME` is the app's name, or the snapshot holds no app to compare
+    /// with), the exported ones filling the gaps; elsewhere (a support engineer's machine)
+    /// the exported ones alone, and the machine's own are named as set aside.
+    #[must_use]
+    pub fn for_app(
+        environment: &Self,
+        exported: &BTreeMap<String, String>,
+        app_name: Option<&str>,
+    ) -> Self {
+        let here = environment.get(WEBSITE_SITE_NAME);
+        let inside = match (here, app_name) {
+            (Some(here), Some(app)) => here.eq_ignore_ascii_case(app),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if inside {
+            return environment.clone().or_from(exported);
+        }
+        let mut settings = Self::default().or_from(exported);
+        settings.set_aside = environment.values.keys().cloned().collect();
+        settings
+    }
+
+    /// This machine's settings that were not taken as the app's (see [`Self::for_app`]).
+    pub fn set_aside(&self) -> &[String] {
+        &self.set_aside
     }
 
     /// These settings, with the allow-listed ones of `other` (an exported snapshot's)
@@ -117,5 +156,31 @@ mod tests {
     fn blank_setting_counts_as_unset() {
         let settings = AppSettings::from_pairs([(WEBSITE_DNS_SERVER, "  ")]);
         assert_eq!(settings.get(WEBSITE_DNS_SERVER), None);
+    }
+
+    /// The spec's rule: the process's settings are the app's only inside that app.
+    #[test]
+    fn the_machines_own_settings_are_the_apps_only_inside_that_app() {
+        let exported: BTreeMap<String, String> =
+            [("WEBSITE_DNS_SERVER".to_owned(), "10.0.0.4".to_owned())].into();
+        let engineer = AppSettings::from_pairs([("WEBSITE_PRIVATE_IP", "10.99.0.5")]);
+        let settings = AppSettings::for_app(&engineer, &exported, Some("fabrikam-api"));
+        assert_eq!(settings.get(WEBSITE_PRIVATE_IP), None);
+        assert_eq!(settings.get(WEBSITE_DNS_SERVER), Some("10.0.0.4"));
+        assert_eq!(settings.set_aside(), ["WEBSITE_PRIVATE_IP"]);
+
+        let inside = AppSettings::from_pairs([
+            (WEBSITE_SITE_NAME, "Fabrikam-API"),
+            (WEBSITE_PRIVATE_IP, "10.20.4.7"),
+        ]);
+        let settings = AppSettings::for_app(&inside, &exported, Some("fabrikam-api"));
+        assert_eq!(settings.get(WEBSITE_PRIVATE_IP), Some("10.20.4.7"));
+        assert_eq!(settings.get(WEBSITE_DNS_SERVER), Some("10.0.0.4"));
+        assert!(settings.set_aside().is_empty());
+
+        let other_app = AppSettings::from_pairs([(WEBSITE_SITE_NAME, "other-app")]);
+        let settings = AppSettings::for_app(&other_app, &exported, Some("fabrikam-api"));
+        assert_eq!(settings.get(WEBSITE_SITE_NAME), None);
+        assert_eq!(settings.set_aside(), [WEBSITE_SITE_NAME]);
     }
 }

@@ -96,11 +96,9 @@ fn gateway_route(scene: &Scene<'_>, target: Ipv4Addr) -> Finding {
     let spaces: Vec<(String, IpNet)> = scene.labelled_spaces("the VNET");
     let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
     let has_routes = scene.connection.is_some_and(|c| !c.routes.is_empty());
-    let route_all_note = if scene.route_all {
-        " (vnetRouteAllEnabled does not apply to gateway-required integration)"
-    } else {
-        ""
-    };
+    let route_all_note = scene.route_all.as_ref().map_or_else(String::new, |source| {
+        format!(" (Route All, {source}, does not apply to gateway-required integration)")
+    });
     match inside {
         Some((origin, net)) if has_routes && origin.starts_with("peering ") => Finding::fail(
             format!("{target} is in {origin} ({net}) but not in the app's routes"),
@@ -129,23 +127,25 @@ fn regional_route(scene: &Scene<'_>, target: Ipv4Addr) -> Finding {
     let spaces: Vec<(String, IpNet)> = scene.labelled_spaces("the VNET");
     let inside = spaces.iter().find(|(_, n)| n.contains(&IpAddr::V4(target)));
     let private = is_rfc1918(target);
-    match (inside, scene.route_all, private) {
-        (_, true, _) => Finding::pass(format!(
-            "the app routes all outbound traffic into the VNET (Route All), {target} included"
-        )),
-        (Some((origin, net)), false, true) => {
+    if let Some(source) = &scene.route_all {
+        return Finding::pass(format!(
+            "the app routes all outbound traffic into the VNET (Route All: {source}), {target} included"
+        ));
+    }
+    match (inside, private) {
+        (Some((origin, net)), true) => {
             Finding::pass(format!("{target} is in {origin} ({net}), inside RFC 1918"))
         }
-        (Some((origin, net)), false, false) => Finding::fail(
+        (Some((origin, net)), false) => Finding::fail(
             format!(
                 "{target} is in {origin} ({net}) but outside RFC 1918: without Route All the app sends it to the internet, not into the VNET"
             ),
-            "Enable Route All on the app (outboundVnetRouting.allTraffic, or vnetRouteAllEnabled), so every destination enters the VNET.",
+            "Enable Route All on the app (outboundVnetRouting.allTraffic, vnetRouteAllEnabled, or the app setting WEBSITE_VNET_ROUTE_ALL=1), so every destination enters the VNET.",
         ),
-        (None, false, true) => Finding::pass(format!(
+        (None, true) => Finding::pass(format!(
             "{target} is inside RFC 1918: the app sends it into the VNET"
         )),
-        (None, false, false) => Finding::warn(
+        (None, false) => Finding::warn(
             format!(
                 "{target} is a public address: without Route All it leaves the app straight to the internet, so the VNET's NSGs, UDRs and NAT gateway do not apply to it"
             ),

@@ -92,6 +92,20 @@ impl Evaluation {
                 evaluated.mode_reason
             );
         }
+        let set_aside = inputs.settings.set_aside();
+        if let (Some(snapshot), false) = (inputs.snapshot, set_aside.is_empty()) {
+            // A support engineer's run: the machine's own WEBSITE_* variables are not the
+            // app's, and a reader must know they were not used.
+            let app = snapshot.site(None).map_or_else(
+                || "the snapshot's app".to_owned(),
+                |s| format!("app {}", s.name),
+            );
+            let _ = write!(
+                header,
+                "\nApp settings: the snapshot's; this machine's own {} set aside (not running inside {app})",
+                set_aside.join(", ")
+            );
+        }
         if let Some(note) = &evaluated.target_note {
             let _ = write!(header, "\nTarget address: {note}");
         }

@@ -12,7 +12,7 @@ use super::vocab::{Mode, SkipReason, SourceKind};
 use crate::dns::config::CacheTime;
 use crate::nsg::TagScope;
 use crate::ranges::RangeSet;
-use crate::settings::WEBSITE_SITE_NAME;
+use crate::settings::{AppSettings, WEBSITE_SITE_NAME, WEBSITE_VNET_ROUTE_ALL};
 use crate::snapshot::{
     Gateway, IpOrNet, LocalGateway, Nic, Nsg, Plan, PrivateEndpoint, Site, Snapshot, Subnet,
     VirtualNetwork, VnetConnection, describe_id, same_id,
@@ -39,9 +39,11 @@ pub(crate) struct Scene<'a> {
     pub(super) target: Option<Ipv4Addr>,
     /// Where `target` came from when the run did not resolve the name.
     pub(super) target_note: Option<String>,
-    /// Route All: the site's `vnetRouteAllEnabled` (or `outboundVnetRouting`), or its
-    /// `config/web`'s.
-    pub(super) route_all: bool,
+    /// Route All, named by what turned it on: the site's `vnetRouteAllEnabled` (or
+    /// `outboundVnetRouting`), its `config/web`'s, or the app setting
+    /// `WEBSITE_VNET_ROUTE_ALL=1`. Either turns it on: ARM reports `false` for a site that
+    /// never set the property, which cannot be told from a deliberate `false`.
+    pub(super) route_all: Option<String>,
 }
 
 /// The app's side of a snapshot: its site, plan and VNET connections.
@@ -131,13 +133,7 @@ impl<'a> Scene<'a> {
             .or_else(|| gateways.first().copied());
         let pool = gateway.map(Gateway::p2s_pool).unwrap_or_default();
         let onprem = snapshot.map_or_else(Vec::new, |s| s.local_gateways_of(&gateways));
-        let route_all = app.site.is_some_and(|site| {
-            site.route_all()
-                || snapshot
-                    .and_then(|s| s.site_config(&site.id))
-                    .and_then(|c| c.vnet_route_all_enabled)
-                    == Some(true)
-        });
+        let route_all = route_all_source(snapshot, app.site, inputs.settings);
         let endpoint_target = endpoint_target(inputs);
         Self {
             inputs,
@@ -301,7 +297,7 @@ impl<'a> Scene<'a> {
     /// Regional: whether the app sends `target` into the VNET at all (Route All, or an
     /// RFC 1918 destination); other traffic leaves straight to the internet.
     pub(super) fn enters_vnet(&self, target: Ipv4Addr) -> bool {
-        self.route_all || is_rfc1918(target)
+        self.route_all.is_some() || is_rfc1918(target)
     }
 
     /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,
@@ -565,6 +561,28 @@ fn endpoint_target(inputs: &Inputs<'_>) -> Option<(Ipv4Addr, String)> {
         ip,
         format!("{ip}, the address of {owner} in the snapshot (the name itself was not resolved)"),
     ))
+}
+
+/// What turns Route All on for the app, in words for the evidence, when anything does.
+fn route_all_source(
+    snapshot: Option<&Snapshot>,
+    site: Option<&Site>,
+    settings: &AppSettings,
+) -> Option<String> {
+    let from_site = site.and_then(|site| {
+        site.route_all_field().or_else(|| {
+            (snapshot?.site_config(&site.id)?.vnet_route_all_enabled == Some(true))
+                .then_some("config/web vnetRouteAllEnabled")
+        })
+    });
+    from_site.map(str::to_owned).or_else(|| {
+        // App Service reads the setting as on when it is 1 ("Configure virtual network
+        // integration with application routing", learn.microsoft.com/azure/app-service/configure-vnet-integration-routing).
+        settings
+            .get(WEBSITE_VNET_ROUTE_ALL)
+            .filter(|value| *value == "1" || value.eq_ignore_ascii_case("true"))
+            .map(|value| format!("app setting {WEBSITE_VNET_ROUTE_ALL}={value}"))
+    })
 }
 
 /// The IPv4 networks of a list (the checks reason about IPv4 ranges).

@@ -305,8 +305,11 @@ fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
             interrupted,
         });
     };
-    let settings = environment.clone().or_from(&snapshot.app_settings);
-    let site_name = settings.get(WEBSITE_SITE_NAME);
+    let app_name = snapshot
+        .site(environment.get(WEBSITE_SITE_NAME))
+        .map(|site| site.name.clone());
+    let settings = AppSettings::for_app(environment, &snapshot.app_settings, app_name.as_deref());
+    let site_name = app_name.as_deref();
     let site_dns = snapshot.site_dns(site_name);
     let network_dns = snapshot.app_dns_servers(site_name);
     Ok(Prepared {

@@ -189,14 +189,15 @@ impl Snapshot {
     }
 
     pub fn site(&self, site_name: Option<&str>) -> Option<&Site> {
-        match site_name {
-            Some(name) => self
-                .sites
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(name)),
-            None if self.sites.len() == 1 => self.sites.first(),
-            None => None,
-        }
+        // The app the tool runs in, else the only site: an engineer's machine (or another
+        // app) reading a customer's export names no site of it.
+        site_name
+            .and_then(|name| {
+                self.sites
+                    .iter()
+                    .find(|s| s.name.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| (self.sites.len() == 1).then(|| &self.sites[0]))
     }
 
     pub fn plan(&self, id: &str) -> Option<&Plan> {

@@ -312,19 +312,30 @@ impl Site {
     /// Whether all outbound traffic is routed into the VNET: `vnetRouteAllEnabled` (on the
     /// site or its `siteConfig`), or `outboundVnetRouting` on newer API versions.
     pub fn route_all(&self) -> bool {
-        let outbound = self
-            .outbound_vnet_routing
+        self.route_all_field().is_some()
+    }
+
+    /// The field that turns Route All on, when one does.
+    pub fn route_all_field(&self) -> Option<&'static str> {
+        let outbound = self.outbound_vnet_routing.as_ref();
+        // The fields mirror each other across API versions; an export may carry a stale
+        // `false` in one of them, so any one set means Route All.
+        if outbound.is_some_and(|o| o.all_traffic == Some(true)) {
+            Some("outboundVnetRouting.allTraffic")
+        } else if outbound.is_some_and(|o| o.application_traffic == Some(true)) {
+            Some("outboundVnetRouting.applicationTraffic")
+        } else if self.vnet_route_all_enabled == Some(true) {
+            Some("vnetRouteAllEnabled")
+        } else if self
+            .site_config
             .as_ref()
-            .is_some_and(|o| o.all_traffic == Some(true) || o.application_traffic == Some(true));
-        // The two fields mirror each other across API versions; an export may carry a
-        // stale `false` in one of them, so either one set means Route All.
-        outbound
-            || self.vnet_route_all_enabled == Some(true)
-            || self
-                .site_config
-                .as_ref()
-                .and_then(|c| c.vnet_route_all_enabled)
-                == Some(true)
+            .and_then(|c| c.vnet_route_all_enabled)
+            == Some(true)
+        {
+            Some("siteConfig.vnetRouteAllEnabled")
+        } else {
+            None
+        }
     }
 
     /// The site's DNS settings: `dnsConfiguration`, or `siteConfig.dnsConfiguration`.

@@ -663,7 +663,7 @@ fn route_target() {
     let (status, evidence) = status_seen("route.target", route_all, &outside);
     assert_eq!(status, Status::Fail);
     assert!(
-        evidence.contains("vnetRouteAllEnabled does not apply"),
+        evidence.contains("(Route All, vnetRouteAllEnabled, does not apply to gateway-required"),
         "{evidence}"
     );
     let name = Seen {

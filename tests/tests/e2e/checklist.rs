@@ -260,10 +260,12 @@ fn the_snapshot_vnet_dns_servers_are_used_for_resolution() {
         netdiag_tests::CHECK_IDS.len()
     );
 
-    // An app setting still wins over the snapshot (the contract's precedence).
+    // Inside an app, its app setting still wins over the snapshot (the contract's
+    // precedence; the snapshot holds no site to say the app is another one).
     let dead = netdiag_tests::DeadDnsServer::start();
     let run = Run::of(
         command("nameresolver")
+            .env("WEBSITE_SITE_NAME", "app-test")
             .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
             .args([
                 "--json",

@@ -372,3 +372,81 @@ fn a_snapshot_that_lacked_the_vnet_says_the_verdict_is_incomplete() {
         );
     }
 }
+
+/// Route All by the app setting `WEBSITE_VNET_ROUTE_ALL=1` (our own remedy recommends it),
+/// read from the snapshot's app settings on an engineer's machine and from the process
+/// inside the app; the evidence names which. The engineer's own `WEBSITE_*` variables are
+/// never the customer's app's: set aside, and said so in the header (issue 19).
+/// Source: "Configure virtual network integration with application routing",
+/// learn.microsoft.com/azure/app-service/configure-vnet-integration-routing.
+#[test]
+fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
+    let tcpping = |export: &Export, env: &[(&str, &str)]| {
+        let mut command = command("tcpping");
+        command.args([
+            "--json",
+            "--no-probe",
+            "--network",
+            &export.path(),
+            "20.50.1.1:443",
+        ]);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let run = Run::of(&mut command);
+        (run.code, run.json())
+    };
+    let plain = Export::new("setting-plain", Shape::Arm, |_| {});
+    // On an engineer's machine, its own variables change nothing.
+    let engineer = [
+        ("WEBSITE_VNET_ROUTE_ALL", "1"),
+        ("WEBSITE_PRIVATE_IP", "10.99.0.5"),
+    ];
+    let (code, report) = tcpping(&plain, &engineer);
+    assert_eq!(code, 0);
+    assert_eq!(check(&report, "route.target")["status"], "warn");
+    assert_eq!(check(&report, "app.private-ip")["status"], "skip");
+    let text = Run::of(
+        command("tcpping")
+            .args(["--no-probe", "--network", &plain.path(), "20.50.1.1:443"])
+            .envs(engineer),
+    );
+    let lines = netdiag_tests::logical_lines(&text.stdout);
+    assert!(
+        lines.iter().any(|l| l
+            == "App settings: the snapshot's; this machine's own WEBSITE_PRIVATE_IP, WEBSITE_VNET_ROUTE_ALL set aside (not running inside app fabrikam-api)"),
+        "{}",
+        text.stdout
+    );
+    // Another app's console is not the customer's app either.
+    let (_, report) = tcpping(
+        &plain,
+        &[
+            ("WEBSITE_SITE_NAME", "other-app"),
+            ("WEBSITE_VNET_ROUTE_ALL", "1"),
+        ],
+    );
+    assert_eq!(check(&report, "route.target")["status"], "warn");
+    // Inside the app, its setting turns Route All on.
+    let (_, report) = tcpping(
+        &plain,
+        &[
+            ("WEBSITE_SITE_NAME", "fabrikam-api"),
+            ("WEBSITE_VNET_ROUTE_ALL", "1"),
+        ],
+    );
+    assert_eq!(check(&report, "route.target")["status"], "pass");
+    assert_eq!(
+        check(&report, "route.target")["evidence"],
+        "the app routes all outbound traffic into the VNET (Route All: app setting WEBSITE_VNET_ROUTE_ALL=1), 20.50.1.1 included"
+    );
+    // The exported app settings (az webapp config appsettings list) count anywhere.
+    let exported = Export::new("setting-exported", Shape::Arm, |files| {
+        files.push((
+            "appsettings.json".to_owned(),
+            json!([{"name": "WEBSITE_VNET_ROUTE_ALL", "value": "1", "slotSetting": false}]),
+        ));
+    });
+    let (_, report) = tcpping(&exported, &[]);
+    assert_eq!(check(&report, "route.target")["status"], "pass");
+}
