@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use ipnet::IpNet;
 
-use super::scene::{Scene, export, nets, route_set};
+use super::scene::{Scene, export, nets, route_set, target_onprem};
 use super::vocab::{CertificateDetails, Details, Finding, Mode, SkipReason, or_skip};
 use crate::certs::{normalise_thumbprint, not_after, thumbprint};
 use crate::ranges::RangeSet;
-use crate::snapshot::{AddressPrefix, Gateway, describe_id};
+use crate::snapshot::{AddressPrefix, Gateway, describe_id, same_id};
 
 /// The gateway checks need the gateway: without it they say which export brings it.
 fn gateway_or_skip<'a>(scene: &Scene<'a>) -> Result<&'a Gateway, SkipReason> {
@@ -195,12 +195,19 @@ pub(super) fn gateway_status(scene: &Scene<'_>) -> Finding {
             "Check the gateway's health in the portal (Resource health) and reset it if it is stuck.",
         );
     }
+    // A connection the target is behind is onprem.s2s-connected's to judge.
+    let behind = target_onprem(scene).map(|(local, _)| local.id.as_str());
     let mut down = Vec::new();
     let mut unknown = Vec::new();
     for connection in scene
         .snapshot
         .into_iter()
         .flat_map(|s| s.connections_of_gateway(&gateway.id))
+        .filter(|c| {
+            !c.local_network_gateway2
+                .as_ref()
+                .is_some_and(|l| behind.is_some_and(|b| same_id(&l.id, b)))
+        })
     {
         match connection.connection_status.as_deref() {
             Some(status) if status.eq_ignore_ascii_case("Connected") => {}
@@ -208,33 +215,39 @@ pub(super) fn gateway_status(scene: &Scene<'_>) -> Finding {
             None => unknown.push(connection.name.as_str()),
         }
     }
-    let unknown_note = if unknown.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; the status of {} is unknown (list exports leave it out)",
-            unknown.join(", ")
-        )
-    };
-    if down.is_empty() {
+    if down.is_empty() && unknown.is_empty() {
         return Finding::pass(format!(
-            "gateway {} provisioned{}{unknown_note}",
-            gateway.name,
-            if unknown.is_empty() {
-                "; its connections are Connected"
-            } else {
-                ""
-            }
+            "gateway {} provisioned; its connections are Connected",
+            gateway.name
         ));
+    }
+    let mut problems = down;
+    if !unknown.is_empty() {
+        // Unknown is never Connected: `list` exports leave the status out.
+        problems.push(format!(
+            "the status of {} is unknown (list exports leave it out)",
+            unknown.join(", ")
+        ));
+    }
+    let mut remedy = "Check the remote side of each connection that is not Connected (shared key, IKE settings, the on-premises device); targets behind it are unreachable meanwhile.".to_owned();
+    if let Some(first) = unknown.first() {
+        remedy = format!(
+            "{}Export each connection with its status: az network vpn-connection show -g RG -n {first} > connection-{first}.json",
+            if problems.len() > 1 {
+                format!("{remedy} ")
+            } else {
+                String::new()
+            }
+        );
     }
     // A site-to-site link that is down hurts only targets behind it (onprem.s2s-connected).
     Finding::warn(
         format!(
-            "gateway {} provisioned, but {}{unknown_note}",
+            "gateway {} provisioned, but {}",
             gateway.name,
-            down.join("; ")
+            problems.join("; ")
         ),
-        "Check the remote side of each connection (shared key, IKE settings, the on-premises device); targets behind it are unreachable meanwhile.",
+        remedy,
     )
 }
 

@@ -10,6 +10,10 @@ use crate::snapshot::{describe_id, same_id};
 
 /// App Service's delegation for regional VNET Integration.
 const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
+/// Flex Consumption plans integrate through a subnet delegated to Container Apps
+/// environments ("Azure Functions Flex Consumption plan hosting", learn.microsoft.com/azure/azure-functions/flex-consumption-plan:
+/// the subnet is delegated to `Microsoft.App/environments`).
+const APP_ENVIRONMENTS: &str = "Microsoft.App/environments";
 /// Azure keeps five addresses of every subnet.
 const RESERVED_ADDRESSES: u64 = 5;
 
@@ -65,18 +69,24 @@ pub(super) fn regional_delegation(scene: &Scene<'_>) -> Finding {
         .iter()
         .filter_map(|d| d.service_name.as_deref())
         .collect();
-    if services
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(SERVER_FARMS))
-    {
-        return Finding::pass(format!(
-            "subnet {} is delegated to {SERVER_FARMS}",
-            subnet.name
-        ));
+    let flex = scene
+        .plan
+        .and_then(|p| p.tier())
+        .is_some_and(|tier| tier.eq_ignore_ascii_case("FlexConsumption"));
+    let (needed, plan_kind) = if flex {
+        (
+            APP_ENVIRONMENTS,
+            "a Flex Consumption plan's regional VNET Integration",
+        )
+    } else {
+        (SERVER_FARMS, "regional VNET Integration")
+    };
+    if services.iter().any(|s| s.eq_ignore_ascii_case(needed)) {
+        return Finding::pass(format!("subnet {} is delegated to {needed}", subnet.name));
     }
     Finding::fail(
         format!(
-            "subnet {} is delegated to {}: regional VNET Integration needs {SERVER_FARMS}",
+            "subnet {} is delegated to {}: {plan_kind} needs {needed}",
             subnet.name,
             if services.is_empty() {
                 "nothing".to_owned()
@@ -85,7 +95,7 @@ pub(super) fn regional_delegation(scene: &Scene<'_>) -> Finding {
             }
         ),
         format!(
-            "Delegate the subnet to {SERVER_FARMS}: az network vnet subnet update -g RG --vnet-name VNET -n SUBNET --delegations {SERVER_FARMS}"
+            "Delegate the subnet to {needed}: az network vnet subnet update -g RG --vnet-name VNET -n SUBNET --delegations {needed}"
         ),
     )
 }

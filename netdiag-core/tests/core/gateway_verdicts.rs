@@ -376,14 +376,40 @@ fn a_site_to_site_link_down_and_unrelated_to_the_target_is_not_the_cause() {
 
 #[test]
 fn a_connection_without_status_is_unknown_never_connected_nor_failed() {
-    let (status, evidence) = status_after("gateway.status", cn_status(None));
-    assert_eq!(status, Status::Pass);
-    assert!(evidence.contains("cn-amsterdam is unknown"), "{evidence}");
-    assert!(!evidence.contains("Connected"), "{evidence}");
+    // The contract: a site-to-site connection of unknown status that the target is not
+    // behind is `warn` in gateway.status, never `pass`, and asks for its `show` export.
+    let check = super::checklist::check_of(
+        example(),
+        cn_status(None),
+        &Seen::default(),
+        "gateway.status",
+    );
+    assert_eq!(check.status, Status::Warn, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("cn-amsterdam is unknown"),
+        "{}",
+        check.evidence
+    );
+    assert!(!check.evidence.contains("Connected"), "{}", check.evidence);
+    assert!(
+        check
+            .remedy
+            .contains("az network vpn-connection show -g RG -n cn-amsterdam"),
+        "{}",
+        check.remedy
+    );
+    // The unknown link is not the example's cause: its planted NSG stays the one cause.
+    let mut files = example();
+    cn_status(None)(&mut files);
+    let verdict = evaluate_with(Some(&files), &Seen::default()).verdict(None);
+    assert_eq!(verdict.cause.as_deref(), Some("nsg.p2s-to-target"));
     let onprem = Seen {
         target: "192.168.10.5",
         ..Seen::default()
     };
+    // Behind it, onprem.s2s-connected decides, and gateway.status leaves it to that check.
+    let (status, evidence) = status_seen("gateway.status", cn_status(None), &onprem);
+    assert_eq!(status, Status::Pass, "{evidence}");
     let (status, evidence) = status_seen("onprem.s2s-connected", cn_status(None), &onprem);
     assert_eq!(status, Status::Warn);
     assert!(evidence.contains("unknown"), "{evidence}");

@@ -162,3 +162,54 @@ fn the_complete_example_is_not_incomplete() {
         check.evidence
     );
 }
+
+fn flex_plan(files: &mut BTreeMap<String, Value>) {
+    files.get_mut("plan.json").unwrap()["sku"] = json!({"name": "FC1", "tier": "FlexConsumption"});
+}
+
+fn apps_subnet_delegated_to(service: &'static str) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |files| {
+        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
+            .as_array_mut()
+            .unwrap();
+        let apps = subnets
+            .iter_mut()
+            .find(|s| s["name"] == "snet-apps")
+            .unwrap();
+        apps["properties"]["delegations"] =
+            json!([{"name": "delegation", "properties": {"serviceName": service}}]);
+    }
+}
+
+/// Flex Consumption apps integrate through a subnet delegated to
+/// `Microsoft.App/environments` ("Azure Functions Flex Consumption plan hosting",
+/// learn.microsoft.com/azure/azure-functions/flex-consumption-plan): that is not a
+/// failure, and the Web delegation is the wrong one for such a plan.
+#[test]
+fn a_flex_consumption_subnet_is_delegated_to_container_app_environments() {
+    let evaluation = evaluated(|f| {
+        flex_plan(f);
+        apps_subnet_delegated_to("Microsoft.App/environments")(f);
+    });
+    let check = find(&evaluation.checks, "regional.delegation");
+    assert_eq!(check.status, Status::Pass, "{}", check.evidence);
+    assert_eq!(
+        check.evidence,
+        "subnet snet-apps is delegated to Microsoft.App/environments"
+    );
+    let tier = find(&evaluation.checks, "plan.tier");
+    assert_eq!(tier.status, Status::Pass, "{}", tier.evidence);
+    let evaluation = evaluated(flex_plan);
+    let check = find(&evaluation.checks, "regional.delegation");
+    assert_eq!(check.status, Status::Fail);
+    assert_eq!(
+        check.evidence,
+        "subnet snet-apps is delegated to Microsoft.Web/serverFarms: a Flex Consumption plan's regional VNET Integration needs Microsoft.App/environments"
+    );
+    // A dedicated plan still needs the Web delegation.
+    let evaluation = evaluated(apps_subnet_delegated_to("Microsoft.App/environments"));
+    assert_eq!(
+        find(&evaluation.checks, "regional.delegation").status,
+        Status::Fail
+    );
+}
