@@ -361,12 +361,13 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 42] = [
+pub const CHECK_IDS: [&str; 43] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
     "dns.configured",
     "dns.private-endpoint",
+    "app.integrated",
     "app.platform",
     "app.private-ip",
     "plan.tier",

@@ -343,3 +343,88 @@ pub(super) fn vnet_location(scene: &Scene<'_>) -> Finding {
         ),
     }
 }
+
+/// `app.integrated`: an app without VNET Integration sends everything to the internet, so
+/// a private target is out of its reach whatever the VNET holds; a private endpoint of the
+/// app's own carries traffic to the app, never from it ("Integrate your app with an Azure
+/// virtual network", learn.microsoft.com/azure/app-service/overview-vnet-integration;
+/// "Using private endpoints for App Service apps",
+/// learn.microsoft.com/azure/app-service/overview-private-endpoint).
+pub(super) fn app_integrated(scene: &Scene<'_>) -> Finding {
+    let Some(snapshot) = scene.snapshot else {
+        return Finding::skip(SkipReason::NoSnapshot);
+    };
+    let Some(site) = scene.site else {
+        return Finding::skip(SkipReason::missing_resource(
+            "the snapshot does not hold the app (Microsoft.Web/sites)",
+            export::SITE,
+        ));
+    };
+    if scene.mode != Mode::None {
+        return Finding::pass(format!(
+            "app {} has {} ({})",
+            site.name,
+            scene.mode.describe(),
+            scene.mode_reason
+        ));
+    }
+    let host = &scene.inputs.target.host;
+    let endpoint_name = scene
+        .inputs
+        .target
+        .name
+        .as_deref()
+        .and_then(|name| snapshot.private_name(name))
+        .is_some();
+    let in_vnet = scene.target.and_then(|ip| {
+        snapshot.vnets.iter().find(|vnet| {
+            vnet.address_space
+                .address_prefixes
+                .iter()
+                .any(|net| net.0.contains(&std::net::IpAddr::V4(ip)))
+        })
+    });
+    let why_private = match (scene.target, in_vnet) {
+        _ if endpoint_name => Some("the name of a private endpoint".to_owned()),
+        (Some(_), Some(vnet)) => Some(format!("in VNET {}", vnet.name)),
+        (Some(ip), None) if is_rfc1918(ip) => Some("a private (RFC 1918) address".to_owned()),
+        _ => None,
+    };
+    let inbound: Vec<&str> = snapshot
+        .private_endpoints
+        .iter()
+        .filter(|pe| {
+            pe.service_connection()
+                .and_then(|c| c.private_link_service_id.as_deref())
+                .is_some_and(|id| crate::snapshot::same_id(id, &site.id))
+        })
+        .map(|pe| pe.name.as_str())
+        .collect();
+    let inbound_note = match inbound.as_slice() {
+        [] => String::new(),
+        names => format!(
+            "; its private endpoint {} carries traffic to the app, never from it",
+            names.join(", ")
+        ),
+    };
+    match (why_private, scene.target) {
+        (Some(why), _) => Finding::fail(
+            format!(
+                "app {} has no VNET integration, so its traffic to {host} ({why}) goes to the internet and cannot reach it{inbound_note}",
+                site.name
+            ),
+            format!(
+                "Integrate the app with a VNET that reaches {host}: az webapp vnet-integration add -g RG -n {} --vnet VNET --subnet SUBNET (an empty subnet of the app's region, delegated to Microsoft.Web/serverFarms).",
+                site.name
+            ),
+        ),
+        (None, Some(ip)) => Finding::pass(format!(
+            "app {} has no VNET integration: it reaches {ip}, a public address, over the internet{inbound_note}",
+            site.name
+        )),
+        (None, None) => Finding::skip(SkipReason::not_probed(format!(
+            "app {} has no VNET integration; whether {host} is private is not known (give its IPv4 address, or let the probe resolve it)",
+            site.name
+        ))),
+    }
+}

@@ -61,6 +61,18 @@ const fn spec(
     }
 }
 
+impl CheckSpec {
+    /// Whether the check speaks of an app that has no VNET integration (the others are
+    /// about an integration it does not have).
+    fn without_integration(&self) -> bool {
+        self.stage == Stage::Probe
+            || matches!(
+                self.id,
+                "dns.private-endpoint" | "app.integrated" | "host.listening" | "vm.cross-check"
+            )
+    }
+}
+
 /// A check that is a standing notice: see [`CheckSpec::advisory`].
 const fn advisory(spec: CheckSpec) -> CheckSpec {
     CheckSpec {
@@ -105,6 +117,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         Applies::Both,
         "A private endpoint's name resolves to its private IP",
         private_endpoint::dns_private_endpoint,
+    ),
+    spec(
+        "app.integrated",
+        Stage::App,
+        Applies::Both,
+        "The app has VNET Integration to reach a private target",
+        app::app_integrated,
     ),
     spec(
         "app.platform",
@@ -379,10 +398,16 @@ pub(super) struct Evaluated {
 /// Runs every check of the registry, in its order.
 pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
     let scene = Scene::new(inputs);
+    // The snapshot holds the app, and it has no VNET integration: only the probes, the
+    // private endpoint's name, app.integrated and the steps on the target decide.
+    let without_integration = scene.mode == Mode::None && scene.site.is_some();
     let checks = REGISTRY
         .iter()
         .map(|spec| {
-            let mut finding = match spec.applies.excludes(scene.mode) {
+            let excluded = spec.applies.excludes(scene.mode).or_else(|| {
+                (without_integration && !spec.without_integration()).then_some(Mode::None)
+            });
+            let mut finding = match excluded {
                 Some(mode) => Finding::skip(SkipReason::OtherMode(mode)),
                 None => (spec.decide)(&scene),
             };

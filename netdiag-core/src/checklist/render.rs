@@ -130,7 +130,7 @@ pub fn render(
             out,
             "\n{} checks do not apply to {} ({}).",
             mode_skipped.len(),
-            mode.describe(),
+            mode.as_subject(),
             mode_skipped
                 .iter()
                 .map(|c| c.id)

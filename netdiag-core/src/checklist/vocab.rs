@@ -153,6 +153,14 @@ impl Mode {
             Self::None => "no VNET integration",
         }
     }
+
+    /// The mode as the subject a check does not apply to.
+    pub fn as_subject(self) -> &'static str {
+        match self {
+            Self::None => "an app without VNET integration",
+            other => other.describe(),
+        }
+    }
 }
 
 /// Which of the app's address ranges its traffic leaves from: the P2S pool
@@ -293,7 +301,7 @@ impl fmt::Display for SkipReason {
             | Self::Needs { what, .. }
             | Self::NotProbed(what)
             | Self::NotApplicable(what) => f.write_str(what),
-            Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.describe()),
+            Self::OtherMode(mode) => write!(f, "does not apply to {}", mode.as_subject()),
         }
     }
 }

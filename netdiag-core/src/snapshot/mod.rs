@@ -332,7 +332,7 @@ impl Snapshot {
     }
 
     /// The app's VNET: the one its gateway-required connection names, else the VNET of its
-    /// integration subnet, else (the app names none) the snapshot's only VNET. Found by id,
+    /// integration subnet, else (the snapshot does not hold the app) its only VNET. Found by id,
     /// never by being the first: a hub beside the app's spoke is not the app's VNET.
     pub fn app_vnet(&self, site: Option<&Site>) -> Option<&VirtualNetwork> {
         let connections = match site {
@@ -343,9 +343,14 @@ impl Snapshot {
             .iter()
             .filter(|c| c.is_swift != Some(true))
             .find_map(|c| c.vnet_resource_id.as_deref());
-        match gateway_vnet.or_else(|| self.integration_subnet_id(site)) {
-            Some(id) => self.vnet_of_subnet(id),
-            None => (self.vnets.len() == 1).then(|| &self.vnets[0]),
+        match (
+            gateway_vnet.or_else(|| self.integration_subnet_id(site)),
+            site,
+        ) {
+            (Some(id), _) => self.vnet_of_subnet(id),
+            // An app that names no VNET has none; without the app, the only VNET is its.
+            (None, Some(_)) => None,
+            (None, None) => (self.vnets.len() == 1).then(|| &self.vnets[0]),
         }
     }
 

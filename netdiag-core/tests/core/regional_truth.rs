@@ -213,3 +213,89 @@ fn a_flex_consumption_subnet_is_delegated_to_container_app_environments() {
         Status::Fail
     );
 }
+
+/// The app with its integration taken away: no `virtualNetworkSubnetId`, no connection.
+fn not_integrated(files: &mut BTreeMap<String, Value>) {
+    files.remove("vnet-integration.json");
+    only_the_connection_says_the_subnet(files);
+}
+
+/// An app with no VNET integration cannot reach a private target: `app.integrated` fails
+/// and is the cause, and the integration's own checks say they do not apply (never a
+/// "No check failed" with exit 0). "Integrate your app with an Azure virtual network",
+/// learn.microsoft.com/azure/app-service/overview-vnet-integration.
+#[test]
+fn an_app_without_integration_cannot_reach_a_private_target() {
+    let evaluation = evaluated(not_integrated);
+    let check = find(&evaluation.checks, "app.integrated");
+    assert_eq!(check.status, Status::Fail);
+    assert_eq!(
+        check.evidence,
+        "app fabrikam-api has no VNET integration, so its traffic to 10.20.2.4 (in VNET vnet-fabrikam) goes to the internet and cannot reach it"
+    );
+    let verdict = evaluation.verdict(None);
+    assert_eq!(verdict.cause.as_deref(), Some("app.integrated"));
+    assert_eq!(verdict.incomplete, Vec::<String>::new());
+    let subnet = find(&evaluation.checks, "regional.subnet");
+    assert_eq!(
+        subnet.evidence,
+        "does not apply to an app without VNET integration"
+    );
+    // A public target is reached over the internet: nothing to fail, nothing missing.
+    let mut files = regional_example();
+    not_integrated(&mut files);
+    let public = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "20.50.1.1",
+            port: 443,
+            ..seen()
+        },
+    );
+    assert_eq!(find(&public.checks, "app.integrated").status, Status::Pass);
+    let verdict = public.verdict(None);
+    assert_eq!(verdict.status, VerdictStatus::Pass, "{}", verdict.summary);
+    // With integration, the check says which.
+    let evaluation = evaluated(|_| {});
+    assert_eq!(
+        find(&evaluation.checks, "app.integrated").evidence,
+        "app fabrikam-api has regional integration (site fabrikam-api's virtualNetworkSubnetId)"
+    );
+}
+
+/// A private endpoint of the app's own carries traffic to the app, never from it: an app
+/// with only that is told so. "Using private endpoints for App Service apps",
+/// learn.microsoft.com/azure/app-service/overview-private-endpoint.
+#[test]
+fn an_inbound_private_endpoint_is_not_outbound_integration() {
+    let evaluation = evaluate_with(
+        Some(&{
+            let mut files = regional_example();
+            not_integrated(&mut files);
+            files.insert(
+                "pe-app.json".to_owned(),
+                json!({
+                    "id": format!("{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/privateEndpoints/pe-fabrikam-api"),
+                    "name": "pe-fabrikam-api", "type": "Microsoft.Network/privateEndpoints",
+                    "properties": {
+                        "subnet": {"id": format!("{VNET}/subnets/snet-data")},
+                        "privateLinkServiceConnections": [{"name": "c", "properties": {
+                            "privateLinkServiceId": format!("{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api"),
+                            "groupIds": ["sites"]}}]
+                    }
+                }),
+            );
+            files
+        }),
+        &seen(),
+    );
+    let check = find(&evaluation.checks, "app.integrated");
+    assert_eq!(check.status, Status::Fail);
+    assert!(
+        check.evidence.ends_with(
+            "; its private endpoint pe-fabrikam-api carries traffic to the app, never from it"
+        ),
+        "{}",
+        check.evidence
+    );
+}

@@ -570,11 +570,16 @@ fn legacy_sort_asks_the_two_lowest_of_the_vnets_servers_and_says_so() {
         serde_json::json!([
             {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/app-old",
              "name": "app-old", "type": "Microsoft.Web/sites",
-             "properties": {"dnsConfiguration": {"dnsLegacySortOrder": true}}},
+             "properties": {"dnsConfiguration": {"dnsLegacySortOrder": true},
+                            "virtualNetworkSubnetId": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/snet-apps"}},
             {"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test",
              "name": "vnet-test", "type": "Microsoft.Network/virtualNetworks",
              "properties": {"addressSpace": {"addressPrefixes": ["10.10.0.0/16"]},
-                            "dhcpOptions": {"dnsServers": listed}}}
+                            "dhcpOptions": {"dnsServers": listed},
+                            "subnets": [{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/snet-apps",
+                                         "name": "snet-apps",
+                                         "properties": {"addressPrefix": "10.10.4.0/26",
+                                                        "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]}}]}}
         ])
         .to_string(),
     )

@@ -450,3 +450,45 @@ fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
     let (_, report) = tcpping(&exported, &[]);
     assert_eq!(check(&report, "route.target")["status"], "pass");
 }
+
+/// An app with no VNET integration and a private target (issue 19: "No check failed",
+/// exit 0 before): `app.integrated` is the cause, exit 1, and the text never speaks of a
+/// point-to-site pool to this app.
+#[test]
+fn an_app_without_integration_is_told_it_cannot_reach_a_private_target() {
+    for shape in SHAPES {
+        let export = Export::new("unintegrated", shape, |files| {
+            files.retain(|(name, _)| name != "vnet-integration.json");
+            file(files, "site.json")["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("virtualNetworkSubnetId");
+        });
+        let (code, report) = run(&export, "10.20.2.4:1433");
+        assert_eq!(code, 1, "{shape:?}");
+        assert_eq!(report["verdict"]["cause"], "app.integrated", "{shape:?}");
+        assert_eq!(report["snapshot"]["mode"], "none", "{shape:?}");
+        let text = Run::of(command("tcpping").args([
+            "--no-probe",
+            "--network",
+            &export.path(),
+            "10.20.2.4:1433",
+        ]));
+        assert!(
+            text.stdout.starts_with("Checklist for 10.20.2.4:1433"),
+            "{}",
+            text.stdout
+        );
+        let lines = netdiag_tests::logical_lines(&text.stdout);
+        assert!(
+            lines.iter().any(|l| l.starts_with(
+                "Likely cause: app.integrated: app fabrikam-api has no VNET integration"
+            )),
+            "{}",
+            text.stdout
+        );
+        for word in ["point-to-site", "P2S pool", "Sync Network"] {
+            assert!(!text.stdout.contains(word), "{word}: {}", text.stdout);
+        }
+    }
+}
