@@ -57,14 +57,10 @@ pub struct SharedArgs {
     #[arg(long, value_name = "PATH", requires = "azure", help_heading = "Azure")]
     pub arm_token_file: Option<PathBuf>,
 
-    /// The app's resource id (default: from WEBSITE_OWNER_NAME, WEBSITE_RESOURCE_GROUP,
-    /// WEBSITE_SITE_NAME and WEBSITE_SLOT_NAME).
-    #[arg(
-        long,
-        value_name = "RESOURCE_ID",
-        requires = "azure",
-        help_heading = "Azure"
-    )]
+    /// The app (or deployment slot) the checklist is about, by resource id: which site of
+    /// a snapshot that holds several, or which app --azure reads (default: the one named
+    /// by WEBSITE_SITE_NAME and WEBSITE_SLOT_NAME, else the snapshot's only site).
+    #[arg(long, value_name = "RESOURCE_ID", requires = "snapshot")]
     pub app: Option<String>,
 
     /// Azure Resource Manager's endpoint (sovereign clouds have their own).
@@ -177,6 +173,7 @@ impl SharedArgs {
     pub fn to_shared(&self, interrupt: &Interrupt) -> Shared {
         Shared {
             network: self.network.clone(),
+            app: self.app.clone(),
             no_probe: self.no_probe,
             format: self.format(),
             azure: self.azure.then(|| AzureOptions {

@@ -15,6 +15,8 @@ pub const WEBSITE_DNS_ATTEMPTS: &str = "WEBSITE_DNS_ATTEMPTS";
 pub const WEBSITE_DNS_MAX_CACHE_TIMEOUT: &str = "WEBSITE_DNS_MAX_CACHE_TIMEOUT";
 /// Set by App Service in every app: tells that the tool runs inside an app.
 pub const WEBSITE_SITE_NAME: &str = "WEBSITE_SITE_NAME";
+/// The deployment slot the tool runs in (`Production` in the production slot).
+pub const WEBSITE_SLOT_NAME: &str = "WEBSITE_SLOT_NAME";
 /// The app's current source address in the VNET (an address of the P2S pool).
 pub const WEBSITE_PRIVATE_IP: &str = "WEBSITE_PRIVATE_IP";
 
@@ -24,6 +26,7 @@ pub const WEBSITE_VNET_ROUTE_ALL: &str = "WEBSITE_VNET_ROUTE_ALL";
 /// The settings a report may show. Everything else in the environment stays out.
 pub const REPORTED: &[&str] = &[
     WEBSITE_SITE_NAME,
+    WEBSITE_SLOT_NAME,
     "WEBSITE_HOSTNAME",
     "WEBSITE_SKU",
     "WEBSITE_INSTANCE_ID",
@@ -85,8 +88,8 @@ impl AppSettings {
         exported: &BTreeMap<String, String>,
         app_name: Option<&str>,
     ) -> Self {
-        let here = environment.get(WEBSITE_SITE_NAME);
-        let inside = match (here, app_name) {
+        let here = environment.running_in();
+        let inside = match (here.as_deref(), app_name) {
             (Some(here), Some(app)) => here.eq_ignore_ascii_case(app),
             (Some(_), None) => true,
             (None, _) => false,
@@ -123,6 +126,16 @@ impl AppSettings {
             .get(name)
             .map(|value| value.trim())
             .filter(|value| !value.is_empty())
+    }
+
+    /// The site the tool runs in, as ARM names it: `WEBSITE_SITE_NAME`, or `APP/SLOT` in a
+    /// deployment slot (`WEBSITE_SLOT_NAME` other than `Production`).
+    pub fn running_in(&self) -> Option<String> {
+        let site = self.get(WEBSITE_SITE_NAME)?;
+        Some(match self.get(WEBSITE_SLOT_NAME) {
+            Some(slot) if !slot.eq_ignore_ascii_case("Production") => format!("{site}/{slot}"),
+            _ => site.to_owned(),
+        })
     }
 
     /// Whether the tool runs inside an App Service app.

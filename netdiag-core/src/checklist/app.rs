@@ -124,7 +124,17 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
     let Some(value) = inputs.settings.get(WEBSITE_PRIVATE_IP) else {
         return Finding::fail(
             "WEBSITE_PRIVATE_IP is not set: the app has no VNET address, the integration is not connected",
-            "Disconnect and reconnect VNET Integration, or Sync Network; check the gateway's point-to-site configuration.",
+            match scene.mode {
+                Mode::Regional => {
+                    "Disconnect and reconnect the app's VNET Integration, and check that its integration subnet is delegated to Microsoft.Web/serverFarms and has free addresses."
+                }
+                Mode::Gateway => {
+                    "Disconnect and reconnect VNET Integration, or Sync Network; check the gateway's point-to-site configuration."
+                }
+                Mode::None => {
+                    "Disconnect and reconnect the app's VNET Integration, and check its integration subnet (for gateway-required integration: its point-to-site pool)."
+                }
+            },
         );
     };
     let Ok(ip) = value.parse::<Ipv4Addr>() else {
@@ -141,10 +151,10 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
         return Finding::fail(
             format!("{ip} is outside the {name} {}", nets(&range)),
             match scene.mode {
-                Mode::Regional => {
+                Mode::Regional | Mode::None => {
                     "The app's integration is out of date: disconnect and reconnect VNET Integration."
                 }
-                _ => {
+                Mode::Gateway => {
                     "The app's network is out of date: Sync Network in the app's VNET Integration."
                 }
             },
@@ -161,7 +171,10 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
                 Mode::Regional => {
                     "Integrate the app with a subnet inside RFC 1918, then reconnect VNET Integration."
                 }
-                _ => "Move the gateway's P2S pool inside RFC 1918, then Sync Network.",
+                Mode::Gateway => "Move the gateway's P2S pool inside RFC 1918, then Sync Network.",
+                Mode::None => {
+                    "Move the app's integration subnet (for gateway-required integration: its point-to-site pool) inside RFC 1918, then reconnect VNET Integration."
+                }
             },
         )
     }

@@ -23,7 +23,7 @@ use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
 use crate::output::{Format, Style, json, text};
 use crate::report::{Report, SnapshotSection, SnapshotSource};
-use crate::settings::{AppSettings, WEBSITE_SITE_NAME};
+use crate::settings::AppSettings;
 use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
 use crate::vocab::{
@@ -92,6 +92,8 @@ pub struct DnsFlags {
 pub struct Shared {
     /// `--network`: files or directories of exported Azure resource JSON.
     pub network: Vec<PathBuf>,
+    /// `--app`: the site (or slot) of the snapshot the checklist is about, by resource id.
+    pub app: Option<String>,
     /// `--no-probe`: evaluate the snapshot without sending a packet.
     pub no_probe: bool,
     /// Text, or the JSON report (`--json`): chosen once, rendered once at the end.
@@ -305,9 +307,11 @@ fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
             interrupted,
         });
     };
-    let app_name = snapshot
-        .site(environment.get(WEBSITE_SITE_NAME))
-        .map(|site| site.name.clone());
+    let mut snapshot = snapshot;
+    snapshot
+        .choose_app(shared.app.as_deref(), environment.running_in().as_deref())
+        .map_err(InputError::Usage)?;
+    let app_name = snapshot.site(None).map(|site| site.name.clone());
     let settings = AppSettings::for_app(environment, &snapshot.app_settings, app_name.as_deref());
     let site_name = app_name.as_deref();
     let site_dns = snapshot.site_dns(site_name);

@@ -101,7 +101,7 @@ use super::{
     VirtualNetwork, VnetConnection, ZoneLink,
 };
 
-resource!(SITE, "Microsoft.Web/sites", [], "site", WEB_API, sites: Site);
+resource!(SITE, "Microsoft.Web/sites", ["Microsoft.Web/sites/slots"], "site", WEB_API, sites: Site);
 resource!(PLAN, "Microsoft.Web/serverfarms", [], "plan", WEB_API, plans: Plan);
 resource!(
     VNET_CONNECTION,

@@ -126,6 +126,8 @@ pub struct Snapshot {
     pub plans: Vec<Plan>,
     pub vnet_connections: Vec<VnetConnection>,
     pub app_settings: BTreeMap<String, String>,
+    /// The site (or slot) the checklist is about, by id, once chosen (`choose_app`).
+    pub app: Option<String>,
     pub vnets: Vec<VirtualNetwork>,
     pub gateways: Vec<Gateway>,
     pub local_gateways: Vec<LocalGateway>,
@@ -189,8 +191,12 @@ impl Snapshot {
     }
 
     pub fn site(&self, site_name: Option<&str>) -> Option<&Site> {
-        // The app the tool runs in, else the only site: an engineer's machine (or another
-        // app) reading a customer's export names no site of it.
+        // The app chosen for the run (see `choose_app`), else the app the tool runs in,
+        // else the only site: an engineer's machine (or another app) reading a customer's
+        // export names no site of it.
+        if let Some(id) = &self.app {
+            return self.sites.iter().find(|s| same_id(&s.id, id));
+        }
         site_name
             .and_then(|name| {
                 self.sites
@@ -198,6 +204,50 @@ impl Snapshot {
                     .find(|s| s.name.eq_ignore_ascii_case(name))
             })
             .or_else(|| (self.sites.len() == 1).then(|| &self.sites[0]))
+    }
+
+    /// Chooses the app the checklist is about: the site (or slot) `--app` names by id,
+    /// else the one the tool runs in (`here`: `APP`, or `APP/SLOT` as ARM names a slot),
+    /// else the only site. Several sites and none
+    /// chosen, or an `--app` the snapshot does not hold, is an error that lists the sites.
+    ///
+    /// # Errors
+    /// The message for the user, naming the sites and `--app`.
+    pub fn choose_app(&mut self, app: Option<&str>, here: Option<&str>) -> Result<(), String> {
+        let listed = self
+            .sites
+            .iter()
+            .map(|s| format!("  {}", s.id))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let by_id = |id: &str| self.sites.iter().find(|s| same_id(&s.id, id));
+        let by_name = |name: &str| {
+            self.sites
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(name))
+        };
+        let chosen = match (app, here) {
+            (Some(id), _) => match by_id(id) {
+                Some(site) => Some(site.id.clone()),
+                // Nothing to choose from: --azure reads the app by this id itself.
+                None if self.sites.is_empty() => None,
+                None => {
+                    return Err(format!(
+                        "--app {id}: the snapshot holds no such site; its sites are:\n{listed}"
+                    ));
+                }
+            },
+            (None, Some(here)) if by_name(here).is_some() => by_name(here).map(|s| s.id.clone()),
+            (None, _) if self.sites.len() > 1 => {
+                return Err(format!(
+                    "the snapshot holds {} sites; say which one the checklist is about with --app RESOURCE_ID:\n{listed}",
+                    self.sites.len()
+                ));
+            }
+            (None, _) => None,
+        };
+        self.app = chosen;
+        Ok(())
     }
 
     pub fn plan(&self, id: &str) -> Option<&Plan> {
@@ -312,7 +362,8 @@ impl Snapshot {
         let from_site = site.and_then(|s| s.virtual_network_subnet_id.as_deref());
         let from_network_config = || {
             let site = site?;
-            let prefix = format!("{}/", site.id.to_ascii_lowercase());
+            // The site's own, not a slot's (`SITE/slots/SLOT/networkConfig/...`).
+            let prefix = format!("{}/networkconfig", site.id.to_ascii_lowercase());
             self.network_configs
                 .iter()
                 .filter(|c| c.id.to_ascii_lowercase().starts_with(&prefix))

@@ -299,3 +299,83 @@ fn an_inbound_private_endpoint_is_not_outbound_integration() {
         check.evidence
     );
 }
+
+const SITE: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
+
+/// The example plus a deployment slot of the app with no integration of its own.
+fn with_a_slot(files: &mut BTreeMap<String, Value>) {
+    files.insert(
+        "slot.json".to_owned(),
+        json!({
+            "id": format!("{SITE}/slots/staging"),
+            "name": "fabrikam-api/staging", "type": "Microsoft.Web/sites/slots",
+            "kind": "app", "location": "West Europe",
+            "properties": {"serverFarmId": format!("{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Web/serverfarms/plan-fabrikam")}
+        }),
+    );
+}
+
+/// The contract: the app is the one `--app` names, else the one the tool runs in
+/// (`WEBSITE_SITE_NAME`, with `WEBSITE_SLOT_NAME`), else the only site; several and none
+/// chosen is an error listing them. Slots load as sites.
+#[test]
+fn the_app_is_chosen_by_id_or_by_where_the_tool_runs_never_silently() {
+    let mut files = regional_example();
+    with_a_slot(&mut files);
+    let mut loaded = snapshot(&files);
+    assert_eq!(loaded.sites.len(), 2, "the slot loads as a site");
+    let error = loaded.choose_app(None, None).unwrap_err();
+    assert!(error.starts_with("the snapshot holds 2 sites; say which one the checklist is about with --app RESOURCE_ID:"), "{error}");
+    assert!(
+        error.contains(&format!("  {SITE}/slots/staging")),
+        "{error}"
+    );
+    // By id, case-insensitive.
+    loaded
+        .choose_app(Some(&format!("{SITE}/SLOTS/Staging")), None)
+        .unwrap();
+    assert_eq!(loaded.site(None).unwrap().name, "fabrikam-api/staging");
+    // Where the tool runs: a slot's ARM name is APP/SLOT.
+    loaded
+        .choose_app(None, Some("fabrikam-api/staging"))
+        .unwrap();
+    assert_eq!(loaded.site(None).unwrap().name, "fabrikam-api/staging");
+    loaded.choose_app(None, Some("fabrikam-api")).unwrap();
+    assert_eq!(loaded.site(None).unwrap().name, "fabrikam-api");
+    let error = loaded
+        .choose_app(
+            Some("/subscriptions/x/resourceGroups/r/providers/Microsoft.Web/sites/nope"),
+            None,
+        )
+        .unwrap_err();
+    assert!(error.contains("the snapshot holds no such site"), "{error}");
+}
+
+/// A deployment slot is judged by its own integration (the contract's `app.integrated`
+/// row): a slot has its own `virtualNetworkSubnetId` and connections, and the production
+/// slot's do not carry its traffic (slots: learn.microsoft.com/azure/app-service/overview-vnet-integration).
+#[test]
+fn a_slot_is_judged_by_its_own_integration() {
+    let mut files = regional_example();
+    with_a_slot(&mut files);
+    let mut loaded = snapshot(&files);
+    loaded
+        .choose_app(Some(&format!("{SITE}/slots/staging")), None)
+        .unwrap();
+    let evaluation = super::checklist::evaluate_snapshot(Some(&loaded), &seen());
+    let check = find(&evaluation.checks, "app.integrated");
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check
+            .evidence
+            .starts_with("app fabrikam-api/staging has no VNET integration"),
+        "{}",
+        check.evidence
+    );
+    loaded.choose_app(Some(SITE), None).unwrap();
+    let evaluation = super::checklist::evaluate_snapshot(Some(&loaded), &seen());
+    assert_eq!(
+        find(&evaluation.checks, "app.integrated").status,
+        Status::Pass
+    );
+}

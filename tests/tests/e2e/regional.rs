@@ -492,3 +492,85 @@ fn an_app_without_integration_is_told_it_cannot_reach_a_private_target() {
         }
     }
 }
+
+/// Several sites (an app and its slot) and none chosen: exit 2 listing them and `--app`,
+/// never one picked silently; `--app` picks the slot, judged by its own integration.
+#[test]
+fn several_sites_need_app_and_a_slot_is_judged_by_its_own_integration() {
+    let site = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
+    let export = Export::new("slots", Shape::Arm, |files| {
+        files.push((
+            "slot.json".to_owned(),
+            json!({"id": format!("{site}/slots/staging"), "name": "fabrikam-api/staging",
+                   "type": "Microsoft.Web/sites/slots", "location": "West Europe", "properties": {}}),
+        ));
+    });
+    let run = Run::of(command("tcpping").args([
+        "--no-probe",
+        "--network",
+        &export.path(),
+        "10.20.2.4:1433",
+    ]));
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.starts_with("error: the snapshot holds 2 sites; say which one the checklist is about with --app RESOURCE_ID:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("  {site}/slots/staging")),
+        "{}",
+        run.stderr
+    );
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--no-probe",
+        "--network",
+        &export.path(),
+        "--app",
+        &format!("{site}/slots/staging"),
+        "10.20.2.4:1433",
+    ]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["verdict"]["cause"], "app.integrated");
+    // Inside the production slot, the production app is the one.
+    let run = Run::of(
+        command("tcpping")
+            .args([
+                "--json",
+                "--no-probe",
+                "--network",
+                &export.path(),
+                "10.20.2.4:1433",
+            ])
+            .env("WEBSITE_SITE_NAME", "fabrikam-api")
+            .env("WEBSITE_SLOT_NAME", "Production")
+            .env("WEBSITE_PRIVATE_IP", "10.20.4.7"),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.json()["snapshot"]["mode"], "regional");
+    assert_eq!(check(&run.json(), "app.private-ip")["status"], "pass");
+    // Inside the app without its address: the remedy speaks the regional app's words.
+    let run = Run::of(
+        command("tcpping")
+            .args([
+                "--json",
+                "--no-probe",
+                "--network",
+                &export.path(),
+                "10.20.2.4:1433",
+            ])
+            .env("WEBSITE_SITE_NAME", "fabrikam-api"),
+    );
+    let remedy = check(&run.json(), "app.private-ip")["remedy"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        remedy.starts_with("Disconnect and reconnect the app's VNET Integration"),
+        "{remedy}"
+    );
+    for word in ["point-to-site", "Sync Network"] {
+        assert!(!remedy.contains(word), "{remedy}");
+    }
+}
