@@ -6,25 +6,142 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use ipnet::Ipv4Net;
+
 use crate::addr::display_server;
 use crate::dns::summary::{LookupFacts, lookup_summary, nothing_listens};
 use crate::dns::{DnsConfig, DnsOutcome, DnsRun, Lookup, Question, ServerResult, agreement};
 use crate::tcp::{TcpOutcome, TcpSummary};
 use crate::vocab::{Verdict, VerdictStatus, display_duration};
 
+use super::scene::{mode_of, nets, v4_only};
+use super::vocab::Mode;
+use crate::settings::{AppSettings, WEBSITE_PRIVATE_IP};
+use crate::snapshot::{Gateway, Snapshot};
+
+/// Where the app's traffic comes from, as the probe advice names it: the contract's rule
+/// that every text speaks the app's own mode. With no snapshot (mode unknown, the most
+/// common run) the integration subnet comes first and the point-to-site pool only in the
+/// clause "(for gateway-required integration: its point-to-site pool)".
+#[derive(Debug, Clone, Default)]
+pub struct AppSource {
+    /// The mode the snapshot shows; `None` when there is no snapshot (unknown).
+    mode: Option<Mode>,
+    range: Vec<Ipv4Net>,
+    /// `WEBSITE_PRIVATE_IP`, inside the app.
+    private_ip: Option<String>,
+}
+
+impl AppSource {
+    /// The app's source as the snapshot (if any) and its settings show it.
+    pub fn of(snapshot: Option<&Snapshot>, settings: &AppSettings) -> Self {
+        let private_ip = settings.get(WEBSITE_PRIVATE_IP).map(str::to_owned);
+        let Some(snapshot) = snapshot else {
+            return Self {
+                private_ip,
+                ..Self::default()
+            };
+        };
+        let site = snapshot.site(settings.running_in().as_deref());
+        let connections = match site {
+            Some(site) => snapshot.connections_of(&site.id),
+            None => snapshot.vnet_connections.iter().collect(),
+        };
+        let (mode, _) = mode_of(snapshot, site, &connections);
+        let range = match mode {
+            Mode::Regional => snapshot
+                .integration_subnet_id(site)
+                .and_then(|id| snapshot.subnet(id))
+                .map(|subnet| v4_only(&subnet.prefixes()))
+                .unwrap_or_default(),
+            Mode::Gateway => snapshot
+                .app_vnet(site)
+                .map(|vnet| snapshot.gateways_of(&vnet.id))
+                .and_then(|gateways| gateways.into_iter().find(|g| !g.is_expressroute()))
+                .map(|gateway| v4_only(&Gateway::p2s_pool(gateway)))
+                .unwrap_or_default(),
+            Mode::None => Vec::new(),
+        };
+        Self {
+            mode: Some(mode),
+            range,
+            private_ip,
+        }
+    }
+
+    /// "the app's whole integration subnet 10.20.4.0/26", and the like.
+    pub fn whole(&self) -> String {
+        let range = if self.range.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", nets(&self.range))
+        };
+        match self.mode {
+            Some(Mode::Gateway) => format!("the app's whole point-to-site address pool{range}"),
+            Some(Mode::Regional) => format!("the app's whole integration subnet{range}"),
+            Some(Mode::None) | None => {
+                let now = self.private_ip.as_ref().map_or_else(String::new, |ip| {
+                    format!(", which holds the app's address now ({WEBSITE_PRIVATE_IP}={ip})")
+                });
+                format!(
+                    "the app's whole integration subnet (for gateway-required integration: its point-to-site pool){now}"
+                )
+            }
+        }
+    }
+
+    /// The address range alone, for "routes X back".
+    fn range_name(&self) -> &'static str {
+        match self.mode {
+            Some(Mode::Gateway) => "the point-to-site pool",
+            Some(Mode::Regional) => "the integration subnet",
+            Some(Mode::None) | None => {
+                "the app's integration subnet (for gateway-required integration: its point-to-site pool)"
+            }
+        }
+    }
+
+    /// The step that checks the whole path, for a run that had no snapshot to do it.
+    fn check_the_path(&self, command: &str) -> Option<String> {
+        self.mode.is_none().then(|| {
+            format!(
+                "Check the whole path with the app's network configuration: {command} --azure inside the app, or with an export: {command} --network EXPORT_DIR"
+            )
+        })
+    }
+
+    /// The words that make the app take new DNS servers or routes.
+    fn refresh(&self) -> &'static str {
+        match self.mode {
+            Some(Mode::Gateway) => "then restart the app or press Sync Network",
+            _ => "then restart the app",
+        }
+    }
+}
+
 /// The verdict of a lookup (one server after another, or `--all`).
-pub fn dns_advice(run: &DnsRun, config: &DnsConfig, question: &Question) -> Verdict {
+pub fn dns_advice(
+    run: &DnsRun,
+    config: &DnsConfig,
+    question: &Question,
+    source: &AppSource,
+) -> Verdict {
     match run {
-        DnsRun::Sequential(lookup) => lookup_advice(lookup, config, question),
-        DnsRun::All(results) => all_advice(results, config, question),
+        DnsRun::Sequential(lookup) => lookup_advice(lookup, config, question, source),
+        DnsRun::All(results) => all_advice(results, config, question, source),
     }
 }
 
 /// The verdict of one lookup: the summary of what the servers did, and the steps.
-pub fn lookup_advice(lookup: &Lookup, config: &DnsConfig, question: &Question) -> Verdict {
+pub fn lookup_advice(
+    lookup: &Lookup,
+    config: &DnsConfig,
+    question: &Question,
+    source: &AppSource,
+) -> Verdict {
     let facts = LookupFacts::of(lookup, config);
     let (status, summary) = lookup_summary(lookup, &facts, question);
-    let mut next_steps = lookup_steps(lookup, &facts, question);
+    let mut next_steps = lookup_steps(lookup, &facts, question, source);
     let failed_with_an_answer =
         !matches!(lookup.outcome, DnsOutcome::Answered | DnsOutcome::Timeout);
     if failed_with_an_answer && !facts.dead.is_empty() {
@@ -44,21 +161,32 @@ pub fn lookup_advice(lookup: &Lookup, config: &DnsConfig, question: &Question) -
 }
 
 /// Steps to make the servers reachable from the app.
-fn reachability_steps(facts: &LookupFacts, name: &str) -> Vec<String> {
+fn reachability_steps(facts: &LookupFacts, name: &str, source: &AppSource) -> Vec<String> {
     let LookupFacts {
         ports, concerned, ..
     } = facts;
-    vec![
+    let mut steps = vec![
         format!(
-            "Allow UDP and TCP port {ports} from the app's whole point-to-site address pool to {concerned} in every NSG and firewall on the way."
+            "Allow UDP and TCP port {ports} from {} to {concerned} in every NSG and firewall on the way.",
+            source.whole()
         ),
-        "If the DNS server is on-premises or in a peered VNET: check the VPN or ExpressRoute connection, and that the on-premises gateway routes the point-to-site pool back.".to_owned(),
+        format!(
+            "If the DNS server is on-premises or in a peered VNET: check the VPN or ExpressRoute connection, and that the on-premises gateway routes {} back.",
+            source.range_name()
+        ),
         format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16"),
-    ]
+    ];
+    steps.extend(source.check_the_path(&format!("nameresolver {name}")));
+    steps
 }
 
 /// The next steps for a lookup's outcome.
-fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Vec<String> {
+fn lookup_steps(
+    lookup: &Lookup,
+    facts: &LookupFacts,
+    question: &Question,
+    source: &AppSource,
+) -> Vec<String> {
     let name = &question.display;
     let deciding = &facts.deciding;
     let compare = format!("Compare with Azure-provided DNS: nameresolver {name} 168.63.129.16");
@@ -66,10 +194,11 @@ fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Ve
         DnsOutcome::Answered if facts.dead.is_empty() => Vec::new(),
         DnsOutcome::Answered => {
             let mut steps = vec![format!(
-                "Fix {} or remove it from the app's DNS servers (VNET DNS servers or WEBSITE_DNS_SERVER), then restart the app or press Sync Network.",
-                facts.dead.join(", ")
+                "Fix {} or remove it from the app's DNS servers (VNET DNS servers or WEBSITE_DNS_SERVER), {}.",
+                facts.dead.join(", "),
+                source.refresh()
             )];
-            steps.extend(reachability_steps(facts, name).into_iter().take(1));
+            steps.extend(reachability_steps(facts, name, source).into_iter().take(1));
             steps
         }
         DnsOutcome::Nxdomain => vec![
@@ -95,7 +224,7 @@ fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Ve
         DnsOutcome::Timeout
         | DnsOutcome::Unreachable
         | DnsOutcome::Error
-        | DnsOutcome::Interrupted => reachability_steps(facts, name),
+        | DnsOutcome::Interrupted => reachability_steps(facts, name, source),
         DnsOutcome::Servfail => vec![
             format!(
                 "Check the forwarders of {deciding} and that they can reach the servers of {name}'s zone."
@@ -109,13 +238,19 @@ fn lookup_steps(lookup: &Lookup, facts: &LookupFacts, question: &Question) -> Ve
             compare,
         ],
         DnsOutcome::Refused => vec![format!(
-            "Allow recursion on {deciding} for the app's whole point-to-site address pool (the app's source address changes within it)."
+            "Allow recursion on {deciding} for {} (the app's source address changes within it).",
+            source.whole()
         )],
     }
 }
 
 /// `--all`: every server at once; do they agree?
-fn all_advice(results: &[ServerResult], config: &DnsConfig, question: &Question) -> Verdict {
+fn all_advice(
+    results: &[ServerResult],
+    config: &DnsConfig,
+    question: &Question,
+    source: &AppSource,
+) -> Verdict {
     let name = &question.display;
     let groups = agreement(results);
     let failed: Vec<String> = results
@@ -165,6 +300,7 @@ fn all_advice(results: &[ServerResult], config: &DnsConfig, question: &Question)
                     },
                     config,
                     question,
+                    source,
                 )
                 .next_steps
             },
@@ -198,6 +334,7 @@ pub fn tcp_advice(
     address: Option<SocketAddr>,
     summary: &TcpSummary,
     timeout: Duration,
+    source: &AppSource,
 ) -> Verdict {
     let to = address.map_or_else(|| target.to_owned(), |a| a.to_string());
     let port = address.map_or_else(|| "the port".to_owned(), |a| format!("port {}", a.port()));
@@ -255,7 +392,11 @@ pub fn tcp_advice(
             ],
         };
     }
-    let (summary_text, next_steps) = failure_advice(failure, target, &to, &port, timeout);
+    let (summary_text, mut next_steps) =
+        failure_advice(failure, target, &to, &port, timeout, source);
+    if failure != TcpOutcome::Refused {
+        next_steps.extend(source.check_the_path(&format!("tcpping {target}")));
+    }
     Verdict {
         cause: None,
         incomplete: Vec::new(),
@@ -272,14 +413,17 @@ fn failure_advice(
     to: &str,
     port: &str,
     timeout: Duration,
+    source: &AppSource,
 ) -> (String, Vec<String>) {
+    let whole = source.whole();
+    let range = source.range_name();
     match failure {
         TcpOutcome::Timeout => (
             format!("No answer from {to} within {}: something drops the packets (an NSG, a firewall or a route).", humantime::format_duration(timeout)),
             vec![
-                format!("Allow TCP {port} from the app's whole point-to-site address pool in the NSGs of the target's subnet and NIC: the app's source address changes within the pool."),
-                format!("Check the firewall on {to} itself for the same pool."),
-                "Check that the target subnet's route back to the point-to-site pool goes to the VNET gateway (no UDR to a virtual appliance or None).".to_owned(),
+                format!("Allow TCP {port} from {whole} in the NSGs of the target's subnet and NIC: the app's source address changes within it."),
+                format!("Check the firewall on {to} itself for the same range."),
+                format!("Check that the target subnet's route back to {range} is not sent to a virtual appliance or None by a UDR."),
                 format!("Try {to} from a VM in the same VNET: if it works there, the problem is on the app's path."),
             ],
         ),
@@ -293,8 +437,14 @@ fn failure_advice(
         TcpOutcome::Unreachable => (
             format!("{to} is unreachable: there is no route to it from the app."),
             vec![
-                "Check that the target lies in the VNET's address space or a route the app received (Sync Network after changes).".to_owned(),
-                "For targets outside the VNET's ranges, set WEBSITE_VNET_ROUTE_ALL=1 (or vnetRouteAllEnabled) so the app routes them into the VNET.".to_owned(),
+                match source.mode {
+                    Some(Mode::Gateway) => "Check that the target lies in the VNET's address space or a route the app received (Sync Network after changes).".to_owned(),
+                    _ => "Check that the target lies in the VNET's address space or a peered VNET's.".to_owned(),
+                },
+                match source.mode {
+                    Some(Mode::Gateway) => "Gateway-required integration routes only the VNET's ranges and the routes the app received: add the target's range to the VNET or the app's routes.".to_owned(),
+                    _ => "Without Route All only RFC 1918 destinations enter the VNET: for others, set the app setting WEBSITE_VNET_ROUTE_ALL=1 (or vnetRouteAllEnabled) so the app routes them into the VNET.".to_owned(),
+                },
             ],
         ),
         TcpOutcome::Reset => (
@@ -340,7 +490,13 @@ mod tests {
         let summary = TcpSummary::of(&run);
         assert_eq!(summary.average, None);
         let address = Some("10.1.2.4:1433".parse().unwrap());
-        let verdict = tcp_advice("db:1433", address, &summary, DEFAULT_TIMEOUT);
+        let verdict = tcp_advice(
+            "db:1433",
+            address,
+            &summary,
+            DEFAULT_TIMEOUT,
+            &AppSource::default(),
+        );
         assert_eq!(verdict.status, VerdictStatus::Fail);
         assert!(
             verdict.summary.contains("nothing listens on port 1433"),
@@ -348,5 +504,60 @@ mod tests {
             verdict.summary
         );
         assert!(verdict.next_steps[0].contains("netstat -aon"));
+    }
+
+    fn timed_out() -> TcpSummary {
+        TcpSummary::of(&ProbeRun::from_attempts(
+            vec![attempt(TcpOutcome::Timeout, 21_000)],
+            false,
+        ))
+    }
+
+    /// The contract: with no snapshot (mode unknown) the advice names the integration
+    /// subnet first, the P2S pool only in "(for gateway-required integration: its
+    /// point-to-site pool)", never "Sync Network", then `WEBSITE_PRIVATE_IP` when set, and
+    /// ends with the command that checks the path.
+    #[test]
+    fn without_a_snapshot_the_advice_names_the_integration_subnet_first() {
+        let settings = AppSettings::from_pairs([(WEBSITE_PRIVATE_IP, "10.20.4.7")]);
+        let source = AppSource::of(None, &settings);
+        let address = Some("10.1.2.4:1433".parse().unwrap());
+        let verdict = tcp_advice("db:1433", address, &timed_out(), DEFAULT_TIMEOUT, &source);
+        assert_eq!(
+            verdict.next_steps[0],
+            "Allow TCP port 1433 from the app's whole integration subnet (for gateway-required integration: its point-to-site pool), which holds the app's address now (WEBSITE_PRIVATE_IP=10.20.4.7) in the NSGs of the target's subnet and NIC: the app's source address changes within it."
+        );
+        let all = verdict.next_steps.join("\n");
+        assert!(!all.contains("Sync Network"), "{all}");
+        assert_eq!(
+            verdict.next_steps.last().unwrap(),
+            "Check the whole path with the app's network configuration: tcpping db:1433 --azure inside the app, or with an export: tcpping db:1433 --network EXPORT_DIR"
+        );
+    }
+
+    /// A regional app is never told about a point-to-site pool, a gateway or Sync Network.
+    #[test]
+    fn a_regional_app_hears_only_regional_words() {
+        let source = AppSource {
+            mode: Some(Mode::Regional),
+            range: vec!["10.20.4.0/26".parse().unwrap()],
+            private_ip: None,
+        };
+        let address = Some("10.1.2.4:1433".parse().unwrap());
+        for outcome in [TcpOutcome::Timeout, TcpOutcome::Unreachable] {
+            let summary =
+                TcpSummary::of(&ProbeRun::from_attempts(vec![attempt(outcome, 10)], false));
+            let verdict = tcp_advice("db:1433", address, &summary, DEFAULT_TIMEOUT, &source);
+            let all = format!("{} {}", verdict.summary, verdict.next_steps.join(" "));
+            for word in ["point-to-site", "P2S", "Sync Network", "gateway"] {
+                assert!(!all.contains(word), "{outcome:?}: {word}: {all}");
+            }
+        }
+        let verdict = tcp_advice("db:1433", address, &timed_out(), DEFAULT_TIMEOUT, &source);
+        assert!(
+            verdict.next_steps[0].contains("from the app's whole integration subnet 10.20.4.0/26"),
+            "{}",
+            verdict.next_steps[0]
+        );
     }
 }

@@ -90,36 +90,16 @@ impl<'a> Scene<'a> {
             .filter(|c| c.is_swift != Some(true))
             .collect();
         let connection = gateway_connections.first().copied();
-        let (mode, mode_reason) = if let Some(connection) = connection {
-            (
-                Mode::Gateway,
-                format!("VNET connection {} with isSwift false", connection.name),
-            )
-        } else if let Some(site) = app.site.filter(|s| s.virtual_network_subnet_id.is_some()) {
-            (
-                Mode::Regional,
-                format!("site {}'s virtualNetworkSubnetId", site.name),
-            )
-        } else if let Some(connection) = app.connections.iter().find(|c| c.is_swift == Some(true)) {
-            (
-                Mode::Regional,
-                format!("VNET connection {} with isSwift true", connection.name),
-            )
-        } else if let Some(config) = snapshot.and_then(|s| {
-            s.network_configs
-                .iter()
-                .find(|c| c.subnet_resource_id.is_some())
-        }) {
-            (
-                Mode::Regional,
-                format!("networkConfig {}'s subnetResourceId", config.name),
-            )
-        } else {
-            (
-                Mode::None,
-                "no VNET connection or integration subnet of the app in the snapshot".to_owned(),
-            )
-        };
+        let (mode, mode_reason) = snapshot.map_or_else(
+            || {
+                (
+                    Mode::None,
+                    "no VNET connection or integration subnet of the app in the snapshot"
+                        .to_owned(),
+                )
+            },
+            |s| mode_of(s, app.site, &app.connections),
+        );
         let vnet = snapshot.and_then(|s| s.app_vnet(app.site));
         let gateways = match (snapshot, vnet) {
             (Some(s), Some(v)) => s.gateways_of(&v.id),
@@ -583,6 +563,54 @@ fn route_all_source(
             .filter(|value| *value == "1" || value.eq_ignore_ascii_case("true"))
             .map(|value| format!("app setting {WEBSITE_VNET_ROUTE_ALL}={value}"))
     })
+}
+
+/// The app's integration mode in a snapshot, and the field that shows it: a gateway-based
+/// connection (`isSwift` false), else the site's `virtualNetworkSubnetId`, else a regional
+/// connection, else the site's `networkConfig`.
+pub(super) fn mode_of(
+    snapshot: &Snapshot,
+    site: Option<&Site>,
+    connections: &[&VnetConnection],
+) -> (Mode, String) {
+    if let Some(connection) = connections.iter().find(|c| c.is_swift != Some(true)) {
+        return (
+            Mode::Gateway,
+            format!("VNET connection {} with isSwift false", connection.name),
+        );
+    }
+    if let Some(site) = site.filter(|s| s.virtual_network_subnet_id.is_some()) {
+        return (
+            Mode::Regional,
+            format!("site {}'s virtualNetworkSubnetId", site.name),
+        );
+    }
+    if let Some(connection) = connections.iter().find(|c| c.is_swift == Some(true)) {
+        return (
+            Mode::Regional,
+            format!("VNET connection {} with isSwift true", connection.name),
+        );
+    }
+    let own = |id: &str| {
+        site.is_none_or(|site| {
+            id.to_ascii_lowercase()
+                .starts_with(&format!("{}/networkconfig", site.id.to_ascii_lowercase()))
+        })
+    };
+    if let Some(config) = snapshot
+        .network_configs
+        .iter()
+        .find(|c| c.subnet_resource_id.is_some() && own(&c.id))
+    {
+        return (
+            Mode::Regional,
+            format!("networkConfig {}'s subnetResourceId", config.name),
+        );
+    }
+    (
+        Mode::None,
+        "no VNET connection or integration subnet of the app in the snapshot".to_owned(),
+    )
 }
 
 /// The IPv4 networks of a list (the checks reason about IPv4 ranges).

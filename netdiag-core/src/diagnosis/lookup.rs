@@ -68,7 +68,12 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         ))
     };
     let probe = run.as_ref().map(|run| ProbeFinding {
-        verdict: advice::dns_advice(run, &config, &question),
+        verdict: advice::dns_advice(
+            run,
+            &config,
+            &question,
+            &advice::AppSource::of(prepared.snapshot.as_ref(), &prepared.settings),
+        ),
         succeeded: run.succeeded(),
         interrupted: run.interrupted(),
         failure: ErrorKind::Dns,

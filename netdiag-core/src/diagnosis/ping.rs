@@ -9,6 +9,7 @@ use super::conclude::{Probed, conclude};
 use super::decide::ProbeFinding;
 use super::{DnsFlags, InputError, Outcome, Prepared, Session, Shared, bad_input, prepare};
 use crate::addr::{Host, display_host_port, parse_target};
+use crate::checklist::advice::AppSource;
 use crate::checklist::{self, advice};
 use crate::dns::config::system_servers;
 use crate::dns::render::failure_line;
@@ -140,9 +141,10 @@ async fn run(
     let section = run
         .as_ref()
         .map(|run| TcpSection::new(plan.timeout, plan.interval, plan.limit, run));
+    let source = AppSource::of(prepared.snapshot.as_ref(), &prepared.settings);
     let finding = section
         .as_ref()
-        .map(|section| probe_finding(&target, section, dns_config.as_ref(), &resolved));
+        .map(|section| probe_finding(&target, section, dns_config.as_ref(), &resolved, &source));
     let lookup = resolved.lookup.as_ref().map(|(_, lookup)| lookup);
     let dns_section = dns_config
         .as_ref()
@@ -210,12 +212,20 @@ fn probe_finding(
     section: &TcpSection,
     dns_config: Option<&DnsConfig>,
     resolved: &Resolved,
+    source: &AppSource,
 ) -> ProbeFinding {
     ProbeFinding {
         verdict: with_dns_warning(
-            advice::tcp_advice(target, resolved.first(), &section.summary, section.timeout),
+            advice::tcp_advice(
+                target,
+                resolved.first(),
+                &section.summary,
+                section.timeout,
+                source,
+            ),
             dns_config,
             resolved,
+            source,
         ),
         succeeded: section.summary.connected > 0 || section.summary.ended() == 0,
         interrupted: section.summary.interrupted,
@@ -319,11 +329,16 @@ async fn probe(
 /// One rule for both tools: a lookup that needed a second server (the first did not
 /// answer) is a warning in `tcpping` too, even when the connection then opened, since
 /// every lookup of the app waits that long.
-fn with_dns_warning(verdict: Verdict, config: Option<&DnsConfig>, resolved: &Resolved) -> Verdict {
+fn with_dns_warning(
+    verdict: Verdict,
+    config: Option<&DnsConfig>,
+    resolved: &Resolved,
+    source: &AppSource,
+) -> Verdict {
     let (Some(config), Some((question, lookup))) = (config, &resolved.lookup) else {
         return verdict;
     };
-    let dns = advice::lookup_advice(lookup, config, question);
+    let dns = advice::lookup_advice(lookup, config, question, source);
     if verdict.status != VerdictStatus::Pass || dns.status != VerdictStatus::Warn {
         return verdict;
     }
