@@ -147,6 +147,40 @@ pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
             table.name
         ));
     };
+    // Azure picks the longest prefix over the UDRs and the system routes, a UDR winning a
+    // tie ("Virtual network traffic routing", learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview):
+    // a 0.0.0.0/0 to a hub's firewall leaves the VNET's own and peered spaces alone.
+    let propagation = table.disable_bgp_route_propagation != Some(true);
+    let system = scene
+        .vnet_spaces()
+        .into_iter()
+        .map(|net| ("the VNET's own space".to_owned(), net, "VnetLocal"))
+        .chain(
+            scene
+                .peered_spaces()
+                .into_iter()
+                .map(|(peering, net)| (format!("peering {peering}"), net, "VNetPeering")),
+        )
+        .chain(
+            scene
+                .onprem_spaces()
+                .into_iter()
+                .filter(|_| propagation)
+                .map(|(site, net)| (format!("on-premises {site}"), net, "VirtualNetworkGateway")),
+        )
+        .filter_map(|(origin, net, hop)| match net {
+            IpNet::V4(v4) if v4.contains(&target) => Some((origin, v4, hop)),
+            _ => None,
+        })
+        .max_by_key(|(_, v4, _)| v4.prefix_len());
+    if let Some((origin, system_net, hop)) =
+        system.filter(|(_, n, _)| n.prefix_len() > net.prefix_len())
+    {
+        return Finding::pass(format!(
+            "{target} is in {origin} {system_net}: the system route ({hop}) is more specific than route table {}'s {net} (route {}), so it carries it",
+            table.name, route.name
+        ));
+    }
     let hop = route.next_hop_type.as_str();
     let via = route
         .next_hop_ip_address

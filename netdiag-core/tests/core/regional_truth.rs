@@ -379,3 +379,58 @@ fn a_slot_is_judged_by_its_own_integration() {
         Status::Pass
     );
 }
+
+/// The standard hub-and-spoke route: 0.0.0.0/0 from the integration subnet to the hub's
+/// firewall. Azure picks the longest prefix over UDRs and system routes, so targets in
+/// the VNET's own space keep the system route (`VnetLocal`) and only the rest meets the
+/// firewall ("Virtual network traffic routing",
+/// learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview).
+#[test]
+fn a_default_route_to_a_firewall_leaves_targets_in_the_vnet_alone() {
+    let default_route = |files: &mut BTreeMap<String, Value>| {
+        let id = format!(
+            "{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/routeTables/rt-apps"
+        );
+        files.insert(
+            "rt-apps.json".to_owned(),
+            json!({"id": id, "name": "rt-apps", "type": "Microsoft.Network/routeTables",
+                   "properties": {"routes": [{"name": "default-to-hub", "properties": {
+                       "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}}]}}),
+        );
+        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
+            .as_array_mut()
+            .unwrap();
+        let apps = subnets
+            .iter_mut()
+            .find(|s| s["name"] == "snet-apps")
+            .unwrap();
+        apps["properties"]["routeTable"] = json!({"id": id});
+    };
+    let evaluation = evaluated(default_route);
+    let check = find(&evaluation.checks, "udr.app-subnet");
+    assert_eq!(check.status, Status::Pass, "{}", check.evidence);
+    assert!(
+        check.evidence.starts_with("10.20.2.4 is in the VNET's own space 10.20.0.0/16: the system route (VnetLocal) is more specific than route table rt-apps's 0.0.0.0/0"),
+        "{}",
+        check.evidence
+    );
+    // A public target with Route All meets the firewall: a warning that names it.
+    let mut files = regional_example();
+    default_route(&mut files);
+    files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
+    let public = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "20.50.1.1",
+            port: 443,
+            ..seen()
+        },
+    );
+    let check = find(&public.checks, "udr.app-subnet");
+    assert_eq!(check.status, Status::Warn, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("to VirtualAppliance 10.0.1.4"),
+        "{}",
+        check.evidence
+    );
+}
