@@ -247,6 +247,34 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
                 .collect()
         }),
     };
+    // An endpoint its service has not approved carries nothing, whatever DNS answers.
+    let state = private
+        .endpoint
+        .and_then(|e| e.service_connection())
+        .and_then(|c| c.private_link_service_connection_state.as_ref())
+        .and_then(|state| state.status.as_deref());
+    if let (Some(endpoint), Some(status)) = (private.endpoint, state)
+        && !status.eq_ignore_ascii_case("Approved")
+    {
+        let mut finding = Finding::fail(
+            format!(
+                "{name} belongs to private endpoint {}, whose connection to its service is {status}: it carries no traffic until the service approves it",
+                endpoint.name
+            ),
+            format!(
+                "Approve the connection on the service (its Networking > Private endpoint connections page), or, {}, delete the endpoint and create it again.",
+                if status.eq_ignore_ascii_case("Rejected")
+                    || status.eq_ignore_ascii_case("Disconnected")
+                {
+                    "since it was refused"
+                } else {
+                    "if it was refused"
+                }
+            ),
+        );
+        finding.details = Some(Details::Dns(details));
+        return finding;
+    }
     let mut result = match inputs.dns {
         Some((_, lookup)) => {
             with_answer(&setup, &private, snapshot, lookup, name, &owner, &expected)
@@ -255,6 +283,94 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
     };
     result.details = Some(Details::Dns(details));
     result
+}
+
+/// Without a probe, a zone linked where the app's DNS looks: its record decides, and
+/// custom DNS servers in front of it are a warning (whether they forward to
+/// 168.63.129.16 cannot be known offline).
+fn linked_zone(
+    setup: &Resolution<'_>,
+    private: &PrivateName<'_>,
+    snapshot: &Snapshot,
+    vnet: &VirtualNetwork,
+    belongs: &str,
+) -> Finding {
+    let zone = &private.zone;
+    let group = snapshot
+        .private_dns_zone(zone)
+        .and_then(|z| resource_group_of(&z.id))
+        .unwrap_or("ZONE_RG");
+    let record_name = &private.record_name;
+    let addresses = join(&private.addresses);
+    let Some(record) = private.record else {
+        if snapshot.zone_records(zone).is_empty() {
+            return Finding::skip(SkipReason::missing_resource(
+                format!(
+                    "{belongs}; zone {zone} is linked to VNET {}, but its A records are not in the snapshot",
+                    vnet.name
+                ),
+                export::PRIVATE_ENDPOINTS,
+            ));
+        }
+        let redirect = snapshot
+            .zone_link(zone, &vnet.id)
+            .and_then(|l| l.resolution_policy.as_deref())
+            .is_some_and(|p| p.eq_ignore_ascii_case("NxDomainRedirect"));
+        let answer = if redirect {
+            "with the link's resolutionPolicy NxDomainRedirect the name falls back to public resolution: the app gets the public address"
+        } else {
+            "Azure DNS answers NXDOMAIN for it"
+        };
+        return Finding::fail(
+            format!(
+                "{belongs}; zone {zone} is linked to VNET {}, but has no A record {record_name}: {answer}",
+                vnet.name
+            ),
+            format!(
+                "Add the record: az network private-dns record-set a add-record -g {group} -z {zone} -n {record_name} -a {addresses} (or give the endpoint a DNS zone group for {zone}, which keeps it in step)."
+            ),
+        )
+        .changing_dns();
+    };
+    let held: Vec<IpAddr> = record
+        .a_records
+        .iter()
+        .map(|a| IpAddr::V4(a.ipv4_address))
+        .collect();
+    if !private.endpoint_addresses.is_empty()
+        && !held
+            .iter()
+            .any(|ip| private.endpoint_addresses.contains(ip))
+    {
+        return Finding::fail(
+            format!(
+                "{belongs}; zone {zone}'s A record {record_name} holds {}, not the endpoint's address: a stale record (an endpoint deleted and created again?)",
+                join(&held)
+            ),
+            format!(
+                "Make the record hold {addresses}: az network private-dns record-set a add-record -g {group} -z {zone} -n {record_name} -a {addresses}, then remove the old address (az network private-dns record-set a remove-record)."
+            ),
+        )
+        .changing_dns();
+    }
+    if setup.custom.is_empty() {
+        return Finding::pass(format!(
+            "{belongs}; zone {zone} is linked to VNET {}, whose Azure DNS answers it with the private IP",
+            vnet.name
+        ));
+    }
+    Finding::warn(
+        format!(
+            "{belongs}; zone {zone} is linked to VNET {}, where the app's DNS servers {} are: they answer from it only if they forward to 168.63.129.16, which cannot be known offline",
+            vnet.name,
+            setup.custom_list()
+        ),
+        format!(
+            "Run without --no-probe to see what the app's DNS servers answer, or check that {} forward {} to 168.63.129.16 (a conditional forwarder).",
+            setup.custom_list(),
+            zone.strip_prefix(PRIVATELINK).unwrap_or(zone)
+        ),
+    )
 }
 
 /// With a probe: what the app's servers answered decides.
@@ -320,25 +436,16 @@ fn without_probe(
     owner: &str,
     expected: &str,
 ) -> Finding {
-    let zone = &private.zone;
     let belongs = format!("{name} belongs to {owner} ({expected})");
     let causes = setup.causes(private, snapshot);
     match (setup.linked, setup.resolver_vnet) {
-        (true, Some(vnet)) if setup.custom.is_empty() => Finding::pass(format!(
-            "{belongs}; zone {zone} is linked to VNET {}, whose Azure DNS answers it with the private IP",
-            vnet.name
-        )),
-        (true, _) => Finding::pass(format!(
-            "{belongs}; zone {zone} is linked to VNET {}, and {} (run without --no-probe to see what they answer)",
-            setup.resolver_vnet.map_or("", |v| v.name.as_str()),
-            causes.join("; ")
-        )),
+        (true, Some(vnet)) => linked_zone(setup, private, snapshot, vnet, &belongs),
         (false, None) if !setup.custom.is_empty() => Finding::warn(
             format!("{belongs}; {}", causes.join("; ")),
             setup.remedy(private, snapshot),
         )
         .changing_dns(),
-        (false, None) => Finding::skip(scene.no_vnet(": which zones its DNS sees is unknown")),
+        (_, None) => Finding::skip(scene.no_vnet(": which zones its DNS sees is unknown")),
         (false, Some(_)) => Finding::fail(
             format!(
                 "{belongs}, but {}: the app gets the public address",

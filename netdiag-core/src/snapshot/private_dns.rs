@@ -84,6 +84,9 @@ pub struct ZoneLink {
     pub virtual_network: Option<IdRef>,
     pub registration_enabled: Option<bool>,
     pub virtual_network_link_state: Option<String>,
+    /// `Default`, or `NxDomainRedirect`: a name the zone lacks then falls back to public
+    /// resolution instead of NXDOMAIN.
+    pub resolution_policy: Option<String>,
 }
 
 /// `Microsoft.Network/privateDnsZones/A`: one name of the zone and its addresses.
@@ -142,6 +145,11 @@ pub struct PrivateName<'a> {
     pub endpoint: Option<&'a PrivateEndpoint>,
     /// The zone's record set for the name, when the snapshot has it.
     pub record: Option<&'a ARecordSet>,
+    /// The name of the record the zone should hold (`sql-fabrikam`, `app.scm`).
+    pub record_name: String,
+    /// The endpoint's own addresses for the name (its `customDnsConfigs`), when known:
+    /// what a record holding something else is stale against.
+    pub endpoint_addresses: Vec<IpAddr>,
 }
 
 /// The public and `privatelink.` forms of a name, lowercase without the final dot:
@@ -166,15 +174,25 @@ impl Snapshot {
             let (p, _) = forms(candidate);
             p == public
         };
-        let zone_of_private = private
-            .split_once('.')
-            .map(|(_, zone)| zone.to_owned())
-            .unwrap_or_default();
+        // The zone and the record's name in it: the service's documented zone (Key
+        // Vault's names live in privatelink.vaultcore.azure.net, an app's SCM name in
+        // privatelink.azurewebsites.net as APP.scm), else the name's own privatelink form.
+        let (zone_of_private, record_name) = match super::services::service_of(&public) {
+            Some(service) => (
+                service.zone.to_owned(),
+                public
+                    .strip_suffix(&format!(".{}", service.suffix))
+                    .unwrap_or(&public)
+                    .to_owned(),
+            ),
+            None => match private.split_once('.') {
+                Some((first, zone)) => (zone.to_owned(), first.to_owned()),
+                None => (String::new(), private.clone()),
+            },
+        };
         let record = self.a_record_sets.iter().find(|r| {
-            zone_of(&r.id).is_some_and(|zone| {
-                zone.to_ascii_lowercase().starts_with(PRIVATELINK)
-                    && format!("{}.{}", r.name, zone.to_ascii_lowercase()) == private
-            })
+            r.name.eq_ignore_ascii_case(&record_name)
+                && zone_of(&r.id).is_some_and(|zone| zone.eq_ignore_ascii_case(&zone_of_private))
         });
         let record_addresses: Vec<IpAddr> = record
             .map(|r| {
@@ -202,6 +220,8 @@ impl Snapshot {
         match (by_config, record) {
             (Some((endpoint, addresses)), _) => Some(PrivateName {
                 zone: zone_of_private,
+                record_name,
+                endpoint_addresses: addresses.clone(),
                 addresses: if addresses.is_empty() {
                     record_addresses
                 } else {
@@ -212,6 +232,8 @@ impl Snapshot {
             }),
             (None, Some(record)) => Some(PrivateName {
                 zone: zone_of_private,
+                record_name,
+                endpoint_addresses: Vec::new(),
                 endpoint: by_address(),
                 addresses: record_addresses,
                 record: Some(record),
@@ -242,6 +264,23 @@ impl Snapshot {
             .iter()
             .filter(|l| zone_of(&l.id).is_some_and(|z| z.eq_ignore_ascii_case(zone)))
             .collect()
+    }
+
+    /// The A record sets of a zone (by its name) in the snapshot.
+    pub fn zone_records(&self, zone: &str) -> Vec<&ARecordSet> {
+        self.a_record_sets
+            .iter()
+            .filter(|r| zone_of(&r.id).is_some_and(|z| z.eq_ignore_ascii_case(zone)))
+            .collect()
+    }
+
+    /// The link of a zone to a VNET.
+    pub fn zone_link(&self, zone: &str, vnet_id: &str) -> Option<&ZoneLink> {
+        self.zone_links(zone).into_iter().find(|l| {
+            l.virtual_network
+                .as_ref()
+                .is_some_and(|v| same_id(&v.id, vnet_id))
+        })
     }
 
     /// Whether a zone is linked to a VNET.

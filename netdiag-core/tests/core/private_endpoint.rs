@@ -153,10 +153,18 @@ fn the_planted_cause_is_the_unlinked_zone_and_leads_the_verdict() {
     );
 }
 
+/// The contract: a custom DNS server in a VNET linked to the zone is `warn` without a
+/// probe, since whether it forwards to 168.63.129.16 cannot be known offline (it was a
+/// false pass before).
 #[test]
-fn linking_the_zone_to_the_vnet_of_the_dns_servers_passes() {
+fn linking_the_zone_to_the_vnet_of_the_dns_servers_warns_without_a_probe() {
     let linked = check("dns.private-endpoint", link_zone_to(VNET));
-    assert_eq!(linked.status, Status::Pass, "{}", linked.evidence);
+    assert_eq!(linked.status, Status::Warn, "{}", linked.evidence);
+    assert!(
+        linked.evidence.ends_with("which cannot be known offline"),
+        "{}",
+        linked.evidence
+    );
     assert!(
         linked.evidence.contains("must forward")
             || linked.evidence.contains("only if they forward"),
@@ -204,7 +212,7 @@ fn with_azure_dns_the_zone_must_be_linked_to_the_apps_vnet() {
 }
 
 #[test]
-fn dns_servers_in_a_hub_vnet_linked_to_the_zone_pass() {
+fn dns_servers_in_a_hub_vnet_linked_to_the_zone_warn_until_a_probe_decides() {
     let hub = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
     let in_hub = Seen {
         servers: &["10.0.0.4:53"],
@@ -234,7 +242,12 @@ fn dns_servers_in_a_hub_vnet_linked_to_the_zone_pass() {
         },
         &in_hub,
     );
-    assert_eq!(linked.status, Status::Pass, "{}", linked.evidence);
+    assert_eq!(linked.status, Status::Warn, "{}", linked.evidence);
+    assert!(
+        linked.remedy.starts_with("Run without --no-probe"),
+        "{}",
+        linked.remedy
+    );
     // DNS servers outside every VNET of the snapshot (on-premises): undecidable offline.
     let onprem = Seen {
         servers: &["192.168.10.4:53"],
@@ -452,4 +465,141 @@ fn the_remedy_says_how_long_the_app_keeps_the_old_answer() {
         ),
         "{long}"
     );
+}
+
+/// The example with Azure DNS (no custom servers) and the zone linked to the app's VNET:
+/// the setup that passes, to change one thing at a time below.
+fn linked_with_azure_dns(files: &mut BTreeMap<String, Value>) {
+    azure_dns(files);
+    link_zone_to(VNET)(files);
+}
+
+#[test]
+fn a_linked_zone_with_azure_dns_and_the_right_record_passes() {
+    let check = check_with("dns.private-endpoint", linked_with_azure_dns, &azure_seen());
+    assert_eq!(check.status, Status::Pass, "{}", check.evidence);
+}
+
+/// Azure DNS answers from the linked zone: no A record is NXDOMAIN, and with the link's
+/// `resolutionPolicy: NxDomainRedirect` the public address ("Fallback to internet for
+/// Azure Private DNS zones", learn.microsoft.com/azure/dns/private-dns-fallback). A linked
+/// zone passed before without looking at its record.
+#[test]
+fn a_linked_zone_without_the_record_fails() {
+    let no_record = |f: &mut BTreeMap<String, Value>| {
+        linked_with_azure_dns(f);
+        // Another name's record is there (the zone's records were exported), not ours.
+        f.get_mut("zone-records.json").unwrap()[0]["name"] = json!("sql-other");
+    };
+    let check = check_with("dns.private-endpoint", no_record, &azure_seen());
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check
+            .evidence
+            .ends_with("but has no A record sql-fabrikam: Azure DNS answers NXDOMAIN for it"),
+        "{}",
+        check.evidence
+    );
+    assert!(
+        check.remedy.starts_with("Add the record: az network private-dns record-set a add-record -g rg-fabrikam-dns -z privatelink.database.windows.net -n sql-fabrikam -a 10.20.2.5"),
+        "{}",
+        check.remedy
+    );
+    let redirect = check_with(
+        "dns.private-endpoint",
+        |f| {
+            no_record(f);
+            let links = f
+                .get_mut("zone-links.json")
+                .unwrap()
+                .as_array_mut()
+                .unwrap();
+            links.last_mut().unwrap()["properties"]["resolutionPolicy"] = json!("NxDomainRedirect");
+        },
+        &azure_seen(),
+    );
+    assert_eq!(redirect.status, Status::Fail);
+    assert!(
+        redirect.evidence.ends_with("NxDomainRedirect the name falls back to public resolution: the app gets the public address"),
+        "{}",
+        redirect.evidence
+    );
+}
+
+/// A record that holds another address than the endpoint's (an endpoint deleted and
+/// created again) sends the app elsewhere: stale, a failure.
+#[test]
+fn a_stale_record_fails() {
+    let check = check_with(
+        "dns.private-endpoint",
+        |f| {
+            linked_with_azure_dns(f);
+            f.get_mut("zone-records.json").unwrap()[0]["properties"]["aRecords"] =
+                json!([{"ipv4Address": "10.20.2.9"}]);
+        },
+        &azure_seen(),
+    );
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("zone privatelink.database.windows.net's A record sql-fabrikam holds 10.20.2.9, not the endpoint's address: a stale record"),
+        "{}",
+        check.evidence
+    );
+}
+
+/// An endpoint whose connection the service has not approved carries nothing ("Manage
+/// Azure private endpoints", learn.microsoft.com/azure/private-link/manage-private-endpoint).
+#[test]
+fn a_pending_or_rejected_connection_fails() {
+    for status in ["Pending", "Rejected"] {
+        let check = check_with(
+            "dns.private-endpoint",
+            |f| {
+                linked_with_azure_dns(f);
+                f.get_mut("private-endpoints.json").unwrap()[0]["properties"]["privateLinkServiceConnections"]
+                    [0]["properties"]["privateLinkServiceConnectionState"]["status"] =
+                    json!(status);
+            },
+            &azure_seen(),
+        );
+        assert_eq!(check.status, Status::Fail, "{status}: {}", check.evidence);
+        assert!(
+            check.evidence.ends_with(&format!("whose connection to its service is {status}: it carries no traffic until the service approves it")),
+            "{}",
+            check.evidence
+        );
+    }
+}
+
+/// The zone comes from the service table, never from the name's text: a Key Vault's
+/// records live in privatelink.vaultcore.azure.net ("Azure Private Endpoint private DNS
+/// zone values", learn.microsoft.com/azure/private-link/private-endpoint-dns).
+#[test]
+fn a_key_vaults_zone_is_vaultcore() {
+    let mut files = regional_example();
+    let zone = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";
+    files.insert(
+        "kv-records.json".to_owned(),
+        json!([{"id": format!("{zone}/A/kv-fabrikam"), "name": "kv-fabrikam",
+                "type": "Microsoft.Network/privateDnsZones/A",
+                "properties": {"aRecords": [{"ipv4Address": "10.20.2.7"}]}}]),
+    );
+    let snapshot = super::checklist::snapshot(&files);
+    let private = snapshot
+        .private_name("kv-fabrikam.vault.azure.net")
+        .unwrap();
+    assert_eq!(private.zone, "privatelink.vaultcore.azure.net");
+    assert_eq!(private.record_name, "kv-fabrikam");
+    assert_eq!(
+        private.addresses,
+        ["10.20.2.7".parse::<std::net::IpAddr>().unwrap()]
+    );
+}
+
+/// The app asking Azure DNS (its VNET has no custom servers).
+fn azure_seen() -> Seen {
+    Seen {
+        servers: &["168.63.129.16:53"],
+        ..seen()
+    }
 }

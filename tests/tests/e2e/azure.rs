@@ -170,7 +170,10 @@ fn lists_are_followed_through_every_next_link() {
     ));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let report = run.json();
-    assert_eq!(check(&report, "dns.private-endpoint")["status"], "pass");
+    // Linked (the app's custom DNS server then decides: a warning without a probe).
+    let pe = check(&report, "dns.private-endpoint");
+    assert_eq!(pe["details"]["zone_linked"], true, "{pe}");
+    assert_eq!(pe["status"], "warn", "{pe}");
     assert!(
         mock.arm_requests()
             .iter()
