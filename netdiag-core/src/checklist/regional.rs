@@ -6,7 +6,7 @@ use ipnet::IpNet;
 
 use super::scene::{Scene, export};
 use super::vocab::{Finding, SkipReason, or_skip};
-use crate::snapshot::{describe_id, same_id};
+use crate::snapshot::{Plan, Subnet, describe_id, same_id, subscription_of};
 
 /// App Service's delegation for regional VNET Integration.
 const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
@@ -16,6 +16,31 @@ const SERVER_FARMS: &str = "Microsoft.Web/serverFarms";
 const APP_ENVIRONMENTS: &str = "Microsoft.App/environments";
 /// Azure keeps five addresses of every subnet.
 const RESERVED_ADDRESSES: u64 = 5;
+
+/// Several plans of one subscription may share a subnet of /26 or larger (multi-plan
+/// subnet join, "Integrate your app with an Azure virtual network",
+/// learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements).
+const MULTI_PLAN_PREFIX: u8 = 26;
+
+/// The plans on the integration subnet: the app's, and those its service association
+/// links name (by id; `None` for one the snapshot does not hold).
+fn plans_on<'a>(scene: &Scene<'a>, subnet: &Subnet) -> Vec<(String, Option<&'a Plan>)> {
+    let mut plans: Vec<(String, Option<&'a Plan>)> = scene
+        .plan
+        .map(|p| (p.id.clone(), Some(p)))
+        .into_iter()
+        .collect();
+    for link in &subnet.service_association_links {
+        let Some(id) = link.link.as_deref() else {
+            continue;
+        };
+        if !plans.iter().any(|(known, _)| same_id(known, id)) {
+            let plan = scene.snapshot.and_then(|s| s.plan(id));
+            plans.push((id.to_owned(), plan));
+        }
+    }
+    plans
+}
 
 pub(super) fn regional_subnet(scene: &Scene<'_>) -> Finding {
     let Some(snapshot) = scene.snapshot else {
@@ -122,26 +147,53 @@ pub(super) fn regional_subnet_size(scene: &Scene<'_>) -> Finding {
             "Integrate with a /26 or larger subnet (a /28 is the minimum; /26 leaves room to scale).",
         );
     }
-    let usable = (1_u64 << (32 - u32::from(prefix.prefix_len()))) - RESERVED_ADDRESSES;
-    let instances = scene.plan.and_then(|p| p.sku.as_ref()?.capacity);
-    match instances {
-        Some(instances) if usable < 2 * u64::from(instances) => Finding::warn(
+    let plans = plans_on(scene, subnet);
+    if plans.len() > 1 && prefix.prefix_len() > MULTI_PLAN_PREFIX {
+        return Finding::fail(
             format!(
-                "subnet {} ({prefix}) has {usable} usable addresses for {instances} instances: a scale operation needs both sets of instances at once ({} addresses)",
+                "subnet {} is {prefix} and shared by {} plans: several plans on one subnet need /26 or larger",
+                subnet.name,
+                plans.len()
+            ),
+            "Give the plans a /26 or larger subnet (multi-plan subnet join), or each plan a subnet of its own.",
+        );
+    }
+    let usable = (1_u64 << (32 - u32::from(prefix.prefix_len()))) - RESERVED_ADDRESSES;
+    let counts: Vec<Option<u32>> = plans
+        .iter()
+        .map(|(_, p)| p.and_then(Plan::instances))
+        .collect();
+    let instances: u64 = counts.iter().flatten().map(|n| u64::from(*n)).sum();
+    let unknown = counts.iter().filter(|c| c.is_none()).count();
+    let whose = if plans.len() > 1 {
+        format!(" of {} plans", plans.len())
+    } else {
+        String::new()
+    };
+    let unknown_note = match unknown {
+        0 => String::new(),
+        n => format!(" ({n} plan(s) of unknown size not counted)"),
+    };
+    if instances == 0 {
+        return Finding::pass(format!(
+            "subnet {} ({prefix}): {usable} usable addresses (the plan's instance count is not in the snapshot)",
+            subnet.name
+        ));
+    }
+    if usable < 2 * instances {
+        return Finding::warn(
+            format!(
+                "subnet {} ({prefix}) has {usable} usable addresses for {instances} instances{whose}{unknown_note}: a scale operation needs both sets of instances at once ({} addresses)",
                 subnet.name,
                 2 * instances
             ),
             "Use a larger subnet (a /26 is the recommended size) before scaling out or upgrading the plan.",
-        ),
-        Some(instances) => Finding::pass(format!(
-            "subnet {} ({prefix}): {usable} usable addresses for {instances} instances",
-            subnet.name
-        )),
-        None => Finding::pass(format!(
-            "subnet {} ({prefix}): {usable} usable addresses (the plan's instance count is not in the snapshot)",
-            subnet.name
-        )),
+        );
     }
+    Finding::pass(format!(
+        "subnet {} ({prefix}): {usable} usable addresses for {instances} instances{whose}{unknown_note}",
+        subnet.name
+    ))
 }
 
 pub(super) fn regional_subnet_in_use(scene: &Scene<'_>) -> Finding {
@@ -164,18 +216,54 @@ pub(super) fn regional_subnet_in_use(scene: &Scene<'_>) -> Finding {
                 .join(", ")
         ));
     }
-    if let Some(plan) = scene.plan {
-        for link in &subnet.service_association_links {
-            if let Some(linked) = link.link.as_deref().filter(|l| !same_id(l, &plan.id)) {
-                others.push(format!("the plan {}", describe_id(linked)));
-            }
-        }
+    let plans = plans_on(scene, subnet);
+    let app_subscription = scene.plan.and_then(|p| subscription_of(&p.id));
+    let foreign: Vec<String> = plans
+        .iter()
+        .skip(1)
+        .filter(|(id, _)| {
+            app_subscription.is_some_and(|mine| {
+                subscription_of(id).is_none_or(|theirs| !theirs.eq_ignore_ascii_case(mine))
+            })
+        })
+        .map(|(id, _)| describe_id(id))
+        .collect();
+    if !foreign.is_empty() {
+        others.push(format!(
+            "the plan(s) {} of another subscription",
+            foreign.join(", ")
+        ));
+    }
+    let prefix_len = subnet
+        .prefixes()
+        .into_iter()
+        .filter(|net| matches!(net, IpNet::V4(_)))
+        .map(|net| net.prefix_len())
+        .min();
+    let sharing: Vec<String> = plans
+        .iter()
+        .skip(1)
+        .map(|(id, _)| describe_id(id))
+        .collect();
+    if foreign.is_empty()
+        && !sharing.is_empty()
+        && prefix_len.is_some_and(|len| len > MULTI_PLAN_PREFIX)
+    {
+        others.push(format!(
+            "the plan(s) {} on a subnet smaller than /26",
+            sharing.join(", ")
+        ));
     }
     if others.is_empty() {
-        return Finding::pass(format!(
-            "subnet {} holds nothing but the app's plan",
-            subnet.name
-        ));
+        return Finding::pass(if sharing.is_empty() {
+            format!("subnet {} holds nothing but the app's plan", subnet.name)
+        } else {
+            format!(
+                "subnet {} is shared with the plan(s) {} of the same subscription: multi-plan subnet join, valid on a /26 or larger",
+                subnet.name,
+                sharing.join(", ")
+            )
+        });
     }
     Finding::fail(
         format!(
@@ -183,6 +271,6 @@ pub(super) fn regional_subnet_in_use(scene: &Scene<'_>) -> Finding {
             subnet.name,
             others.join("; ")
         ),
-        "Give the app's plan a subnet of its own: regional VNET Integration needs an empty subnet delegated to it (one plan per subnet).",
+        "Regional VNET Integration needs a subnet delegated to it and holding nothing else; several plans of one subscription may share it (multi-plan subnet join, /26 or larger), plans of other subscriptions may not: move the other resources, or give the app's plan a subnet of its own.",
     )
 }

@@ -373,9 +373,21 @@ pub struct Plan {
     pub kind: Option<String>,
     pub reserved: Option<bool>,
     pub sku: Option<Sku>,
+    /// Elastic Premium: the most instances the plan scales out to.
+    pub maximum_elastic_worker_count: Option<u32>,
 }
 
 impl Plan {
+    /// The instances the plan can run, which the integration subnet must hold:
+    /// `max(sku.capacity, maximumElasticWorkerCount)`; `None` when neither is known.
+    pub fn instances(&self) -> Option<u32> {
+        let capacity = self.sku.as_ref().and_then(|s| s.capacity);
+        match (capacity, self.maximum_elastic_worker_count) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     pub fn tier(&self) -> Option<&str> {
         self.sku.as_ref().and_then(|s| s.tier.as_deref())
     }

@@ -112,13 +112,70 @@ fn a_subnet_used_by_anything_else_fails() {
         apps_subnet(f)["ipConfigurations"] = json!([{"id": "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkInterfaces/vm1/ipConfigurations/ipconfig1"}]);
     });
     assert_eq!(status, Status::Fail, "{evidence}");
-    let (status, evidence) = regional_status("regional.subnet-in-use", |f| {
-        apps_subnet(f)["serviceAssociationLinks"] = json!([{"name": "AppServiceLink", "properties": {
+    // Multi-plan subnet join: several plans of one subscription may share a /26 or larger
+    // subnet (learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements);
+    // it was a false fail ("one plan per subnet") before.
+    let other_plan = |subscription: &str| {
+        json!([{"name": "AppServiceLink", "properties": {
             "linkedResourceType": "Microsoft.Web/serverfarms",
-            "link": "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-other/providers/Microsoft.Web/serverfarms/plan-other"}}]);
+            "link": format!("/subscriptions/{subscription}/resourceGroups/rg-other/providers/Microsoft.Web/serverfarms/plan-other")}}])
+    };
+    let same = other_plan("6f1c2a4e-0000-4000-8000-00000000c0de");
+    let (status, evidence) = regional_status("regional.subnet-in-use", |f| {
+        apps_subnet(f)["serviceAssociationLinks"] = same.clone();
+    });
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert_eq!(
+        evidence,
+        "subnet snet-apps is shared with the plan(s) plan-other in rg-other of the same subscription: multi-plan subnet join, valid on a /26 or larger"
+    );
+    let (status, evidence) = regional_status("regional.subnet-in-use", |f| {
+        apps_subnet(f)["serviceAssociationLinks"] = same.clone();
+        apps_subnet(f)["addressPrefix"] = json!("10.10.4.0/27");
     });
     assert_eq!(status, Status::Fail, "{evidence}");
-    assert!(evidence.contains("plan-other in rg-other"), "{evidence}");
+    assert!(
+        evidence.contains("on a subnet smaller than /26"),
+        "{evidence}"
+    );
+    let (status, evidence) = regional_status("regional.subnet-in-use", |f| {
+        apps_subnet(f)["serviceAssociationLinks"] =
+            other_plan("0000aaaa-0000-4000-8000-000000000001");
+    });
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(
+        evidence.contains("plan-other in rg-other of another subscription"),
+        "{evidence}"
+    );
+}
+
+/// The subnet must hold every plan's instances twice over during a scale operation, an
+/// Elastic Premium plan counting its maximumElasticWorkerCount.
+#[test]
+fn the_size_counts_every_plans_instances() {
+    let (status, evidence) = regional_status("regional.subnet-size", |f| {
+        f.get_mut("plan.json").unwrap()["properties"]["maximumElasticWorkerCount"] = json!(40);
+    });
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(
+        evidence.contains("59 usable addresses for 40 instances"),
+        "{evidence}"
+    );
+    let (status, evidence) = regional_status("regional.subnet-size", |f| {
+        f.insert(
+            "plan-other.json".into(),
+            json!({"id": "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-other/providers/Microsoft.Web/serverfarms/plan-other",
+                   "name": "plan-other", "type": "Microsoft.Web/serverfarms", "location": "West Europe",
+                   "sku": {"name": "P1v3", "tier": "PremiumV3", "capacity": 28}}),
+        );
+        apps_subnet(f)["serviceAssociationLinks"] = json!([{"name": "AppServiceLink", "properties": {
+            "link": "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-other/providers/Microsoft.Web/serverfarms/plan-other"}}]);
+    });
+    assert_eq!(status, Status::Warn, "{evidence}");
+    assert!(
+        evidence.contains("59 usable addresses for 30 instances of 2 plans"),
+        "{evidence}"
+    );
 }
 
 #[test]
