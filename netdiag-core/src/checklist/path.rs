@@ -2,7 +2,7 @@
 //! integration subnet's routes, the route back from the target's subnet, and the
 //! site-to-site link to on-premises targets. The NSGs on the path are in `nsgs`.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
@@ -10,7 +10,7 @@ use super::scene::{Scene, export, nets, route_set, target_onprem, v4_only};
 use super::vocab::{Details, Finding, Mode, SkipReason, or_skip};
 use crate::ranges::RangeSet;
 use crate::routes::{WayBack, return_path};
-use crate::snapshot::{AddressPrefix, Peering, Subnet, describe_id, same_id};
+use crate::snapshot::{AddressPrefix, Peering, Route, RouteTable, Subnet, describe_id, same_id};
 
 pub(super) fn vnet_peering(scene: &Scene<'_>) -> Finding {
     let target = or_skip!(scene.target_or_skip());
@@ -133,48 +133,14 @@ pub(super) fn udr_app_subnet(scene: &Scene<'_>) -> Finding {
             .with_id(&reference.id),
         );
     };
-    let best = table
-        .routes
-        .iter()
-        .filter_map(|route| match route.address_prefix {
-            AddressPrefix::Net(IpNet::V4(net)) if net.contains(&target) => Some((net, route)),
-            _ => None,
-        })
-        .max_by_key(|(net, _)| net.prefix_len());
-    let Some((net, route)) = best else {
+    let Some((net, route)) = longest_udr(table, target) else {
         return Finding::pass(format!(
             "route table {} has no route for {target}: system routes carry it",
             table.name
         ));
     };
-    // Azure picks the longest prefix over the UDRs and the system routes, a UDR winning a
-    // tie ("Virtual network traffic routing", learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview):
-    // a 0.0.0.0/0 to a hub's firewall leaves the VNET's own and peered spaces alone.
-    let propagation = table.disable_bgp_route_propagation != Some(true);
-    let system = scene
-        .vnet_spaces()
-        .into_iter()
-        .map(|net| ("the VNET's own space".to_owned(), net, "VnetLocal"))
-        .chain(
-            scene
-                .peered_spaces()
-                .into_iter()
-                .map(|(peering, net)| (format!("peering {peering}"), net, "VNetPeering")),
-        )
-        .chain(
-            scene
-                .onprem_spaces()
-                .into_iter()
-                .filter(|_| propagation)
-                .map(|(site, net)| (format!("on-premises {site}"), net, "VirtualNetworkGateway")),
-        )
-        .filter_map(|(origin, net, hop)| match net {
-            IpNet::V4(v4) if v4.contains(&target) => Some((origin, v4, hop)),
-            _ => None,
-        })
-        .max_by_key(|(_, v4, _)| v4.prefix_len());
     if let Some((origin, system_net, hop)) =
-        system.filter(|(_, n, _)| n.prefix_len() > net.prefix_len())
+        system_route(scene, table, target).filter(|(_, n, _)| n.prefix_len() > net.prefix_len())
     {
         return Finding::pass(format!(
             "{target} is in {origin} {system_net}: the system route ({hop}) is more specific than route table {}'s {net} (route {}), so it carries it",
@@ -291,17 +257,126 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
         } else {
             "Remove or narrow the route, add a route for the P2S pool with next hop VirtualNetworkGateway, or enable gateway route propagation on the route table.".to_owned()
         };
-        Finding::fail(
-            format!(
-                "from subnet {}, replies to part of the {short} do not go back {how}: {}{why}",
-                subnet.name,
-                diverted.join(", ")
-            ),
-            remedy,
-        )
+        if let Some(inspected) = symmetric_inspection(scene, subnet, &path, &diverted, &source) {
+            inspected
+        } else {
+            Finding::fail(
+                format!(
+                    "from subnet {}, replies to part of the {short} do not go back {how}: {}{why}",
+                    subnet.name,
+                    diverted.join(", ")
+                ),
+                remedy,
+            )
+        }
     };
     result.details = Some(Details::Routes(path));
     result
+}
+
+/// The table's most specific route for `target`.
+fn longest_udr(table: &RouteTable, target: Ipv4Addr) -> Option<(Ipv4Net, &Route)> {
+    table
+        .routes
+        .iter()
+        .filter_map(|route| match route.address_prefix {
+            AddressPrefix::Net(IpNet::V4(net)) if net.contains(&target) => Some((net, route)),
+            _ => None,
+        })
+        .max_by_key(|(net, _)| net.prefix_len())
+}
+
+/// The most specific system route of the app's VNET for `target`: its own space
+/// (`VnetLocal`), a peered space, an on-premises space learned through the gateway (gone
+/// when the table disables propagation). Azure picks the longest prefix over these and
+/// the UDRs, a UDR winning a tie ("Virtual network traffic routing",
+/// learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview): a 0.0.0.0/0 to
+/// a hub's firewall leaves the VNET's own and peered spaces alone.
+fn system_route(
+    scene: &Scene<'_>,
+    table: &RouteTable,
+    target: Ipv4Addr,
+) -> Option<(String, Ipv4Net, &'static str)> {
+    let propagation = table.disable_bgp_route_propagation != Some(true);
+    scene
+        .vnet_spaces()
+        .into_iter()
+        .map(|net| ("the VNET's own space".to_owned(), net, "VnetLocal"))
+        .chain(
+            scene
+                .peered_spaces()
+                .into_iter()
+                .map(|(peering, net)| (format!("peering {peering}"), net, "VNetPeering")),
+        )
+        .chain(
+            scene
+                .onprem_spaces()
+                .into_iter()
+                .filter(|_| propagation)
+                .map(|(site, net)| (format!("on-premises {site}"), net, "VirtualNetworkGateway")),
+        )
+        .filter_map(|(origin, net, hop)| match net {
+            IpNet::V4(v4) if v4.contains(&target) => Some((origin, v4, hop)),
+            _ => None,
+        })
+        .max_by_key(|(_, v4, _)| v4.prefix_len())
+}
+
+/// The appliance the integration subnet sends `target` to, when a UDR wins for it: the
+/// way there, to compare with the way back.
+fn app_appliance(scene: &Scene<'_>, target: Ipv4Addr) -> Option<String> {
+    let subnet = scene.integration_subnet()?;
+    let table = scene
+        .snapshot?
+        .route_table(&subnet.route_table.as_ref()?.id)?;
+    let (net, route) = longest_udr(table, target)?;
+    if system_route(scene, table, target).is_some_and(|(_, n, _)| n.prefix_len() > net.prefix_len())
+    {
+        return None;
+    }
+    route
+        .next_hop_type
+        .eq_ignore_ascii_case("VirtualAppliance")
+        .then(|| route.next_hop_ip_address.clone())
+        .flatten()
+}
+
+/// The same appliance on both ways is a firewall inspecting the flow both ways: it must
+/// allow it, but the path is symmetric (regional: the integration subnet sends the target
+/// to the appliance the target's subnet sends the replies to).
+fn symmetric_inspection(
+    scene: &Scene<'_>,
+    subnet: &Subnet,
+    path: &crate::routes::ReturnPath,
+    diverted: &[String],
+    source: &[Ipv4Net],
+) -> Option<Finding> {
+    if scene.mode != Mode::Regional {
+        return None;
+    }
+    let appliance = scene
+        .target
+        .and_then(|target| app_appliance(scene, target))?;
+    let hop = format!("VirtualAppliance {appliance}");
+    if !path
+        .diverted
+        .iter()
+        .all(|h| h.next_hop.eq_ignore_ascii_case(&hop))
+    {
+        return None;
+    }
+    Some(Finding::warn(
+        format!(
+            "from subnet {}, replies to the integration subnet go to the appliance {appliance} ({}), which the integration subnet also sends the target to: the same appliance inspects both ways",
+            subnet.name,
+            diverted.join(", ")
+        ),
+        format!(
+            "Make sure the firewall at {appliance} allows TCP {} from the integration subnet {} to the target, and its replies.",
+            scene.inputs.target.port,
+            nets(source)
+        ),
+    ))
 }
 
 /// Regional: how replies reach the integration subnet from the target's subnet: the

@@ -434,3 +434,69 @@ fn a_default_route_to_a_firewall_leaves_targets_in_the_vnet_alone() {
         check.evidence
     );
 }
+
+/// A route table on a subnet of the example's VNET (by its index in `subnets`).
+fn route_table_on(
+    subnet: usize,
+    name: &'static str,
+    routes: Value,
+) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |files| {
+        let id = format!(
+            "{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/routeTables/{name}"
+        );
+        files.insert(
+            format!("{name}.json"),
+            json!({"id": id, "name": name, "type": "Microsoft.Network/routeTables",
+                   "properties": {"routes": routes}}),
+        );
+        files.get_mut("vnet.json").unwrap()["properties"]["subnets"][subnet]["properties"]["routeTable"] =
+            json!({"id": id});
+    }
+}
+
+/// The same appliance on both ways (the integration subnet sends the target to it, and
+/// the target's subnet sends the integration subnet to it) is symmetric inspection: a
+/// warning naming the appliance, not an asymmetric return path. Through it only one way
+/// is still a failure.
+#[test]
+fn the_same_appliance_both_ways_is_inspection_not_asymmetry() {
+    let back = route_table_on(
+        1,
+        "rt-data",
+        json!([{"name": "apps-via-fw", "properties": {"addressPrefix": "10.20.4.0/26",
+                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.20.3.4"}}]),
+    );
+    let there = route_table_on(
+        2,
+        "rt-apps",
+        json!([{"name": "data-via-fw", "properties": {"addressPrefix": "10.20.2.0/24",
+                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.20.3.4"}}]),
+    );
+    let evaluation = evaluated(|f| {
+        back(f);
+        there(f);
+    });
+    let check = find(&evaluation.checks, "udr.return-path");
+    assert_eq!(check.status, Status::Warn, "{}", check.evidence);
+    assert!(
+        check.evidence.ends_with("which the integration subnet also sends the target to: the same appliance inspects both ways"),
+        "{}",
+        check.evidence
+    );
+    assert_eq!(
+        find(&evaluation.checks, "udr.app-subnet").status,
+        Status::Warn
+    );
+    // Only the way back through it: asymmetric, the cause.
+    let evaluation = evaluated(route_table_on(
+        1,
+        "rt-data",
+        json!([{"name": "apps-via-fw", "properties": {"addressPrefix": "10.20.4.0/26",
+                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.20.3.4"}}]),
+    ));
+    assert_eq!(
+        find(&evaluation.checks, "udr.return-path").status,
+        Status::Fail
+    );
+}
