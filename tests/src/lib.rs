@@ -441,6 +441,11 @@ pub fn regional_export() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/regional-export")
 }
 
+/// The shipped hub-and-spoke example: a spoke app with Route All behind a hub firewall.
+pub fn hub_spoke_export() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/hub-spoke-export")
+}
+
 /// What a finished run of a binary printed, and how long it took.
 pub struct Run {
     pub code: i32,

@@ -579,3 +579,55 @@ fn several_sites_need_app_and_a_slot_is_judged_by_its_own_integration() {
         assert!(!remedy.contains(word), "{remedy}");
     }
 }
+
+/// README's hub-and-spoke commands, as a new user types them: the planted asymmetric
+/// return path is the one cause, everything else of the textbook design passes (the
+/// 0.0.0.0/0 to the hub's firewall leaves the spoke's own targets alone, the hub's DNS
+/// server is the app's), and the private endpoint's name warns until a probe decides.
+#[test]
+fn the_hub_and_spoke_example_names_its_one_planted_cause() {
+    let export = netdiag_tests::hub_spoke_export().display().to_string();
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &export,
+        "--no-probe",
+        "10.30.2.4:1433",
+    ]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"]["cause"], "udr.return-path");
+    let failed: Vec<&str> = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail" || c["status"] == "warn")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["udr.return-path"]);
+    assert_eq!(check(&report, "udr.app-subnet")["status"], "pass");
+    assert_eq!(report["verdict"]["incomplete"], json!([]));
+    let text =
+        Run::of(command("tcpping").args(["--network", &export, "--no-probe", "10.30.2.4:1433"]));
+    let lines = netdiag_tests::logical_lines(&text.stdout);
+    assert!(
+        lines.iter().any(|l| l.starts_with("Likely cause: udr.return-path: from subnet snet-data, replies to part of the integration subnet do not go back within VNET vnet-orders-spoke: 10.30.4.0/26 to VirtualAppliance 10.0.2.4 by rt-data/apps-via-hub-fw")),
+        "{}",
+        text.stdout
+    );
+    for word in ["point-to-site", "P2S", "Sync Network"] {
+        assert!(!text.stdout.contains(word), "{word}: {}", text.stdout);
+    }
+    let run = Run::of(command("tcpping").args([
+        "--json",
+        "--network",
+        &export,
+        "--no-probe",
+        "sql-orders.database.windows.net:1433",
+    ]));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"]["status"], "warn");
+    assert_eq!(check(&report, "dns.private-endpoint")["status"], "warn");
+    assert_eq!(check(&report, "dns.configured")["status"], "pass");
+}
