@@ -145,6 +145,11 @@ fn regional_route(scene: &Scene<'_>, target: Ipv4Addr) -> Finding {
         (None, true) => Finding::pass(format!(
             "{target} is inside RFC 1918: the app sends it into the VNET"
         )),
+        (None, false) if scene.service_endpoint().is_some() => Finding::pass(format!(
+            "{target} is a public address of {}, whose service endpoint {} is on the integration subnet: its traffic enters the VNET without Route All",
+            scene.inputs.target.host,
+            scene.service_endpoint().unwrap_or_default()
+        )),
         (None, false) => Finding::warn(
             format!(
                 "{target} is a public address: without Route All it leaves the app straight to the internet, so the VNET's NSGs, UDRs and NAT gateway do not apply to it"

@@ -190,6 +190,21 @@ impl<'a> Scene<'a> {
         }
     }
 
+    /// The service endpoint on the integration subnet that brings the target's service into
+    /// the VNET, when the target is a name of a known service ("Integrate your app with an
+    /// Azure virtual network": without Route All, "only private traffic (RFC1918) and service
+    /// endpoints configured on the integration subnet will be sent into the virtual network").
+    pub(super) fn service_endpoint(&self) -> Option<&'static str> {
+        let name = self.inputs.target.name.as_deref()?;
+        let wanted = crate::snapshot::services::service_of(name)?.endpoint()?;
+        self.integration_subnet()?
+            .service_endpoints
+            .iter()
+            .filter_map(|e| e.service.as_deref())
+            .any(|service| service.eq_ignore_ascii_case(wanted))
+            .then_some(wanted)
+    }
+
     /// The regional integration subnet's id (see [`Snapshot::integration_subnet_id`]).
     pub(super) fn integration_subnet_id(&self) -> Option<&'a str> {
         self.snapshot?.integration_subnet_id(self.site)
@@ -274,10 +289,11 @@ impl<'a> Scene<'a> {
         Ok((self.pool.clone(), SourceKind::P2sPool))
     }
 
-    /// Regional: whether the app sends `target` into the VNET at all (Route All, or an
-    /// RFC 1918 destination); other traffic leaves straight to the internet.
+    /// Regional: whether the app sends `target` into the VNET at all (Route All, an
+    /// RFC 1918 destination, or the target's service through a service endpoint on the
+    /// integration subnet); other traffic leaves straight to the internet.
     pub(super) fn enters_vnet(&self, target: Ipv4Addr) -> bool {
-        self.route_all.is_some() || is_rfc1918(target)
+        self.route_all.is_some() || is_rfc1918(target) || self.service_endpoint().is_some()
     }
 
     /// The VNET's spaces (labelled `vnet_label`), then the peered and on-premises ones,

@@ -467,6 +467,16 @@ pub struct Subnet {
     /// `RouteTableEnabled`: whether NSGs and route tables apply to private endpoints here.
     pub private_endpoint_network_policies: Option<String>,
     pub nat_gateway: Option<IdRef>,
+    /// The services whose traffic from this subnet enters their service through the VNET
+    /// (`Microsoft.Sql`, `Microsoft.Storage`, ...).
+    pub service_endpoints: Vec<ServiceEndpoint>,
+}
+
+/// One service endpoint of a subnet.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ServiceEndpoint {
+    pub service: Option<String>,
 }
 
 /// A subnet's delegation to a service (`Microsoft.Web/serverFarms` for regional VNET

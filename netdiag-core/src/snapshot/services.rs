@@ -15,6 +15,24 @@ pub struct Service {
     pub zone: &'static str,
 }
 
+impl Service {
+    /// The service endpoint of a subnet that carries this service's traffic into the
+    /// VNET ("Virtual network service endpoints",
+    /// learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview).
+    pub fn endpoint(&self) -> Option<&'static str> {
+        match self.group {
+            "sqlServer" | "postgresqlServer" | "mysqlServer" => Some("Microsoft.Sql"),
+            "blob" | "file" | "queue" | "table" | "dfs" | "web" => Some("Microsoft.Storage"),
+            "vault" => Some("Microsoft.KeyVault"),
+            "sites" => Some("Microsoft.Web"),
+            "registry" => Some("Microsoft.ContainerRegistry"),
+            "Sql" => Some("Microsoft.AzureCosmosDB"),
+            "namespace" => Some("Microsoft.ServiceBus"),
+            _ => None,
+        }
+    }
+}
+
 const fn row(suffix: &'static str, group: &'static str, zone: &'static str) -> Service {
     Service {
         suffix,

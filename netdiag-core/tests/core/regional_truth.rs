@@ -500,3 +500,88 @@ fn the_same_appliance_both_ways_is_inspection_not_asymmetry() {
         Status::Fail
     );
 }
+
+/// Without Route All, the traffic of a service whose endpoint is on the integration
+/// subnet still enters the VNET ("Integrate your app with an Azure virtual network":
+/// "only private traffic (RFC1918) and service endpoints configured on the integration
+/// subnet will be sent into the virtual network",
+/// learn.microsoft.com/azure/app-service/overview-vnet-integration). It warned before.
+#[test]
+fn a_service_endpoint_on_the_integration_subnet_brings_its_service_into_the_vnet() {
+    let with_endpoint = |files: &mut BTreeMap<String, Value>| {
+        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
+            .as_array_mut()
+            .unwrap();
+        let apps = subnets
+            .iter_mut()
+            .find(|s| s["name"] == "snet-apps")
+            .unwrap();
+        apps["properties"]["serviceEndpoints"] =
+            json!([{"service": "Microsoft.Sql", "locations": ["westeurope"]}]);
+    };
+    let evaluate = |change: &dyn Fn(&mut BTreeMap<String, Value>)| {
+        let mut files = regional_example();
+        change(&mut files);
+        evaluate_with_ip(
+            &files,
+            &Seen {
+                target: "sql-public.database.windows.net",
+                ..seen()
+            },
+            "20.50.1.1",
+        )
+    };
+    let check = evaluate(&with_endpoint);
+    let route = find(&check.checks, "route.target");
+    assert_eq!(route.status, Status::Pass, "{}", route.evidence);
+    assert_eq!(
+        route.evidence,
+        "20.50.1.1 is a public address of sql-public.database.windows.net, whose service endpoint Microsoft.Sql is on the integration subnet: its traffic enters the VNET without Route All"
+    );
+    // The integration subnet's NSG now applies to it.
+    assert_ne!(
+        find(&check.checks, "nsg.outbound").evidence,
+        find(&evaluate(&|_| {}).checks, "nsg.outbound").evidence
+    );
+    let without = evaluate(&|_| {});
+    assert_eq!(find(&without.checks, "route.target").status, Status::Warn);
+}
+
+/// The checklist for a name the run resolved to `ip`.
+fn evaluate_with_ip(
+    files: &BTreeMap<String, Value>,
+    seen: &Seen,
+    ip: &str,
+) -> netdiag_core::checklist::Evaluation {
+    use netdiag_core::dns::{DnsAnswer, DnsAttempt, DnsOutcome, Lookup, ServerSource};
+    let server = "10.20.1.4:53".parse().unwrap();
+    let lookup = Lookup {
+        attempts: vec![DnsAttempt {
+            server,
+            source: ServerSource::Network,
+            round: 1,
+            outcome: DnsOutcome::Answered,
+            elapsed: std::time::Duration::from_millis(3),
+            rcode: Some("NOERROR".into()),
+            message: None,
+        }],
+        outcome: DnsOutcome::Answered,
+        answer: Some(DnsAnswer {
+            server,
+            canonical_name: seen.target.into(),
+            aliases: Vec::new(),
+            addresses: vec![ip.parse().unwrap()],
+            records: Vec::new(),
+        }),
+    };
+    evaluate_with(
+        Some(files),
+        &Seen {
+            lookup: Some(lookup),
+            servers: seen.servers,
+            target: seen.target,
+            port: seen.port,
+            ..Seen::default()
+        },
+    )
+}
