@@ -11,7 +11,8 @@
 //! never as a silent pass.
 //!
 //! Tags decided offline: `*`/`Any`; `VirtualNetwork` (the VNET, peered and on-premises
-//! spaces, and the P2S pool, as Azure adds it); `Internet` (outside those);
+//! spaces, the prefixes of the subnet's user-defined routes, and the P2S pool, as Azure
+//! adds it); `Internet` (public addresses outside those);
 //! `AzureLoadBalancer` (168.63.129.16).
 
 use std::net::Ipv4Addr;
@@ -184,6 +185,22 @@ fn azure_default_rules() -> Vec<SecurityRule> {
     ]
 }
 
+/// The private blocks (RFC 1918 and the shared 100.64.0.0/10): outside `VirtualNetwork`
+/// they are not `Internet` either, which covers public addresses only
+/// (learn.microsoft.com/azure/virtual-network/service-tags-overview).
+fn private_blocks() -> RangeSet {
+    let blocks: Vec<ipnet::Ipv4Net> = [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+    ]
+    .iter()
+    .filter_map(|b| b.parse().ok())
+    .collect();
+    RangeSet::from_nets(&blocks)
+}
+
 /// Whether a rule covers the flow apart from its source addresses.
 fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
     let protocol = rule.protocol.trim();
@@ -261,7 +278,9 @@ fn prefix_contains(prefix: &AddressPrefix, ip: Ipv4Addr, scope: &TagScope) -> Ma
         AddressPrefix::Net(IpNet::V6(_)) => Match::No,
         AddressPrefix::Tag(tag) => match tag.to_ascii_lowercase().as_str() {
             "virtualnetwork" => yes(scope.virtual_network.contains(ip)),
-            "internet" => yes(!scope.virtual_network.contains(ip)),
+            "internet" => {
+                yes(!scope.virtual_network.contains(ip) && !private_blocks().contains(ip))
+            }
             "azureloadbalancer" => yes(ip == AZURE_LOAD_BALANCER),
             _ => Match::Unknown,
         },
@@ -283,7 +302,11 @@ fn prefix_sources(
         AddressPrefix::Net(IpNet::V6(_)) => (RangeSet::empty(), RangeSet::empty()),
         AddressPrefix::Tag(tag) => match tag.to_ascii_lowercase().as_str() {
             "virtualnetwork" => (pool.intersect(&scope.virtual_network), RangeSet::empty()),
-            "internet" => (pool.subtract(&scope.virtual_network), RangeSet::empty()),
+            "internet" => (
+                pool.subtract(&scope.virtual_network)
+                    .subtract(&private_blocks()),
+                RangeSet::empty(),
+            ),
             "azureloadbalancer" => (
                 pool.intersect(&RangeSet::from_intervals([Interval::single(
                     AZURE_LOAD_BALANCER,

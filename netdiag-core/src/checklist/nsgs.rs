@@ -132,7 +132,7 @@ fn at_target(scene: &Scene<'_>) -> Finding {
     }
     let nsgs = PathNsgs::of(scene, subnet, nic, Direction::Inbound);
     let target_vnet = scene.target_vnet(subnet);
-    let (scope, pool_in_tag) = scene.tag_scope(target_vnet);
+    let (scope, pool_in_tag) = scene.tag_scope(target_vnet, Some(subnet));
     let side = Side {
         direction: Direction::Inbound,
         source_name,
@@ -186,7 +186,7 @@ pub(super) fn nsg_outbound(scene: &Scene<'_>) -> Finding {
     }
     let source = v4_only(&subnet.prefixes());
     let nsgs = PathNsgs::of(scene, subnet, None, Direction::Outbound);
-    let (scope, _) = scene.tag_scope(scene.vnet);
+    let (scope, _) = scene.tag_scope(scene.vnet, Some(subnet));
     let side = Side {
         direction: Direction::Outbound,
         source_name: SourceKind::IntegrationSubnet,

@@ -318,7 +318,11 @@ impl<'a> Scene<'a> {
     /// space, its peerings' spaces, the on-premises spaces of the gateway it uses, and the
     /// P2S pool when that gateway is the app's (the VNET owns it, or reaches it through
     /// `useRemoteGateways`). Says whether the pool is in.
-    pub(super) fn tag_scope(&self, target_vnet: Option<&VirtualNetwork>) -> (TagScope, bool) {
+    pub(super) fn tag_scope(
+        &self,
+        target_vnet: Option<&VirtualNetwork>,
+        subnet: Option<&Subnet>,
+    ) -> (TagScope, bool) {
         let Some(target_vnet) = target_vnet.or(self.vnet) else {
             return (
                 TagScope {
@@ -353,6 +357,20 @@ impl<'a> Scene<'a> {
                     .iter()
                     .flat_map(|lg| lg.prefixes()),
             );
+        }
+        // The prefixes of the user-defined routes of the NSG's subnet are in the tag too
+        // (the VirtualNetwork tag of "Virtual network service tags",
+        // learn.microsoft.com/azure/virtual-network/service-tags-overview, lists the
+        // address prefixes used on user-defined routes): a 0.0.0.0/0 UDR puts every
+        // address in it.
+        if let (Some(snapshot), Some(reference)) =
+            (self.snapshot, subnet.and_then(|s| s.route_table.as_ref()))
+            && let Some(table) = snapshot.route_table(&reference.id)
+        {
+            nets.extend(table.routes.iter().filter_map(|r| match r.address_prefix {
+                crate::snapshot::AddressPrefix::Net(net) => Some(net),
+                _ => None,
+            }));
         }
         let mut nets = v4_only(&nets);
         if uses_app_gateway {

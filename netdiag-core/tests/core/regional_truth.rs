@@ -585,3 +585,63 @@ fn evaluate_with_ip(
         },
     )
 }
+
+/// The `VirtualNetwork` tag holds the prefixes of the subnet's user-defined routes
+/// (learn.microsoft.com/azure/virtual-network/service-tags-overview): with the hub-and-spoke
+/// 0.0.0.0/0 on the integration subnet, every address is in it, so the example's
+/// "Deny-VNet-else" rule also denies a public target sent to the firewall (a false pass
+/// before: the default AllowInternetOutBound was taken to decide).
+#[test]
+fn a_default_udr_puts_every_address_in_the_virtual_network_tag() {
+    let mut files = regional_example();
+    route_table_on(
+        2,
+        "rt-apps",
+        json!([{"name": "default-to-hub", "properties": {"addressPrefix": "0.0.0.0/0",
+                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}}]),
+    )(&mut files);
+    files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
+    let public = Seen {
+        target: "20.50.1.1",
+        port: 443,
+        ..seen()
+    };
+    let evaluation = evaluate_with(Some(&files), &public);
+    let check = find(&evaluation.checks, "nsg.outbound");
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("Deny-VNet-else"),
+        "{}",
+        check.evidence
+    );
+    // Without the UDR, the internet is allowed by Azure's default rule.
+    let mut files = regional_example();
+    files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
+    let evaluation = evaluate_with(Some(&files), &public);
+    assert_eq!(
+        find(&evaluation.checks, "nsg.outbound").status,
+        Status::Pass
+    );
+}
+
+/// `Internet` is the public address space outside `VirtualNetwork`, not "everything
+/// else" (learn.microsoft.com/azure/virtual-network/service-tags-overview): a private
+/// address in no space the VNET knows is denied by Azure's DenyAllOutBound, not allowed
+/// by AllowInternetOutBound (a false pass before).
+#[test]
+fn a_private_address_outside_the_vnet_is_not_internet() {
+    let evaluation = evaluate_with(
+        Some(&regional_example()),
+        &Seen {
+            target: "192.168.50.4",
+            ..seen()
+        },
+    );
+    let check = find(&evaluation.checks, "nsg.outbound");
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("DenyAllOutBound"),
+        "{}",
+        check.evidence
+    );
+}
