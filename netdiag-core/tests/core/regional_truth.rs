@@ -590,7 +590,7 @@ fn evaluate_with_ip(
 /// (learn.microsoft.com/azure/virtual-network/service-tags-overview): with the hub-and-spoke
 /// 0.0.0.0/0 on the integration subnet, every address is in it, so the example's
 /// "Deny-VNet-else" rule also denies a public target sent to the firewall (a false pass
-/// before: the default AllowInternetOutBound was taken to decide).
+/// before: the default `AllowInternetOutBound` was taken to decide).
 #[test]
 fn a_default_udr_puts_every_address_in_the_virtual_network_tag() {
     let mut files = regional_example();
@@ -626,8 +626,8 @@ fn a_default_udr_puts_every_address_in_the_virtual_network_tag() {
 
 /// `Internet` is the public address space outside `VirtualNetwork`, not "everything
 /// else" (learn.microsoft.com/azure/virtual-network/service-tags-overview): a private
-/// address in no space the VNET knows is denied by Azure's DenyAllOutBound, not allowed
-/// by AllowInternetOutBound (a false pass before).
+/// address in no space the VNET knows is denied by Azure's `DenyAllOutBound`, not allowed
+/// by `AllowInternetOutBound` (a false pass before).
 #[test]
 fn a_private_address_outside_the_vnet_is_not_internet() {
     let evaluation = evaluate_with(
