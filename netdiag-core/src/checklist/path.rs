@@ -439,6 +439,21 @@ pub(super) fn onprem_s2s_connected(scene: &Scene<'_>) -> Finding {
         })
         .collect();
     let place = format!("the target is in {range} of {}", local.name);
+    // Regional, through a hub: without the transit flags there is no way on-premises.
+    if let Some(hub) = &scene.hub
+        && let Some(missing) = hub.missing_transit()
+    {
+        return Finding::fail(
+            format!(
+                "{place}, reached through the gateway of hub {}, but {missing}: the app's VNET has no way to on-premises",
+                hub.vnet.name
+            ),
+            format!(
+                "Set useRemoteGateways on peering {} and allowGatewayTransit on the hub's peering back (az network vnet peering update ... --set useRemoteGateways=true / allowGatewayTransit=true).",
+                hub.peering.name
+            ),
+        );
+    }
     let known = |status: &str| status.eq_ignore_ascii_case("Connected");
     let down: Vec<String> = connections
         .iter()

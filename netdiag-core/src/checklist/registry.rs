@@ -352,7 +352,7 @@ pub static REGISTRY: &[CheckSpec] = &[
     spec(
         "onprem.s2s-connected",
         Stage::Path,
-        Applies::Gateway,
+        Applies::Both,
         "The site-to-site connection to the target's network is up",
         path::onprem_s2s_connected,
     ),

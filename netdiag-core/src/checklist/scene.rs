@@ -34,8 +34,12 @@ pub(crate) struct Scene<'a> {
     pub(super) gateways: Vec<&'a Gateway>,
     pub(super) gateway: Option<&'a Gateway>,
     pub(super) pool: Vec<Ipv4Net>,
-    /// On-premises networks linked to the VNET's gateways by a connection.
+    /// On-premises networks linked to the VNET's gateways by a connection (regional: or
+    /// to the gateway of a hub the VNET peers with).
     pub(super) onprem: Vec<&'a LocalGateway>,
+    /// Regional: the hub whose gateway leads on-premises, when the app's VNET has none of
+    /// its own but peers with a VNET that has one.
+    pub(super) hub: Option<Hub<'a>>,
     pub(super) target: Option<Ipv4Addr>,
     /// Where `target` came from when the run did not resolve the name.
     pub(super) target_note: Option<String>,
@@ -44,6 +48,68 @@ pub(crate) struct Scene<'a> {
     /// `WEBSITE_VNET_ROUTE_ALL=1`. Either turns it on: ARM reports `false` for a site that
     /// never set the property, which cannot be told from a deliberate `false`.
     pub(super) route_all: Option<String>,
+}
+
+/// A hub VNET with a gateway, peered with the app's VNET: on-premises is reached through
+/// it only with `useRemoteGateways` on the app's side and `allowGatewayTransit` on the
+/// hub's ("Configure VPN gateway transit for virtual network peering",
+/// learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit).
+pub(crate) struct Hub<'a> {
+    pub(super) vnet: &'a VirtualNetwork,
+    /// The app's VNET's peering to the hub.
+    pub(super) peering: &'a crate::snapshot::Peering,
+    /// The hub's peering back, when the snapshot has it.
+    pub(super) back: Option<&'a crate::snapshot::Peering>,
+}
+
+impl Hub<'_> {
+    /// What is missing for the gateway transit, in words; `None` when it works.
+    pub(super) fn missing_transit(&self) -> Option<String> {
+        let mut missing = Vec::new();
+        if self.peering.use_remote_gateways != Some(true) {
+            missing.push(format!(
+                "peering {} lacks useRemoteGateways",
+                self.peering.name
+            ));
+        }
+        match self.back {
+            Some(back) if back.allow_gateway_transit != Some(true) => {
+                missing.push(format!(
+                    "the hub's peering {} lacks allowGatewayTransit",
+                    back.name
+                ));
+            }
+            _ => {}
+        }
+        (!missing.is_empty()).then(|| missing.join(", and "))
+    }
+}
+
+/// The hub of the app's VNET: a peered VNET of the snapshot that has a gateway.
+fn hub_of<'a>(
+    snapshot: &'a Snapshot,
+    vnet: &'a VirtualNetwork,
+) -> Option<(Hub<'a>, Vec<&'a Gateway>)> {
+    vnet.virtual_network_peerings.iter().find_map(|peering| {
+        let remote = snapshot.vnet(&peering.remote_virtual_network.as_ref()?.id)?;
+        let gateways = snapshot.gateways_of(&remote.id);
+        if gateways.is_empty() {
+            return None;
+        }
+        let back = remote.virtual_network_peerings.iter().find(|p| {
+            p.remote_virtual_network
+                .as_ref()
+                .is_some_and(|r| same_id(&r.id, &vnet.id))
+        });
+        Some((
+            Hub {
+                vnet: remote,
+                peering,
+                back,
+            },
+            gateways,
+        ))
+    })
 }
 
 /// The app's side of a snapshot: its site, plan and VNET connections.
@@ -112,7 +178,16 @@ impl<'a> Scene<'a> {
             .find(|g| !g.is_expressroute())
             .or_else(|| gateways.first().copied());
         let pool = gateway.map(Gateway::p2s_pool).unwrap_or_default();
-        let onprem = snapshot.map_or_else(Vec::new, |s| s.local_gateways_of(&gateways));
+        let hub = match (snapshot, vnet, mode) {
+            (Some(s), Some(v), Mode::Regional) if gateways.is_empty() => hub_of(s, v),
+            _ => None,
+        };
+        let onprem = match (snapshot, &hub) {
+            (Some(s), Some((_, hub_gateways))) => s.local_gateways_of(hub_gateways),
+            (Some(s), None) => s.local_gateways_of(&gateways),
+            (None, _) => Vec::new(),
+        };
+        let hub = hub.map(|(hub, _)| hub);
         let route_all = route_all_source(snapshot, app.site, inputs.settings);
         let endpoint_target = endpoint_target(inputs);
         Self {
@@ -129,6 +204,7 @@ impl<'a> Scene<'a> {
             gateway,
             pool: v4_only(&pool),
             onprem,
+            hub,
             target: match inputs.target.ip {
                 Some(IpAddr::V4(ip)) => Some(ip),
                 Some(IpAddr::V6(_)) => None,

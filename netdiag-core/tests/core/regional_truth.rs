@@ -645,3 +645,103 @@ fn a_private_address_outside_the_vnet_is_not_internet() {
         check.evidence
     );
 }
+
+const HUB: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub";
+
+/// The regional example peered with a hub that owns a VPN gateway to an on-premises
+/// network 192.168.0.0/16, with the transit flags `use_remote` (spoke side) and `transit`
+/// (hub side), and the site-to-site connection's `status`.
+fn behind_a_hub(
+    use_remote: bool,
+    transit: bool,
+    status: Option<&'static str>,
+) -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    move |files| {
+        let peering = |name: &str, remote: &str, space: &str, flags: Value| {
+            let mut properties = json!({"remoteVirtualNetwork": {"id": remote},
+                "remoteAddressSpace": {"addressPrefixes": [space]}, "peeringState": "Connected",
+                "allowVirtualNetworkAccess": true, "allowForwardedTraffic": true});
+            properties
+                .as_object_mut()
+                .unwrap()
+                .extend(flags.as_object().unwrap().clone());
+            json!({"name": name, "properties": properties})
+        };
+        files.get_mut("vnet.json").unwrap()["properties"]["virtualNetworkPeerings"] =
+            json!([peering(
+                "spoke-to-hub",
+                HUB,
+                "10.0.0.0/16",
+                json!({"useRemoteGateways": use_remote})
+            )]);
+        files.insert(
+            "hub.json".to_owned(),
+            json!({"id": HUB, "name": "vnet-hub", "type": "Microsoft.Network/virtualNetworks",
+                "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                    "subnets": [{"id": format!("{HUB}/subnets/GatewaySubnet"), "name": "GatewaySubnet",
+                                 "properties": {"addressPrefix": "10.0.255.0/27"}}],
+                    "virtualNetworkPeerings": [peering("hub-to-spoke", VNET, "10.20.0.0/16",
+                        json!({"allowGatewayTransit": transit}))]}}),
+        );
+        let gateway = format!(
+            "{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub"
+        );
+        let local = format!(
+            "{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/localNetworkGateways/lgw-dc"
+        );
+        let mut connection = json!({"virtualNetworkGateway1": {"id": gateway}, "localNetworkGateway2": {"id": local}, "connectionType": "IPsec"});
+        if let Some(status) = status {
+            connection["connectionStatus"] = json!(status);
+        }
+        files.insert(
+            "hub-gateway.json".to_owned(),
+            json!([
+                {"id": gateway, "name": "vgw-hub", "type": "Microsoft.Network/virtualNetworkGateways",
+                 "properties": {"provisioningState": "Succeeded", "gatewayType": "Vpn", "vpnType": "RouteBased",
+                    "ipConfigurations": [{"name": "default", "properties": {"subnet": {"id": format!("{HUB}/subnets/GatewaySubnet")}}}]}},
+                {"id": local, "name": "lgw-dc", "type": "Microsoft.Network/localNetworkGateways",
+                 "properties": {"localNetworkAddressSpace": {"addressPrefixes": ["192.168.0.0/16"]}}},
+                {"id": format!("{SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/connections/cn-dc"),
+                 "name": "cn-dc", "type": "Microsoft.Network/connections", "properties": connection}
+            ]),
+        );
+    }
+}
+
+/// On-premises targets of a regional app are checked too: through a hub's gateway, the
+/// peering needs useRemoteGateways and the hub's side allowGatewayTransit
+/// (learn.microsoft.com/azure/vpn-gateway/vpn-gateway-peering-gateway-transit), and the
+/// site-to-site connection must be up. It was never checked before.
+#[test]
+fn an_on_premises_target_behind_a_hubs_gateway_is_checked_for_a_regional_app() {
+    let onprem = Seen {
+        target: "192.168.10.5",
+        ..seen()
+    };
+    let status = |use_remote, transit, connection| {
+        let mut files = regional_example();
+        behind_a_hub(use_remote, transit, connection)(&mut files);
+        let evaluation = evaluate_with(Some(&files), &onprem);
+        let check = find(&evaluation.checks, "onprem.s2s-connected").clone();
+        (check.status, check.evidence)
+    };
+    let (s, evidence) = status(true, true, Some("Connected"));
+    assert_eq!(s, Status::Pass, "{evidence}");
+    let (s, evidence) = status(true, true, Some("NotConnected"));
+    assert_eq!(s, Status::Fail, "{evidence}");
+    assert!(evidence.contains("cn-dc is NotConnected"), "{evidence}");
+    let (s, evidence) = status(true, true, None);
+    assert_eq!(s, Status::Warn, "{evidence}");
+    let (s, evidence) = status(false, true, Some("Connected"));
+    assert_eq!(s, Status::Fail, "{evidence}");
+    assert!(
+        evidence.ends_with("reached through the gateway of hub vnet-hub, but peering spoke-to-hub lacks useRemoteGateways: the app's VNET has no way to on-premises"),
+        "{evidence}"
+    );
+    let (s, evidence) = status(true, false, Some("Connected"));
+    assert_eq!(s, Status::Fail, "{evidence}");
+    assert!(
+        evidence.contains("the hub's peering hub-to-spoke lacks allowGatewayTransit"),
+        "{evidence}"
+    );
+}
