@@ -98,7 +98,7 @@ macro_rules! resource {
 use super::{
     ARecordSet, Connection, Gateway, LocalGateway, NatGateway, Nic, Nsg, Plan, PrivateDnsZone,
     PrivateEndpoint, PublicIpAddress, RouteTable, Site, SiteNetworkConfig, SiteWebConfig, Subnet,
-    VirtualNetwork, VnetConnection, ZoneLink,
+    VirtualNetwork, VnetConnection, ZoneGroup, ZoneLink,
 };
 
 resource!(SITE, "Microsoft.Web/sites", ["Microsoft.Web/sites/slots"], "site", WEB_API, sites: Site);
@@ -144,6 +144,7 @@ resource!(PRIVATE_ENDPOINT, "Microsoft.Network/privateEndpoints", [], "private e
 resource!(PRIVATE_DNS_ZONE, "Microsoft.Network/privateDnsZones", [], "private DNS zone", PRIVATE_DNS_API, private_dns_zones: PrivateDnsZone);
 resource!(ZONE_LINK, "Microsoft.Network/privateDnsZones/virtualNetworkLinks", [], "zone link", PRIVATE_DNS_API, zone_links: ZoneLink);
 resource!(A_RECORD_SET, "Microsoft.Network/privateDnsZones/A", [], "A record set", PRIVATE_DNS_API, a_record_sets: ARecordSet);
+resource!(ZONE_GROUP, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", [], "zone group", NETWORK_API, zone_groups: ZoneGroup);
 resource!(NAT_GATEWAY, "Microsoft.Network/natGateways", [], "NAT gateway", NETWORK_API, nat_gateways: NatGateway);
 resource!(PUBLIC_IP, "Microsoft.Network/publicIPAddresses", [], "public IP", NETWORK_API, public_ips: PublicIpAddress);
 
@@ -157,17 +158,6 @@ pub const APP_SETTINGS: ResourceKind = ResourceKind {
     api_version: WEB_API,
     add: |snapshot, source, at, value| snapshot.add_app_settings_object(source, at, value),
     count: |snapshot| usize::from(!snapshot.app_settings.is_empty()),
-};
-
-/// Types the gatherer reads through but the snapshot does not keep: their API version.
-pub const ZONE_GROUP: ResourceKind = ResourceKind {
-    arm_type: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
-    aliases: &[],
-    accepts: |_| false,
-    label: None,
-    api_version: NETWORK_API,
-    add: |_, _, _, _| Ok(()),
-    count: |_| 0,
 };
 
 /// Every kind, in the header's order. The loader takes the first row that answers to a
@@ -190,10 +180,10 @@ pub static KINDS: &[ResourceKind] = &[
     PRIVATE_DNS_ZONE,
     ZONE_LINK,
     A_RECORD_SET,
+    ZONE_GROUP,
     NAT_GATEWAY,
     PUBLIC_IP,
     APP_SETTINGS,
-    ZONE_GROUP,
 ];
 
 /// The row that reads a resource of this type and normalised value, if any.

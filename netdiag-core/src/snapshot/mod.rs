@@ -24,7 +24,8 @@ pub use kinds::{KINDS, ResourceKind};
 pub use model::*;
 pub use origin::{Fetched, Unavailable};
 pub use private_dns::{
-    ARecordSet, NatGateway, PrivateDnsZone, PrivateEndpoint, PrivateName, PublicIpAddress, ZoneLink,
+    ARecordSet, NatGateway, PrivateDnsZone, PrivateEndpoint, PrivateName, PublicIpAddress,
+    ZoneGroup, ZoneLink,
 };
 
 /// Files larger than this are refused: an export of one app's network is a few hundred KB.
@@ -141,6 +142,9 @@ pub struct Snapshot {
     pub private_dns_zones: Vec<PrivateDnsZone>,
     pub zone_links: Vec<ZoneLink>,
     pub a_record_sets: Vec<ARecordSet>,
+    /// Private endpoints' DNS zone groups (the portal's default): their record sets name
+    /// the endpoint's names and addresses when its `customDnsConfigs` are empty.
+    pub zone_groups: Vec<ZoneGroup>,
     pub nat_gateways: Vec<NatGateway>,
     pub public_ips: Vec<PublicIpAddress>,
     /// `--azure`: every request made, and the resources Azure would not give.

@@ -761,6 +761,15 @@ pub struct NicIpConfiguration {
     )]
     pub private_ip_address_prefix_length: Option<u8>,
     pub subnet: Option<IdRef>,
+    /// A private endpoint's NIC: the names it serves.
+    pub private_link_connection_properties: Option<PrivateLinkConnectionProperties>,
+}
+
+/// `privateLinkConnectionProperties` of a private endpoint NIC's IP configuration.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PrivateLinkConnectionProperties {
+    pub fqdns: Vec<String>,
 }
 
 impl NicIpConfiguration {

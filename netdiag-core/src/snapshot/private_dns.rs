@@ -66,6 +66,34 @@ impl PrivateEndpoint {
     }
 }
 
+/// `Microsoft.Network/privateEndpoints/privateDnsZoneGroups`: the zones an endpoint keeps
+/// its records in, and the record sets it made there.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ZoneGroup {
+    pub id: String,
+    pub name: String,
+    pub private_dns_zone_configs: Vec<ZoneGroupConfig>,
+}
+
+/// One zone of a zone group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ZoneGroupConfig {
+    pub name: String,
+    pub private_dns_zone_id: Option<String>,
+    pub record_sets: Vec<ZoneGroupRecordSet>,
+}
+
+/// A record set a zone group made: the name (`fqdn`) and the endpoint's addresses.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ZoneGroupRecordSet {
+    pub record_set_name: Option<String>,
+    pub fqdn: Option<String>,
+    pub ip_addresses: Vec<IpAddr>,
+}
+
 /// `Microsoft.Network/privateDnsZones`: its `name` is the zone.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -203,11 +231,8 @@ impl Snapshot {
             })
             .unwrap_or_default();
         let by_config = self.private_endpoints.iter().find_map(|endpoint| {
-            endpoint
-                .custom_dns_configs
-                .iter()
-                .find(|c| is_name(&c.fqdn))
-                .map(|c| (endpoint, c.ip_addresses.clone()))
+            self.own_addresses(endpoint, &is_name)
+                .map(|addresses| (endpoint, addresses))
         });
         let by_address = || {
             self.private_endpoints.iter().find(|e| {
@@ -240,6 +265,52 @@ impl Snapshot {
             }),
             (None, None) => None,
         }
+    }
+
+    /// An endpoint's own record of a name and its addresses: its `customDnsConfigs`, else
+    /// (an endpoint made with a DNS zone group, the portal's default, has none) its zone
+    /// groups' record sets, else its NIC's `privateLinkConnectionProperties.fqdns`.
+    fn own_addresses(
+        &self,
+        endpoint: &PrivateEndpoint,
+        is_name: &dyn Fn(&str) -> bool,
+    ) -> Option<Vec<IpAddr>> {
+        let from_configs = endpoint
+            .custom_dns_configs
+            .iter()
+            .find(|c| is_name(&c.fqdn))
+            .map(|c| c.ip_addresses.clone());
+        let from_groups = || {
+            let prefix = format!("{}/", endpoint.id.to_ascii_lowercase());
+            self.zone_groups
+                .iter()
+                .filter(|g| g.id.to_ascii_lowercase().starts_with(&prefix))
+                .flat_map(|g| &g.private_dns_zone_configs)
+                .flat_map(|c| &c.record_sets)
+                .find(|r| r.fqdn.as_deref().is_some_and(is_name))
+                .map(|r| r.ip_addresses.clone())
+        };
+        let from_nic = || {
+            self.nics
+                .iter()
+                .filter(|nic| {
+                    endpoint
+                        .network_interfaces
+                        .iter()
+                        .any(|n| same_id(&n.id, &nic.id))
+                })
+                .flat_map(|nic| &nic.ip_configurations)
+                .find(|c| {
+                    c.private_link_connection_properties
+                        .as_ref()
+                        .is_some_and(|p| p.fqdns.iter().any(|f| is_name(f)))
+                })
+                .and_then(|c| match c.private_ip_address {
+                    Some(super::IpOrNet::Ip(ip)) => Some(vec![ip]),
+                    _ => None,
+                })
+        };
+        from_configs.or_else(from_groups).or_else(from_nic)
     }
 
     /// The private endpoint that holds an address.

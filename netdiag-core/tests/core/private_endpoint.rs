@@ -603,3 +603,65 @@ fn azure_seen() -> Seen {
         ..seen()
     }
 }
+
+/// An endpoint made with a DNS zone group (the portal's default) has empty
+/// `customDnsConfigs`: its names come from the zone group's record sets, or from its NIC's
+/// `privateLinkConnectionProperties.fqdns` ("Azure Private Endpoint DNS integration",
+/// learn.microsoft.com/azure/private-link/private-endpoint-dns-integration). It was not
+/// found at all before, so its Pending connection or missing link passed unseen.
+#[test]
+fn an_endpoint_made_with_a_zone_group_is_found_through_it_or_its_nic() {
+    let endpoint = format!(
+        "{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/privateEndpoints/pe-sql-fabrikam"
+    );
+    let without_configs_or_records = |f: &mut BTreeMap<String, Value>| {
+        f.get_mut("private-endpoints.json").unwrap()[0]["properties"]["customDnsConfigs"] =
+            json!([]);
+        f.remove("zone-records.json");
+    };
+    let gone = check("dns.private-endpoint", without_configs_or_records);
+    assert_eq!(gone.status, Status::Skip, "{}", gone.evidence);
+    let by_group = check("dns.private-endpoint", |f| {
+        without_configs_or_records(f);
+        f.insert(
+            "zone-group.json".into(),
+            json!({"id": format!("{endpoint}/privateDnsZoneGroups/default"), "name": "default",
+                   "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+                   "properties": {"privateDnsZoneConfigs": [{"name": "privatelink-database-windows-net",
+                       "properties": {"privateDnsZoneId": ZONE, "recordSets": [{"recordType": "A",
+                           "recordSetName": "sql-fabrikam", "fqdn": "sql-fabrikam.privatelink.database.windows.net",
+                           "ipAddresses": ["10.20.2.5"]}]}}]}}),
+        );
+    });
+    assert_eq!(by_group.status, Status::Fail, "{}", by_group.evidence);
+    assert!(
+        by_group
+            .evidence
+            .starts_with("sql-fabrikam.database.windows.net belongs to private endpoint pe-sql-fabrikam (10.20.2.5)"),
+        "{}",
+        by_group.evidence
+    );
+    let nic = format!(
+        "{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/networkInterfaces/pe-sql-fabrikam.nic.3f2a9c1e-5b7d-4e0a-9c61-2d8e4b7a1f05"
+    );
+    let by_nic = check("dns.private-endpoint", |f| {
+        without_configs_or_records(f);
+        f.insert(
+            "pe-nic.json".into(),
+            json!({"id": nic, "name": "pe-sql-fabrikam.nic", "type": "Microsoft.Network/networkInterfaces",
+                   "properties": {"ipConfigurations": [{"name": "privateEndpointIpConfig", "properties": {
+                       "privateIPAddress": "10.20.2.5",
+                       "subnet": {"id": format!("{VNET}/subnets/snet-data")},
+                       "privateLinkConnectionProperties": {"groupId": "sqlServer", "requiredMemberName": "sqlServer",
+                           "fqdns": ["sql-fabrikam.database.windows.net"]}}}]}}),
+        );
+    });
+    assert_eq!(by_nic.status, Status::Fail, "{}", by_nic.evidence);
+    assert!(
+        by_nic
+            .evidence
+            .contains("belongs to private endpoint pe-sql-fabrikam (10.20.2.5)"),
+        "{}",
+        by_nic.evidence
+    );
+}
