@@ -361,10 +361,11 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 43] = [
+pub const CHECK_IDS: [&str; 44] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
+    "dns.path",
     "dns.configured",
     "dns.private-endpoint",
     "app.integrated",

@@ -13,6 +13,7 @@
 mod addresses;
 pub mod advice;
 mod app;
+mod dns_path;
 pub mod evaluation;
 mod gateway;
 mod host;

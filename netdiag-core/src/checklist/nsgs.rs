@@ -73,6 +73,17 @@ impl<'a> PathNsgs<'a> {
     }
 }
 
+/// The NSGs present on a subnet (and NIC), in the order `direction` meets them: for
+/// checks of other flows than the target's (the DNS servers' path).
+pub(super) fn path_nsgs<'a>(
+    scene: &Scene<'a>,
+    subnet: &Subnet,
+    nic: Option<&Nic>,
+    direction: Direction,
+) -> Vec<&'a Nsg> {
+    PathNsgs::of(scene, subnet, nic, direction).present
+}
+
 /// What one analysis is about, for its evidence and remedy.
 struct Side<'s> {
     direction: Direction,

@@ -322,6 +322,29 @@ fn system_route(
         .max_by_key(|(_, v4, _)| v4.prefix_len())
 }
 
+/// The integration subnet's winning UDR for `target` (over the system routes), as
+/// "rt-apps/route-name" and its next hop type and address; `None` when system routes carry it.
+pub(super) fn app_subnet_udr(scene: &Scene<'_>, target: Ipv4Addr) -> Option<(String, String)> {
+    let subnet = scene.integration_subnet()?;
+    let table = scene
+        .snapshot?
+        .route_table(&subnet.route_table.as_ref()?.id)?;
+    let (net, route) = longest_udr(table, target)?;
+    if system_route(scene, table, target).is_some_and(|(_, n, _)| n.prefix_len() > net.prefix_len())
+    {
+        return None;
+    }
+    let hop = match route
+        .next_hop_ip_address
+        .as_deref()
+        .filter(|ip| !ip.is_empty())
+    {
+        Some(ip) => format!("{} {ip}", route.next_hop_type),
+        None => route.next_hop_type.clone(),
+    };
+    Some((format!("{}/{}", table.name, route.name), hop))
+}
+
 /// The appliance the integration subnet sends `target` to, when a UDR wins for it: the
 /// way there, to compare with the way back.
 fn app_appliance(scene: &Scene<'_>, target: Ipv4Addr) -> Option<String> {

@@ -9,7 +9,9 @@
 use super::inputs::Inputs;
 use super::scene::Scene;
 use super::vocab::{Check, Finding, Mode, SkipReason, Stage, Status};
-use super::{addresses, app, gateway, host, nsgs, path, private_endpoint, probe, regional};
+use super::{
+    addresses, app, dns_path, gateway, host, nsgs, path, private_endpoint, probe, regional,
+};
 use crate::snapshot::{Unavailable, same_id};
 
 /// Which integration modes a check belongs to (the contract's `mode` column).
@@ -103,6 +105,13 @@ pub static REGISTRY: &[CheckSpec] = &[
         Applies::Both,
         "A TCP connection opens",
         probe::tcp_connect,
+    ),
+    spec(
+        "dns.path",
+        Stage::App,
+        Applies::Both,
+        "The app's DNS servers are reachable on UDP and TCP 53 from its whole source range",
+        dns_path::dns_path,
     ),
     spec(
         "dns.configured",

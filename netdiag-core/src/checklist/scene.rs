@@ -481,8 +481,13 @@ impl<'a> Scene<'a> {
     /// The subnet (of the app's VNET or a peered one in the snapshot) holding the target,
     /// and the target's NIC when the snapshot has it.
     pub(super) fn target_location(&self) -> Option<(&'a Subnet, Option<&'a Nic>)> {
+        self.location_of(self.target?)
+    }
+
+    /// The subnet (and NIC) of the snapshot that holds an address.
+    pub(super) fn location_of(&self, ip: Ipv4Addr) -> Option<(&'a Subnet, Option<&'a Nic>)> {
         let snapshot = self.snapshot?;
-        let target = IpAddr::V4(self.target?);
+        let target = IpAddr::V4(ip);
         let nic = snapshot
             .nics
             .iter()

@@ -167,11 +167,14 @@ const CHECKLIST_FILES: &[(&str, u8)] = &[
     ("nsgs", 3),
     ("private_endpoint", 3),
     ("host", 3),
-    ("registry", 4),
-    ("evaluation", 5),
-    ("verdict", 6),
-    ("render", 6),
-    ("mod", 7),
+    // A check made of other stages' analyses (the NSGs and routes on the way to the DNS
+    // servers): above the stage files, below the registry.
+    ("dns_path", 4),
+    ("registry", 5),
+    ("evaluation", 6),
+    ("verdict", 7),
+    ("render", 7),
+    ("mod", 8),
 ];
 
 /// The sibling files a checklist file names as `super::X` or `super::{X, ...}` (outside

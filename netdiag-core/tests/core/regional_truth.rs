@@ -745,3 +745,48 @@ fn an_on_premises_target_behind_a_hubs_gateway_is_checked_for_a_regional_app() {
         "{evidence}"
     );
 }
+
+/// `dns.path`: the way to the app's DNS server (in a VNET of the snapshot) on UDP and
+/// TCP 53, the troubleshooting guide's second most common cause
+/// (learn.microsoft.com/troubleshoot/azure/app-service/troubleshoot-vnet-integration-apps),
+/// was never analysed. The example's NSG allows DNS with any protocol; a rule for UDP
+/// alone leaves TCP 53 (large answers, retries) to its deny-VirtualNetwork rule.
+#[test]
+fn the_way_to_the_apps_dns_server_is_analysed_on_udp_and_tcp() {
+    let named = Seen {
+        target: "db.fabrikam.internal",
+        ..seen()
+    };
+    let evaluation = evaluate_with(Some(&regional_example()), &named);
+    let check = find(&evaluation.checks, "dns.path");
+    assert_eq!(check.status, Status::Pass, "{}", check.evidence);
+    assert_eq!(
+        check.evidence,
+        "the whole integration subnet 10.20.4.0/26 reaches the app's DNS server 10.20.1.4 (subnet snet-infra) on UDP and TCP 53"
+    );
+    let mut files = regional_example();
+    let rules = files.get_mut("nsg-apps.json").unwrap()["properties"]["securityRules"]
+        .as_array_mut()
+        .unwrap();
+    let dns = rules.iter_mut().find(|r| r["name"] == "Allow-Dns").unwrap();
+    dns["properties"]["protocol"] = json!("Udp");
+    let evaluation = evaluate_with(Some(&files), &named);
+    let check = find(&evaluation.checks, "dns.path");
+    assert_eq!(check.status, Status::Fail, "{}", check.evidence);
+    assert!(
+        check.evidence.contains(
+            "TCP 53 to 10.20.1.4 outbound is blocked for 10.20.4.0/26 by nsg-apps/Deny-VNet-else"
+        ),
+        "{}",
+        check.evidence
+    );
+    assert!(!check.evidence.contains("UDP 53"), "{}", check.evidence);
+    // Azure DNS alone: nothing of the VNET filters it.
+    let azure = Seen {
+        target: "db.fabrikam.internal",
+        servers: &["168.63.129.16:53"],
+        ..seen()
+    };
+    let evaluation = evaluate_with(Some(&regional_example()), &azure);
+    assert_eq!(find(&evaluation.checks, "dns.path").status, Status::Skip);
+}
