@@ -422,10 +422,17 @@ impl<'a> Scene<'a> {
         let uses_app_gateway = self.uses_app_gateway(target_vnet);
         if let Some(snapshot) = self.snapshot {
             let own = snapshot.gateways_of(&target_vnet.id);
-            let used = if own.is_empty() && uses_app_gateway {
+            let used = if !own.is_empty() {
+                own
+            } else if uses_app_gateway && !self.gateways.is_empty() {
                 self.gateways.clone()
             } else {
-                own
+                // A spoke that uses its hub's gateway (useRemoteGateways): the on-premises
+                // spaces behind the hub are in its tag too.
+                hub_of(snapshot, target_vnet)
+                    .filter(|(hub, _)| hub.peering.use_remote_gateways == Some(true))
+                    .map(|(_, gateways)| gateways)
+                    .unwrap_or_default()
             };
             nets.extend(
                 snapshot

@@ -790,3 +790,26 @@ fn the_way_to_the_apps_dns_server_is_analysed_on_udp_and_tcp() {
     let evaluation = evaluate_with(Some(&regional_example()), &azure);
     assert_eq!(find(&evaluation.checks, "dns.path").status, Status::Skip);
 }
+
+/// The `VirtualNetwork` tag of a spoke that uses its hub's gateway holds the on-premises
+/// spaces behind it (learn.microsoft.com/azure/virtual-network/service-tags-overview:
+/// connected on-premises address spaces), so an outbound allow for `VirtualNetwork`
+/// admits an on-premises target (a false fail before: only the VNET's own gateway counted).
+#[test]
+fn the_virtual_network_tag_of_a_spoke_holds_the_on_premises_spaces_behind_its_hub() {
+    let mut files = regional_example();
+    behind_a_hub(true, true, Some("Connected"))(&mut files);
+    let rules = files.get_mut("nsg-apps.json").unwrap()["properties"]["securityRules"]
+        .as_array_mut()
+        .unwrap();
+    rules.push(json!({"name": "Allow-VNet-Sql", "properties": {"priority": 130, "direction": "Outbound",
+        "access": "Allow", "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "1433",
+        "sourceAddressPrefix": "10.20.4.0/26", "destinationAddressPrefix": "VirtualNetwork"}}));
+    let onprem = Seen {
+        target: "192.168.10.5",
+        ..seen()
+    };
+    let evaluation = evaluate_with(Some(&files), &onprem);
+    let check = find(&evaluation.checks, "nsg.outbound");
+    assert_eq!(check.status, Status::Pass, "{}", check.evidence);
+}
