@@ -116,8 +116,19 @@ pub(super) fn app_platform(scene: &Scene<'_>) -> Finding {
 pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
     if !inputs.settings.in_app_service() {
+        let why = if inputs.settings.set_aside().is_empty() {
+            "not running inside an App Service app (WEBSITE_SITE_NAME is not set)".to_owned()
+        } else {
+            format!(
+                "not running inside {}: this machine's own WEBSITE_* settings were set aside",
+                scene.site.map_or_else(
+                    || "the snapshot's app".to_owned(),
+                    |s| format!("app {}", s.name)
+                )
+            )
+        };
         return Finding::skip(SkipReason::needs(
-            "not running inside an App Service app (WEBSITE_SITE_NAME is not set)",
+            why,
             "Run the tool in the app's own console (Kudu or SSH) to check the address the app has.",
         ));
     }

@@ -411,6 +411,10 @@ fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
     assert_eq!(code, 0);
     assert_eq!(check(&report, "route.target")["status"], "warn");
     assert_eq!(check(&report, "app.private-ip")["status"], "skip");
+    assert_eq!(
+        check(&report, "app.private-ip")["evidence"],
+        "not running inside app fabrikam-api: this machine's own WEBSITE_* settings were set aside"
+    );
     let text = Run::of(
         command("tcpping")
             .args(["--no-probe", "--network", &plain.path(), "20.50.1.1:443"])
