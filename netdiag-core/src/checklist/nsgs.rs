@@ -10,7 +10,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 
-use super::scene::{Scene, export, nets, v4_only};
+use super::scene::{Scene, export, nets, no_target_subnet, v4_only};
 use super::vocab::{Details, Finding, Mode, NsgDetails, SkipReason, SourceKind, Status, or_skip};
 use crate::nsg::{Block, Direction, Flow, PathAnalysis as Analysis, analyse_path};
 use crate::ranges::RangeSet;
@@ -123,10 +123,7 @@ fn at_target(scene: &Scene<'_>) -> Finding {
         return Finding::skip(why);
     }
     let Some((subnet, nic)) = scene.target_location() else {
-        return Finding::skip(SkipReason::missing_resource(
-            format!("no subnet of the snapshot holds {target}"),
-            export::VNET,
-        ));
+        return Finding::skip(no_target_subnet(target));
     };
     if let Some(endpoint) = scene.private_endpoint_at(target)
         && !subnet.nsg_applies_to_private_endpoints()

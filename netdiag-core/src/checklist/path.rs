@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::scene::{Scene, export, nets, route_set, target_onprem, v4_only};
+use super::scene::{Scene, export, nets, no_target_subnet, route_set, target_onprem, v4_only};
 use super::vocab::{Details, Finding, Mode, SkipReason, or_skip};
 use crate::ranges::RangeSet;
 use crate::routes::{WayBack, return_path};
@@ -180,10 +180,7 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
     let Some((subnet, _)) = scene.target_location() else {
         return Finding::skip(match scene.target_or_skip() {
             Err(why) => why,
-            Ok(target) => SkipReason::missing_resource(
-                format!("no subnet of the snapshot holds {target}"),
-                export::VNET,
-            ),
+            Ok(target) => no_target_subnet(target),
         });
     };
     let endpoint = scene

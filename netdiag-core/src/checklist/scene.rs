@@ -735,6 +735,23 @@ pub(super) fn mode_of(
     )
 }
 
+/// Why a check at the target's subnet cannot decide when no subnet holds the target:
+/// a public address has none to export (the check does not apply); a private one
+/// sits in a VNET the snapshot lacks.
+pub(super) fn no_target_subnet(target: Ipv4Addr) -> SkipReason {
+    if is_rfc1918(target) || (target.octets()[0] == 100 && (64..128).contains(&target.octets()[1]))
+    {
+        SkipReason::missing_resource(
+            format!("no subnet of the snapshot holds {target}"),
+            export::VNET,
+        )
+    } else {
+        SkipReason::not_applicable(format!(
+            "does not apply: {target} is a public address, in no subnet of the snapshot"
+        ))
+    }
+}
+
 /// The IPv4 networks of a list (the checks reason about IPv4 ranges).
 pub(super) fn v4_only(nets: &[IpNet]) -> Vec<Ipv4Net> {
     nets.iter()

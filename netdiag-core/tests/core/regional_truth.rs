@@ -813,3 +813,28 @@ fn the_virtual_network_tag_of_a_spoke_holds_the_on_premises_spaces_behind_its_hu
     let check = find(&evaluation.checks, "nsg.outbound");
     assert_eq!(check.status, Status::Pass, "{}", check.evidence);
 }
+
+/// A public target is in no subnet of any snapshot: the checks at the target's subnet do
+/// not apply, and the verdict is not "incomplete" for want of a VNET to export.
+#[test]
+fn a_public_target_lacks_no_subnet() {
+    let mut files = regional_example();
+    files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
+    let evaluation = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "20.50.1.1",
+            port: 443,
+            ..seen()
+        },
+    );
+    for id in ["nsg.inbound", "udr.return-path"] {
+        let check = find(&evaluation.checks, id);
+        assert_eq!(
+            check.evidence,
+            "does not apply: 20.50.1.1 is a public address, in no subnet of the snapshot",
+            "{id}"
+        );
+    }
+    assert_eq!(evaluation.verdict(None).incomplete, Vec::<String>::new());
+}
