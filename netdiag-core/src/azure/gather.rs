@@ -396,6 +396,9 @@ impl Gatherer {
         }
         let found = self.list_only(requests)?;
         let (groups, zones) = found.split_at(groups_asked.min(found.len()));
+        // The zone groups name an endpoint's records when its customDnsConfigs are empty
+        // (the portal's default): the checklist needs them too.
+        let kept_groups: Vec<Value> = groups.iter().flatten().cloned().collect();
         let mut zone_ids: Vec<String> = groups
             .iter()
             .flatten()
@@ -423,6 +426,9 @@ impl Gatherer {
             wave.push(Request::one(id));
             wave.push(Request::list(&format!("{id}/virtualNetworkLinks")));
             wave.push(Request::list(&format!("{id}/A")));
+        }
+        for group in kept_groups {
+            self.keep(group);
         }
         self.read(wave)?;
         Ok(())

@@ -794,3 +794,39 @@ fn a_zone_in_another_subscription_is_found_through_the_endpoints_zone_group() {
         "{remedy}"
     );
 }
+
+/// An endpoint made with a DNS zone group (the portal's default) has no customDnsConfigs:
+/// `--azure` keeps the zone groups it reads, so the checklist finds the endpoint through
+/// them (issue 19), as it does from files.
+#[test]
+fn zone_groups_read_from_azure_name_the_endpoint() {
+    let mock = regional();
+    let endpoint = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/privateEndpoints/pe-sql-fabrikam";
+    let zone = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/providers/Microsoft.Network/privateDnsZones/privatelink.database.windows.net";
+    {
+        let mut state = mock.state();
+        let pe = state
+            .resources
+            .get_mut(&endpoint.to_ascii_lowercase())
+            .unwrap();
+        pe["properties"]["customDnsConfigs"] = serde_json::json!([]);
+        let group = format!("{endpoint}/privateDnsZoneGroups/default");
+        state.resources.insert(
+            group.to_ascii_lowercase(),
+            serde_json::json!({"id": group, "name": "default",
+                "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+                "properties": {"privateDnsZoneConfigs": [{"name": "sql", "properties": {
+                    "privateDnsZoneId": zone, "recordSets": [{"recordType": "A", "recordSetName": "sql-fabrikam",
+                        "fqdn": "sql-fabrikam.privatelink.database.windows.net", "ipAddresses": ["10.20.2.5"]}]}}]}}),
+        );
+    }
+    let run = Run::of(&mut azure(
+        "tcpping",
+        &mock,
+        REGIONAL_APP,
+        &["--no-probe", &format!("{PE_NAME}:1433")],
+    ));
+    let report = run.json();
+    let pe = check(&report, "dns.private-endpoint");
+    assert_eq!(pe["details"]["endpoint"], "pe-sql-fabrikam", "{pe}");
+}
