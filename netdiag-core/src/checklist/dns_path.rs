@@ -9,8 +9,6 @@ use super::nsgs::path_nsgs;
 use super::path::app_subnet_udr;
 use super::scene::{Scene, nets};
 use super::vocab::{Finding, Mode, SkipReason, or_skip};
-use crate::dns::ServerSource;
-use crate::dns::config::AZURE_DNS;
 use crate::nsg::{Direction, Flow, Protocol, analyse_path};
 use crate::ranges::RangeSet;
 use crate::snapshot::{Nic, Subnet};
@@ -26,7 +24,14 @@ pub(super) fn dns_path(scene: &Scene<'_>) -> Finding {
         return Finding::skip(SkipReason::NoSnapshot);
     }
     let (source, source_name) = or_skip!(scene.source_or_skip());
-    let servers = custom_servers(scene);
+    let servers: Vec<Ipv4Addr> = scene
+        .custom_dns_servers()
+        .into_iter()
+        .filter_map(|ip| match ip {
+            IpAddr::V4(v4) => Some(v4),
+            IpAddr::V6(_) => None,
+        })
+        .collect();
     if servers.is_empty() {
         return Finding::skip(SkipReason::not_applicable(
             "does not apply: the app asks Azure DNS (168.63.129.16), which no NSG or route of the VNET filters",
@@ -87,25 +92,6 @@ pub(super) fn dns_path(scene: &Scene<'_>) -> Finding {
         nets(&source),
         places.join(", ")
     ))
-}
-
-/// The app's own DNS servers (settings, site, VNET), Azure DNS and the machine's left out.
-fn custom_servers(scene: &Scene<'_>) -> Vec<Ipv4Addr> {
-    scene
-        .inputs
-        .dns_config
-        .or(scene.inputs.dns.map(|(c, _)| c))
-        .map(|c| {
-            c.servers
-                .iter()
-                .filter(|s| !matches!(s.source, ServerSource::System | ServerSource::AzureDefault))
-                .filter_map(|s| match s.address.ip() {
-                    IpAddr::V4(ip) if IpAddr::V4(ip) != AZURE_DNS => Some(ip),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// What blocks the way from `range` to the DNS server at `ip`: the integration subnet's

@@ -319,18 +319,23 @@ fn system_route(
         .max_by_key(|(_, v4, _)| v4.prefix_len())
 }
 
-/// The integration subnet's winning UDR for `target` (over the system routes), as
-/// "rt-apps/route-name" and its next hop type and address; `None` when system routes carry it.
-pub(super) fn app_subnet_udr(scene: &Scene<'_>, target: Ipv4Addr) -> Option<(String, String)> {
+/// The integration subnet's user-defined route that carries `target`, when one wins over
+/// the system routes: its table and route.
+fn winning_app_udr<'a>(scene: &Scene<'a>, target: Ipv4Addr) -> Option<(&'a RouteTable, &'a Route)> {
     let subnet = scene.integration_subnet()?;
     let table = scene
         .snapshot?
         .route_table(&subnet.route_table.as_ref()?.id)?;
     let (net, route) = longest_udr(table, target)?;
-    if system_route(scene, table, target).is_some_and(|(_, n, _)| n.prefix_len() > net.prefix_len())
-    {
-        return None;
-    }
+    let system_wins = system_route(scene, table, target)
+        .is_some_and(|(_, n, _)| n.prefix_len() > net.prefix_len());
+    (!system_wins).then_some((table, route))
+}
+
+/// The integration subnet's winning UDR for `target` (over the system routes), as
+/// "rt-apps/route-name" and its next hop type and address; `None` when system routes carry it.
+pub(super) fn app_subnet_udr(scene: &Scene<'_>, target: Ipv4Addr) -> Option<(String, String)> {
+    let (table, route) = winning_app_udr(scene, target)?;
     let hop = match route
         .next_hop_ip_address
         .as_deref()
@@ -345,15 +350,7 @@ pub(super) fn app_subnet_udr(scene: &Scene<'_>, target: Ipv4Addr) -> Option<(Str
 /// The appliance the integration subnet sends `target` to, when a UDR wins for it: the
 /// way there, to compare with the way back.
 fn app_appliance(scene: &Scene<'_>, target: Ipv4Addr) -> Option<String> {
-    let subnet = scene.integration_subnet()?;
-    let table = scene
-        .snapshot?
-        .route_table(&subnet.route_table.as_ref()?.id)?;
-    let (net, route) = longest_udr(table, target)?;
-    if system_route(scene, table, target).is_some_and(|(_, n, _)| n.prefix_len() > net.prefix_len())
-    {
-        return None;
-    }
+    let (_, route) = winning_app_udr(scene, target)?;
     route
         .next_hop_type
         .eq_ignore_ascii_case("VirtualAppliance")

@@ -9,9 +9,6 @@ use std::net::IpAddr;
 
 use super::scene::{Scene, export};
 use super::vocab::{Details, Finding, PrivateNameDetails, SkipReason};
-use crate::dns::ServerSource;
-// Azure-provided DNS: the resolver that sees the private DNS zones linked to the VNET.
-use crate::dns::config::AZURE_DNS;
 use crate::snapshot::private_dns::PRIVATELINK;
 use crate::snapshot::{PrivateName, Snapshot, VirtualNetwork, resource_group_of};
 
@@ -31,21 +28,7 @@ struct Resolution<'a> {
 
 impl<'a> Resolution<'a> {
     fn of(scene: &Scene<'a>, snapshot: &'a Snapshot, zone: &str) -> Self {
-        let custom: Vec<IpAddr> = scene
-            .inputs
-            .dns_config
-            .or(scene.inputs.dns.map(|(c, _)| c))
-            .map(|c| {
-                c.servers
-                    .iter()
-                    .filter(|s| {
-                        !matches!(s.source, ServerSource::System | ServerSource::AzureDefault)
-                    })
-                    .map(|s| s.address.ip())
-                    .filter(|ip| *ip != AZURE_DNS)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let custom = scene.custom_dns_servers();
         let resolver_vnet = if custom.is_empty() {
             scene.vnet
         } else {

@@ -9,7 +9,8 @@ use ipnet::{IpNet, Ipv4Net};
 
 use super::inputs::Inputs;
 use super::vocab::{Mode, SkipReason, SourceKind};
-use crate::dns::config::CacheTime;
+use crate::dns::ServerSource;
+use crate::dns::config::{AZURE_DNS, CacheTime};
 use crate::nsg::TagScope;
 use crate::ranges::RangeSet;
 use crate::settings::{AppSettings, WEBSITE_SITE_NAME, WEBSITE_VNET_ROUTE_ALL};
@@ -279,6 +280,25 @@ impl<'a> Scene<'a> {
             .filter_map(|e| e.service.as_deref())
             .any(|service| service.eq_ignore_ascii_case(wanted))
             .then_some(wanted)
+    }
+
+    /// The app's own DNS servers (settings, site, VNET): the machine's and Azure DNS
+    /// (168.63.129.16) left out.
+    pub(super) fn custom_dns_servers(&self) -> Vec<IpAddr> {
+        self.inputs
+            .dns_config
+            .or(self.inputs.dns.map(|(c, _)| c))
+            .map(|c| {
+                c.servers
+                    .iter()
+                    .filter(|s| {
+                        !matches!(s.source, ServerSource::System | ServerSource::AzureDefault)
+                    })
+                    .map(|s| s.address.ip())
+                    .filter(|ip| *ip != AZURE_DNS)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The regional integration subnet's id (see [`Snapshot::integration_subnet_id`]).
