@@ -12,7 +12,8 @@
 //!
 //! Tags decided offline: `*`/`Any`; `VirtualNetwork` (the VNET, peered and on-premises
 //! spaces, the prefixes of the subnet's user-defined routes, and the P2S pool, as Azure
-//! adds it); `Internet` (public addresses outside those);
+//! adds it); `Internet` (public addresses outside those: the private blocks are not in it,
+//! learn.microsoft.com/azure/virtual-network/service-tags-overview);
 //! `AzureLoadBalancer` (168.63.129.16).
 
 use std::net::Ipv4Addr;
@@ -20,7 +21,7 @@ use std::net::Ipv4Addr;
 use ipnet::IpNet;
 use serde::Serialize;
 
-use crate::ranges::{Interval, RangeSet};
+use crate::ranges::{Interval, PRIVATE_BLOCKS, RangeSet, is_private};
 use crate::snapshot::{AddressPrefix, Nsg, PortRange, SecurityRule};
 
 /// Windows' dynamic port range: the app's source port is one of these, never known ahead.
@@ -185,22 +186,6 @@ fn azure_default_rules() -> Vec<SecurityRule> {
     ]
 }
 
-/// The private blocks (RFC 1918 and the shared 100.64.0.0/10): outside `VirtualNetwork`
-/// they are not `Internet` either, which covers public addresses only
-/// (learn.microsoft.com/azure/virtual-network/service-tags-overview).
-fn private_blocks() -> RangeSet {
-    let blocks: Vec<ipnet::Ipv4Net> = [
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-    ]
-    .iter()
-    .filter_map(|b| b.parse().ok())
-    .collect();
-    RangeSet::from_nets(&blocks)
-}
-
 /// Whether a rule covers the flow apart from its source addresses.
 fn matches_flow(rule: &SecurityRule, flow: Flow, scope: &TagScope) -> Match {
     let protocol = rule.protocol.trim();
@@ -278,9 +263,7 @@ fn prefix_contains(prefix: &AddressPrefix, ip: Ipv4Addr, scope: &TagScope) -> Ma
         AddressPrefix::Net(IpNet::V6(_)) => Match::No,
         AddressPrefix::Tag(tag) => match tag.to_ascii_lowercase().as_str() {
             "virtualnetwork" => yes(scope.virtual_network.contains(ip)),
-            "internet" => {
-                yes(!scope.virtual_network.contains(ip) && !private_blocks().contains(ip))
-            }
+            "internet" => yes(!scope.virtual_network.contains(ip) && !is_private(ip)),
             "azureloadbalancer" => yes(ip == AZURE_LOAD_BALANCER),
             _ => Match::Unknown,
         },
@@ -304,7 +287,7 @@ fn prefix_sources(
             "virtualnetwork" => (pool.intersect(&scope.virtual_network), RangeSet::empty()),
             "internet" => (
                 pool.subtract(&scope.virtual_network)
-                    .subtract(&private_blocks()),
+                    .subtract(&RangeSet::from_nets(&PRIVATE_BLOCKS)),
                 RangeSet::empty(),
             ),
             "azureloadbalancer" => (

@@ -5,6 +5,20 @@ use std::net::Ipv4Addr;
 
 use ipnet::{Ipv4Net, Ipv4Subnets};
 
+/// The private blocks: RFC 1918 and the shared address space 100.64.0.0/10. Azure gives
+/// each a system route with next hop None, and the `Internet` service tag leaves them out.
+pub const PRIVATE_BLOCKS: [Ipv4Net; 4] = [
+    Ipv4Net::new_assert(Ipv4Addr::new(10, 0, 0, 0), 8),
+    Ipv4Net::new_assert(Ipv4Addr::new(172, 16, 0, 0), 12),
+    Ipv4Net::new_assert(Ipv4Addr::new(192, 168, 0, 0), 16),
+    Ipv4Net::new_assert(Ipv4Addr::new(100, 64, 0, 0), 10),
+];
+
+/// Whether an address is in one of the [`PRIVATE_BLOCKS`].
+pub fn is_private(ip: Ipv4Addr) -> bool {
+    PRIVATE_BLOCKS.iter().any(|block| block.contains(&ip))
+}
+
 /// An inclusive interval of IPv4 addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Interval {

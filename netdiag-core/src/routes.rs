@@ -11,7 +11,7 @@
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 
-use crate::ranges::{Interval, RangeSet};
+use crate::ranges::{Interval, PRIVATE_BLOCKS, RangeSet};
 use crate::snapshot::{AddressPrefix, RouteTable};
 
 /// Where one part of the source range is sent from the target's subnet.
@@ -99,23 +99,13 @@ fn candidates(way_back: &WayBack, table: Option<&RouteTable>) -> Vec<Candidate> 
     }];
     // The system routes for the private blocks, next hop None: what catches a range when
     // no more specific route (the gateway's, a UDR) sends it somewhere.
-    candidates.extend(
-        [
-            "10.0.0.0/8",
-            "172.16.0.0/12",
-            "192.168.0.0/16",
-            "100.64.0.0/10",
-        ]
-        .iter()
-        .filter_map(|block| block.parse::<Ipv4Net>().ok())
-        .map(|net| Candidate {
-            net,
-            origin: Origin::System,
-            next_hop: "None".to_owned(),
-            name: format!("system route {net}"),
-            expected: false,
-        }),
-    );
+    candidates.extend(PRIVATE_BLOCKS.iter().copied().map(|net| Candidate {
+        net,
+        origin: Origin::System,
+        next_hop: "None".to_owned(),
+        name: format!("system route {net}"),
+        expected: false,
+    }));
     if !(propagation_disabled && way_back.origin == Origin::Gateway) {
         candidates.extend(way_back.nets.iter().map(|net| Candidate {
             net: *net,

@@ -759,8 +759,7 @@ pub(super) fn mode_of(
 /// a public address has none to export (the check does not apply); a private one
 /// sits in a VNET the snapshot lacks.
 pub(super) fn no_target_subnet(target: Ipv4Addr) -> SkipReason {
-    if is_rfc1918(target) || (target.octets()[0] == 100 && (64..128).contains(&target.octets()[1]))
-    {
+    if crate::ranges::is_private(target) {
         SkipReason::missing_resource(
             format!("no subnet of the snapshot holds {target}"),
             export::VNET,
