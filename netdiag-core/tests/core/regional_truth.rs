@@ -167,16 +167,19 @@ fn flex_plan(files: &mut BTreeMap<String, Value>) {
     files.get_mut("plan.json").unwrap()["sku"] = json!({"name": "FC1", "tier": "FlexConsumption"});
 }
 
+/// The example's integration subnet, snet-apps, in vnet.json.
+fn apps_subnet(files: &mut BTreeMap<String, Value>) -> &mut Value {
+    files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|s| s["name"] == "snet-apps")
+        .unwrap()
+}
+
 fn apps_subnet_delegated_to(service: &'static str) -> impl FnOnce(&mut BTreeMap<String, Value>) {
     move |files| {
-        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
-            .as_array_mut()
-            .unwrap();
-        let apps = subnets
-            .iter_mut()
-            .find(|s| s["name"] == "snet-apps")
-            .unwrap();
-        apps["properties"]["delegations"] =
+        apps_subnet(files)["properties"]["delegations"] =
             json!([{"name": "delegation", "properties": {"serviceName": service}}]);
     }
 }
@@ -387,26 +390,7 @@ fn a_slot_is_judged_by_its_own_integration() {
 /// learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview).
 #[test]
 fn a_default_route_to_a_firewall_leaves_targets_in_the_vnet_alone() {
-    let default_route = |files: &mut BTreeMap<String, Value>| {
-        let id = format!(
-            "{SUB}/resourceGroups/rg-fabrikam/providers/Microsoft.Network/routeTables/rt-apps"
-        );
-        files.insert(
-            "rt-apps.json".to_owned(),
-            json!({"id": id, "name": "rt-apps", "type": "Microsoft.Network/routeTables",
-                   "properties": {"routes": [{"name": "default-to-hub", "properties": {
-                       "addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}}]}}),
-        );
-        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
-            .as_array_mut()
-            .unwrap();
-        let apps = subnets
-            .iter_mut()
-            .find(|s| s["name"] == "snet-apps")
-            .unwrap();
-        apps["properties"]["routeTable"] = json!({"id": id});
-    };
-    let evaluation = evaluated(default_route);
+    let evaluation = evaluated(default_route_to_hub());
     let check = find(&evaluation.checks, "udr.app-subnet");
     assert_eq!(check.status, Status::Pass, "{}", check.evidence);
     assert!(
@@ -416,7 +400,7 @@ fn a_default_route_to_a_firewall_leaves_targets_in_the_vnet_alone() {
     );
     // A public target with Route All meets the firewall: a warning that names it.
     let mut files = regional_example();
-    default_route(&mut files);
+    default_route_to_hub()(&mut files);
     files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
     let public = evaluate_with(
         Some(&files),
@@ -453,6 +437,17 @@ fn route_table_on(
         files.get_mut("vnet.json").unwrap()["properties"]["subnets"][subnet]["properties"]["routeTable"] =
             json!({"id": id});
     }
+}
+
+/// The hub-and-spoke route table on the integration subnet: 0.0.0.0/0 to the hub's
+/// firewall at 10.0.1.4.
+fn default_route_to_hub() -> impl FnOnce(&mut BTreeMap<String, Value>) {
+    route_table_on(
+        2,
+        "rt-apps",
+        json!([{"name": "default-to-hub", "properties": {"addressPrefix": "0.0.0.0/0",
+                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}}]),
+    )
 }
 
 /// The same appliance on both ways (the integration subnet sends the target to it, and
@@ -509,14 +504,7 @@ fn the_same_appliance_both_ways_is_inspection_not_asymmetry() {
 #[test]
 fn a_service_endpoint_on_the_integration_subnet_brings_its_service_into_the_vnet() {
     let with_endpoint = |files: &mut BTreeMap<String, Value>| {
-        let subnets = files.get_mut("vnet.json").unwrap()["properties"]["subnets"]
-            .as_array_mut()
-            .unwrap();
-        let apps = subnets
-            .iter_mut()
-            .find(|s| s["name"] == "snet-apps")
-            .unwrap();
-        apps["properties"]["serviceEndpoints"] =
+        apps_subnet(files)["properties"]["serviceEndpoints"] =
             json!([{"service": "Microsoft.Sql", "locations": ["westeurope"]}]);
     };
     let evaluate = |change: &dyn Fn(&mut BTreeMap<String, Value>)| {
@@ -594,12 +582,7 @@ fn evaluate_with_ip(
 #[test]
 fn a_default_udr_puts_every_address_in_the_virtual_network_tag() {
     let mut files = regional_example();
-    route_table_on(
-        2,
-        "rt-apps",
-        json!([{"name": "default-to-hub", "properties": {"addressPrefix": "0.0.0.0/0",
-                "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}}]),
-    )(&mut files);
+    default_route_to_hub()(&mut files);
     files.get_mut("site.json").unwrap()["properties"]["vnetRouteAllEnabled"] = json!(true);
     let public = Seen {
         target: "20.50.1.1",
