@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::checklist::{Check, Mode};
 use crate::dns::DnsSection;
+use crate::settings::SettingsSource;
 pub use crate::snapshot::Fetched;
 use crate::snapshot::LoadedFile;
 use crate::tcp::TcpSection;
@@ -49,6 +50,10 @@ pub enum SnapshotSource {
 pub struct SnapshotSection {
     pub source: SnapshotSource,
     pub mode: Mode,
+    /// The resource id of the app the checklist is about, when the snapshot holds it.
+    pub app: Option<String>,
+    /// Where the app's settings came from; `environment` above is always this process's.
+    pub settings: Option<SettingsSource>,
     pub files: Vec<LoadedFile>,
     pub fetched: Vec<Fetched>,
 }

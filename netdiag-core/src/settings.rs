@@ -41,11 +41,23 @@ pub const REPORTED: &[&str] = &[
     "WEBSITE_CONTENTOVERVNET",
 ];
 
+/// Where the checklist took the app's settings from (the report's `snapshot.settings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SettingsSource {
+    /// This process: the tool runs inside the app.
+    Environment,
+    /// The snapshot's exported app settings: the tool runs elsewhere.
+    Snapshot,
+}
+
 /// A read-only view of app settings. Built from the process environment by the binaries
 /// and from plain pairs by tests, so no test has to mutate its own environment.
 #[derive(Debug, Clone, Default)]
 pub struct AppSettings {
     values: BTreeMap<String, String>,
+    /// Where a run with a snapshot took the app's settings from (see [`Self::for_app`]).
+    source: Option<SettingsSource>,
     /// The names of this machine's own settings that were set aside because the run is
     /// not inside the app the checklist is about.
     set_aside: Vec<String>,
@@ -73,6 +85,7 @@ impl AppSettings {
             .collect();
         Self {
             values,
+            source: None,
             set_aside: Vec::new(),
         }
     }
@@ -95,11 +108,20 @@ impl AppSettings {
             (None, _) => false,
         };
         if inside {
-            return environment.clone().or_from(exported);
+            let mut settings = environment.clone().or_from(exported);
+            settings.source = Some(SettingsSource::Environment);
+            return settings;
         }
         let mut settings = Self::default().or_from(exported);
         settings.set_aside = environment.values.keys().cloned().collect();
+        settings.source = (!settings.values.is_empty()).then_some(SettingsSource::Snapshot);
         settings
+    }
+
+    /// Where the app's settings came from in a run with a snapshot: this process (inside
+    /// the app, the snapshot's filling its gaps), or the snapshot alone.
+    pub fn source(&self) -> Option<SettingsSource> {
+        self.source
     }
 
     /// This machine's settings that were not taken as the app's (see [`Self::for_app`]).

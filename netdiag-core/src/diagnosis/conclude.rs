@@ -42,17 +42,21 @@ pub(super) fn conclude(
     prepared: &Prepared,
     probed: Probed<'_>,
 ) -> Outcome {
-    let settings = &prepared.settings;
-    let mut report = session.report(settings);
+    // The report's environment is what this process saw, whichever settings the
+    // checklist took as the app's (`snapshot.settings` says which).
+    let mut report = session.report(&session.settings);
     report.target = Some(probed.target);
     report.dns = probed.dns_section;
     report.tcp = probed.tcp;
-    report.snapshot = prepared.snapshot.as_ref().map(snapshot_section);
+    report.snapshot = prepared
+        .snapshot
+        .as_ref()
+        .map(|snapshot| snapshot_section(snapshot, &prepared.settings));
     let checklist =
         checklist_runs(probed.finding.as_ref(), prepared.snapshot.is_some()).then(|| {
             Evaluation::new(&Inputs {
                 target: probed.checklist_target,
-                settings,
+                settings: &prepared.settings,
                 snapshot: prepared.snapshot.as_ref(),
                 dns: probed.dns_config.zip(probed.lookup),
                 dns_config: probed.dns_config,

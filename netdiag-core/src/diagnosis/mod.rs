@@ -217,8 +217,10 @@ pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outco
 
 /// The report's `snapshot` section: the files read with `--network`, and with `--azure`
 /// every request made (the checklist's decision fills in the mode).
-fn snapshot_section(snapshot: &Snapshot) -> SnapshotSection {
+fn snapshot_section(snapshot: &Snapshot, settings: &AppSettings) -> SnapshotSection {
     SnapshotSection {
+        app: snapshot.site(None).map(|site| site.id.clone()),
+        settings: settings.source(),
         source: if snapshot.fetched.is_empty() {
             SnapshotSource::Files
         } else {

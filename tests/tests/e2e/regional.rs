@@ -410,6 +410,14 @@ fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
     let (code, report) = tcpping(&plain, &engineer);
     assert_eq!(code, 0);
     assert_eq!(check(&report, "route.target")["status"], "warn");
+    // The report says which settings the checklist took, and its environment is still
+    // what this process saw (the contract's `environment` and `snapshot.settings`).
+    assert_eq!(report["snapshot"]["settings"], Value::Null);
+    assert_eq!(report["environment"]["WEBSITE_PRIVATE_IP"], "10.99.0.5");
+    assert_eq!(
+        report["snapshot"]["app"],
+        "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api"
+    );
     assert_eq!(check(&report, "app.private-ip")["status"], "skip");
     assert_eq!(
         check(&report, "app.private-ip")["evidence"],
@@ -445,6 +453,7 @@ fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
         ],
     );
     assert_eq!(check(&report, "route.target")["status"], "pass");
+    assert_eq!(report["snapshot"]["settings"], "environment");
     assert_eq!(
         check(&report, "route.target")["evidence"],
         "the app routes all outbound traffic into the VNET (Route All: app setting WEBSITE_VNET_ROUTE_ALL=1), 20.50.1.1 included"
@@ -458,6 +467,8 @@ fn route_all_by_app_setting_and_only_the_apps_own_settings_count() {
     });
     let (_, report) = tcpping(&exported, &[]);
     assert_eq!(check(&report, "route.target")["status"], "pass");
+    assert_eq!(report["snapshot"]["settings"], "snapshot");
+    assert_eq!(report["environment"], json!({}));
 }
 
 /// An app with no VNET integration and a private target (issue 19: "No check failed",
