@@ -4,7 +4,14 @@
 //! single resources, `{"value": [...], "nextLink": ...}` lists (bare arrays for a site's
 //! VNET connections), and the `{"error": {"code", "message"}}` envelope. Faults are set
 //! per test: 403 `AuthorizationFailed` on a resource group, 429 with `Retry-After`, a
-//! silent server, malformed JSON, a body over the client's cap.
+//! silent server, malformed JSON, a body over the client's cap, 400
+//! `InvalidApiVersionParameter` for an API version the resource type does not have, and
+//! latency added to every request. Every request is logged with when it came and when it
+//! was answered, so a test or a benchmark can count the round trips one after another.
+//!
+//! Real shapes, as ARM answers them: a site's regional `networkConfig/virtualNetwork` comes
+//! back with the id `.../config/virtualNetwork` and type `Microsoft.Web/sites/config`; a
+//! scale set's NICs answer only to the network provider's `2018-10-01`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -14,7 +21,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -32,6 +39,10 @@ pub struct Seen {
     pub query: String,
     /// Header names lowercase.
     pub headers: BTreeMap<String, String>,
+    /// When the request came, since the mock started.
+    pub came: Duration,
+    /// When it was answered (`None`: never, a silent path).
+    pub answered: Option<Duration>,
 }
 
 /// What the mock serves and how it misbehaves; change it through [`ArmMock::state`].
@@ -57,6 +68,13 @@ pub struct State {
     pub client_ids: BTreeSet<String>,
     /// Every request, in order.
     pub requests: Vec<Seen>,
+    /// Added before every answer (ARM's round trip from a far region).
+    pub latency: Duration,
+    /// Lists at subscription scope answer 403 (Reader on resource groups only).
+    pub forbidden_subscription_lists: bool,
+    /// Paths (lowercase) served with a resource whose id differs (ARM answers
+    /// `networkConfig/virtualNetwork` with `.../config/virtualNetwork`): path → id.
+    pub served_at: BTreeMap<String, String>,
 }
 
 /// The running mock; dropping it stops it.
@@ -99,17 +117,23 @@ impl ArmMock {
                 }
             }
         }
-        // Every site has a config/web in ARM, whether the export has it or not.
-        let sites: Vec<Value> = state
-            .resources
-            .values()
-            .filter(|r| r["type"].as_str() == Some("Microsoft.Web/sites"))
-            .cloned()
-            .collect();
+        // Every site and slot has a config/web in ARM, whether the export has it or not.
+        let is_site = |r: &Value| {
+            matches!(
+                r["type"].as_str(),
+                Some("Microsoft.Web/sites" | "Microsoft.Web/sites/slots")
+            )
+        };
+        let sites: Vec<Value> = state.resources.values().filter(|r| is_site(r)).cloned().collect();
         for site in sites {
             let id = format!("{}/config/web", site["id"].as_str().unwrap_or_default());
+            let kind = if site["type"].as_str() == Some("Microsoft.Web/sites/slots") {
+                "Microsoft.Web/sites/slots/config"
+            } else {
+                "Microsoft.Web/sites/config"
+            };
             state.resources.entry(id.to_ascii_lowercase()).or_insert_with(|| {
-                json!({"id": id, "name": "web", "type": "Microsoft.Web/sites/config",
+                json!({"id": id, "name": "web", "type": kind,
                        "properties": {"vnetRouteAllEnabled": site["properties"]["vnetRouteAllEnabled"].as_bool().unwrap_or(false)}})
             });
         }
@@ -117,17 +141,25 @@ impl ArmMock {
         let regional: Vec<Value> = state
             .resources
             .values()
-            .filter(|r| r["type"].as_str() == Some("Microsoft.Web/sites"))
+            .filter(|r| is_site(r))
             .filter(|r| r["properties"]["virtualNetworkSubnetId"].is_string())
             .cloned()
             .collect();
         for site in regional {
-            let id = format!(
-                "{}/networkConfig/virtualNetwork",
-                site["id"].as_str().unwrap_or_default()
-            );
+            let site_id = site["id"].as_str().unwrap_or_default();
+            let id = format!("{site_id}/config/virtualNetwork");
+            let path = format!("{site_id}/networkConfig/virtualNetwork").to_ascii_lowercase();
+            if state.served_at.contains_key(&path) {
+                continue;
+            }
+            let kind = if site["type"].as_str() == Some("Microsoft.Web/sites/slots") {
+                "Microsoft.Web/sites/slots/config"
+            } else {
+                "Microsoft.Web/sites/config"
+            };
+            state.served_at.insert(path, id.to_ascii_lowercase());
             state.resources.entry(id.to_ascii_lowercase()).or_insert_with(|| {
-                json!({"id": id, "name": "virtualNetwork", "type": "Microsoft.Web/sites/networkConfig",
+                json!({"id": id, "name": site["name"], "type": kind,
                        "properties": {"subnetResourceId": site["properties"]["virtualNetworkSubnetId"], "swiftSupported": true}})
             });
         }
@@ -141,12 +173,13 @@ impl ArmMock {
         let state = Arc::new(Mutex::new(state));
         let stop = Arc::new(AtomicBool::new(false));
         let (shared, stopping) = (Arc::clone(&state), Arc::clone(&stop));
+        let started = Instant::now();
         thread::spawn(move || {
             while !stopping.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let (state, stop) = (Arc::clone(&shared), Arc::clone(&stopping));
-                        thread::spawn(move || serve(stream, &state, &stop, addr));
+                        thread::spawn(move || serve(stream, &state, &stop, addr, started));
                     }
                     Err(_) => thread::sleep(Duration::from_millis(2)),
                 }
@@ -195,6 +228,49 @@ impl ArmMock {
         }
     }
 
+    /// How many ARM requests ran one after another at most: the longest chain of requests
+    /// each of which came after the one before it was answered (the identity call left
+    /// out). With latency set, this is the gathering's number of round trips.
+    pub fn round_trips(&self) -> usize {
+        let requests = self.arm_requests();
+        let mut depth: Vec<usize> = Vec::with_capacity(requests.len());
+        for (i, request) in requests.iter().enumerate() {
+            let before = requests[..i]
+                .iter()
+                .zip(&depth)
+                .filter(|(earlier, _)| earlier.answered.is_some_and(|a| a <= request.came))
+                .map(|(_, d)| *d)
+                .max()
+                .unwrap_or(0);
+            depth.push(before + 1);
+        }
+        depth.into_iter().max().unwrap_or(0)
+    }
+
+    /// The most ARM requests that were in flight at once.
+    pub fn most_in_flight(&self) -> usize {
+        let requests = self.arm_requests();
+        requests
+            .iter()
+            .map(|r| {
+                requests
+                    .iter()
+                    .filter(|o| o.came <= r.came && o.answered.is_none_or(|a| a > r.came))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Adds a resource (or replaces the one with its id).
+    ///
+    /// # Panics
+    /// When the value has no `id`.
+    pub fn put(&self, value: Value) {
+        let id = value["id"].as_str().expect("a resource id").to_ascii_lowercase();
+        self.state().resources.insert(id, value);
+    }
+
     /// The ARM requests made so far (identity requests left out).
     pub fn arm_requests(&self) -> Vec<Seen> {
         self.state()
@@ -212,7 +288,13 @@ impl Drop for ArmMock {
     }
 }
 
-fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: SocketAddr) {
+fn serve(
+    stream: TcpStream,
+    state: &Mutex<State>,
+    stop: &AtomicBool,
+    addr: SocketAddr,
+    started: Instant,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(match stream.try_clone() {
@@ -255,16 +337,20 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: Socke
             path: path.clone(),
             query: query.clone(),
             headers: headers.clone(),
+            came: started.elapsed(),
+            answered: None,
         };
-        let silent = {
+        let (silent, index, latency) = {
             let mut state = state.lock().expect("mock state");
             state.requests.push(seen);
+            let index = state.requests.len() - 1;
             let lower = path.to_ascii_lowercase();
-            (state.silent && path.starts_with("/subscriptions/"))
+            let silent = (state.silent && path.starts_with("/subscriptions/"))
                 || state
                     .silent_paths
                     .iter()
-                    .any(|p| lower.contains(p.as_str()))
+                    .any(|p| lower.contains(p.as_str()));
+            (silent, index, state.latency)
         };
         if silent {
             // Hold the connection, answer nothing, until the mock stops.
@@ -272,6 +358,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: Socke
                 thread::sleep(Duration::from_millis(20));
             }
             return;
+        }
+        if !latency.is_zero() {
+            thread::sleep(latency);
         }
         let (status, extra, body) = answer(state, &path, &query, &headers, addr);
         let reason = match status {
@@ -294,6 +383,11 @@ fn serve(stream: TcpStream, state: &Mutex<State>, stop: &AtomicBool, addr: Socke
         // One write: a head and body sent apart meet Nagle and delayed ACKs (40 ms).
         let mut message = head.into_bytes();
         message.extend_from_slice(&body);
+        if let Ok(mut state) = state.lock()
+            && let Some(seen) = state.requests.get_mut(index)
+        {
+            seen.answered = Some(started.elapsed());
+        }
         if stream.write_all(&message).is_err() {
             return;
         }
@@ -402,6 +496,18 @@ fn arm(
         );
     }
     let lower = path.trim_end_matches('/').to_ascii_lowercase();
+    let version = query_param(query, "api-version").unwrap_or_default();
+    let accepted = api_versions(&lower);
+    if !accepted.contains(&version) {
+        return error(
+            400,
+            "InvalidApiVersionParameter",
+            &format!(
+                "The api-version '{version}' is invalid. The supported versions are '{}'.",
+                accepted.join(",")
+            ),
+        );
+    }
     if let Some(left) = state.throttled.get_mut(&lower)
         && *left > 0
     {
@@ -424,6 +530,15 @@ fn arm(
             ),
         );
     }
+    if state.forbidden_subscription_lists && group_of(&lower).is_none() && is_collection(&lower) {
+        return error(
+            403,
+            "AuthorizationFailed",
+            &format!(
+                "The client 'mock-identity' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'read' over scope '{path}' or the scope is invalid."
+            ),
+        );
+    }
     if state.malformed.iter().any(|m| lower.contains(m)) {
         return (
             200,
@@ -437,7 +552,8 @@ fn arm(
         body.push(b']');
         return (200, Vec::new(), body);
     }
-    if let Some(resource) = state.resources.get(&lower) {
+    let id = state.served_at.get(&lower).cloned().unwrap_or_else(|| lower.clone());
+    if let Some(resource) = state.resources.get(&id) {
         return (200, Vec::new(), resource.to_string().into_bytes());
     }
     let items: Vec<Value> = state
@@ -474,6 +590,25 @@ fn arm(
         ));
     }
     (200, Vec::new(), body.to_string().into_bytes())
+}
+
+/// The API versions a path's resource type has (a few of each family's, enough to refuse
+/// one it does not have). A scale set's NICs live under Microsoft.Compute's path but are
+/// served by the network provider at `2018-10-01` only: "Virtual Machine Scale Set Network
+/// Interfaces" in the Network REST reference
+/// (https://learn.microsoft.com/rest/api/virtualnetwork/network-interface-in-vm-ss).
+fn api_versions(lower: &str) -> &'static [&'static str] {
+    if lower.contains("/microsoft.compute/virtualmachinescalesets/") {
+        &["2017-03-30", "2018-10-01"]
+    } else if lower.contains("/microsoft.network/privatednszones") {
+        &["2018-09-01", "2020-06-01", "2024-06-01"]
+    } else if lower.contains("/microsoft.network/") {
+        &["2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01"]
+    } else if lower.contains("/microsoft.web/") {
+        &["2022-09-01", "2023-01-01", "2023-12-01", "2024-04-01"]
+    } else {
+        &["2022-12-01"]
+    }
 }
 
 /// The resource group in a lowercase path.
