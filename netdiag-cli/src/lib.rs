@@ -63,9 +63,11 @@ pub struct SharedArgs {
     #[arg(long, value_name = "RESOURCE_ID", requires = "snapshot")]
     pub app: Option<String>,
 
-    /// Azure Resource Manager's endpoint (sovereign clouds have their own).
-    #[arg(long, value_name = "URL", default_value = netdiag_core::azure::DEFAULT_ENDPOINT, requires = "azure", help_heading = "Azure")]
-    pub arm_endpoint: String,
+    /// Azure Resource Manager's endpoint [default: the cloud of WEBSITE_HOSTNAME inside the
+    /// app (.azurewebsites.us: https://management.usgovcloudapi.net, .chinacloudsites.cn:
+    /// https://management.chinacloudapi.cn), else https://management.azure.com]
+    #[arg(long, value_name = "URL", requires = "azure", help_heading = "Azure")]
+    pub arm_endpoint: Option<String>,
 
     /// The client id of a user-assigned managed identity.
     #[arg(long, value_name = "ID", requires = "azure", help_heading = "Azure")]

@@ -77,6 +77,9 @@ pub struct State {
     pub served_at: BTreeMap<String, String>,
 }
 
+/// An answer: status, extra headers, body.
+type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+
 /// The running mock; dropping it stops it.
 pub struct ArmMock {
     addr: SocketAddr,
@@ -124,7 +127,12 @@ impl ArmMock {
                 Some("Microsoft.Web/sites" | "Microsoft.Web/sites/slots")
             )
         };
-        let sites: Vec<Value> = state.resources.values().filter(|r| is_site(r)).cloned().collect();
+        let sites: Vec<Value> = state
+            .resources
+            .values()
+            .filter(|r| is_site(r))
+            .cloned()
+            .collect();
         for site in sites {
             let id = format!("{}/config/web", site["id"].as_str().unwrap_or_default());
             let kind = if site["type"].as_str() == Some("Microsoft.Web/sites/slots") {
@@ -267,7 +275,10 @@ impl ArmMock {
     /// # Panics
     /// When the value has no `id`.
     pub fn put(&self, value: Value) {
-        let id = value["id"].as_str().expect("a resource id").to_ascii_lowercase();
+        let id = value["id"]
+            .as_str()
+            .expect("a resource id")
+            .to_ascii_lowercase();
         self.state().resources.insert(id, value);
     }
 
@@ -403,7 +414,7 @@ fn query_param<'q>(query: &'q str, name: &str) -> Option<&'q str> {
         .map(|(_, v)| v)
 }
 
-fn error(status: u16, code: &str, message: &str) -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn error(status: u16, code: &str, message: &str) -> Reply {
     (
         status,
         Vec::new(),
@@ -413,7 +424,7 @@ fn error(status: u16, code: &str, message: &str) -> (u16, Vec<(String, String)>,
     )
 }
 
-fn token_answer() -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn token_answer() -> Reply {
     (
         200,
         Vec::new(),
@@ -429,7 +440,7 @@ fn answer(
     query: &str,
     headers: &BTreeMap<String, String>,
     addr: SocketAddr,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
+) -> Reply {
     let mut state = state.lock().expect("mock state");
     if path == "/msi/token" || path == "/msi/legacy" {
         return identity(&state, path, query, headers);
@@ -438,12 +449,7 @@ fn answer(
 }
 
 /// The identity endpoint (`/msi/token`, 2019-08-01) and the legacy MSI one (`/msi/legacy`).
-fn identity(
-    state: &State,
-    path: &str,
-    query: &str,
-    headers: &BTreeMap<String, String>,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
+fn identity(state: &State, path: &str, query: &str, headers: &BTreeMap<String, String>) -> Reply {
     {
         let (header, expected, version, client_param) = if path == "/msi/token" {
             (
@@ -487,7 +493,7 @@ fn arm(
     query: &str,
     headers: &BTreeMap<String, String>,
     addr: SocketAddr,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
+) -> Reply {
     if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {TOKEN}")) {
         return error(
             401,
@@ -508,51 +514,14 @@ fn arm(
             ),
         );
     }
-    if let Some(left) = state.throttled.get_mut(&lower)
-        && *left > 0
-    {
-        *left -= 1;
-        let (status, _, body) = error(
-            429,
-            "TooManyRequests",
-            "Too many requests, retry after 1 second.",
-        );
-        return (status, vec![("Retry-After".into(), "1".into())], body);
+    if let Some(fault) = fault(state, path, &lower) {
+        return fault;
     }
-    if let Some(group) = group_of(&lower)
-        && state.forbidden_groups.contains(group)
-    {
-        return error(
-            403,
-            "AuthorizationFailed",
-            &format!(
-                "The client 'mock-identity' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'read' over scope '{path}' or the scope is invalid. If access was recently granted, please refresh your credentials."
-            ),
-        );
-    }
-    if state.forbidden_subscription_lists && group_of(&lower).is_none() && is_collection(&lower) {
-        return error(
-            403,
-            "AuthorizationFailed",
-            &format!(
-                "The client 'mock-identity' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'read' over scope '{path}' or the scope is invalid."
-            ),
-        );
-    }
-    if state.malformed.iter().any(|m| lower.contains(m)) {
-        return (
-            200,
-            Vec::new(),
-            b"{\"id\": \"/subscriptions/broken".to_vec(),
-        );
-    }
-    if state.oversized.iter().any(|m| lower.contains(m)) {
-        let mut body = b"[".to_vec();
-        body.extend(std::iter::repeat_n(b'0', 17 * 1024 * 1024));
-        body.push(b']');
-        return (200, Vec::new(), body);
-    }
-    let id = state.served_at.get(&lower).cloned().unwrap_or_else(|| lower.clone());
+    let id = state
+        .served_at
+        .get(&lower)
+        .cloned()
+        .unwrap_or_else(|| lower.clone());
     if let Some(resource) = state.resources.get(&id) {
         return (200, Vec::new(), resource.to_string().into_bytes());
     }
@@ -592,18 +561,74 @@ fn arm(
     (200, Vec::new(), body.to_string().into_bytes())
 }
 
+/// The fault set for a path, if any: throttling, a forbidden resource group or
+/// subscription-wide list, a malformed or oversized body.
+fn fault(state: &mut State, path: &str, lower: &str) -> Option<Reply> {
+    if let Some(left) = state.throttled.get_mut(lower)
+        && *left > 0
+    {
+        *left -= 1;
+        let (status, _, body) = error(
+            429,
+            "TooManyRequests",
+            "Too many requests, retry after 1 second.",
+        );
+        return Some((status, vec![("Retry-After".into(), "1".into())], body));
+    }
+    if let Some(group) = group_of(lower)
+        && state.forbidden_groups.contains(group)
+    {
+        return Some(error(
+            403,
+            "AuthorizationFailed",
+            &format!(
+                "The client 'mock-identity' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'read' over scope '{path}' or the scope is invalid. If access was recently granted, please refresh your credentials."
+            ),
+        ));
+    }
+    if state.forbidden_subscription_lists && group_of(lower).is_none() && is_collection(lower) {
+        return Some(error(
+            403,
+            "AuthorizationFailed",
+            &format!(
+                "The client 'mock-identity' with object id '00000000-0000-0000-0000-000000000001' does not have authorization to perform action 'read' over scope '{path}' or the scope is invalid."
+            ),
+        ));
+    }
+    if state.malformed.iter().any(|m| lower.contains(m)) {
+        return Some((
+            200,
+            Vec::new(),
+            b"{\"id\": \"/subscriptions/broken".to_vec(),
+        ));
+    }
+    if state.oversized.iter().any(|m| lower.contains(m)) {
+        let mut body = b"[".to_vec();
+        body.extend(std::iter::repeat_n(b'0', 17 * 1024 * 1024));
+        body.push(b']');
+        return Some((200, Vec::new(), body));
+    }
+    None
+}
+
 /// The API versions a path's resource type has (a few of each family's, enough to refuse
 /// one it does not have). A scale set's NICs live under Microsoft.Compute's path but are
 /// served by the network provider at `2018-10-01` only: "Virtual Machine Scale Set Network
 /// Interfaces" in the Network REST reference
-/// (https://learn.microsoft.com/rest/api/virtualnetwork/network-interface-in-vm-ss).
+/// (<https://learn.microsoft.com/rest/api/virtualnetwork/network-interface-in-vm-ss>).
 fn api_versions(lower: &str) -> &'static [&'static str] {
     if lower.contains("/microsoft.compute/virtualmachinescalesets/") {
         &["2017-03-30", "2018-10-01"]
     } else if lower.contains("/microsoft.network/privatednszones") {
         &["2018-09-01", "2020-06-01", "2024-06-01"]
     } else if lower.contains("/microsoft.network/") {
-        &["2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01"]
+        &[
+            "2023-09-01",
+            "2023-11-01",
+            "2024-01-01",
+            "2024-03-01",
+            "2024-05-01",
+        ]
     } else if lower.contains("/microsoft.web/") {
         &["2022-09-01", "2023-01-01", "2023-12-01", "2024-04-01"]
     } else {

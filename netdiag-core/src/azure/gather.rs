@@ -1,16 +1,26 @@
-//! Follows references from the app outward and stops at what the checks need. First the
-//! app's side ([`Gatherer::app_side`]): the site, its `config/web`, VNET connections and
-//! regional `networkConfig`, the plan, the VNETs, their peered VNETs and gateways (with
-//! their connections and local gateways), the integration subnet's NSG and route table,
-//! the VNET's private endpoints and their `privatelink.` zones with links and A records.
-//! Then the target's side once its address is known ([`Gatherer::target_side`]): the
-//! target subnet's NSG and route table and the NIC that holds the address.
+//! Follows references from the app outward and stops at what the checks need.
 //!
-//! Independent requests run at most [`CONCURRENCY`] at once. A 401, 403 or 404 (or a
-//! 429/5xx that outlasted its retries) is recorded as [`Unavailable`] and the walk goes
-//! on; a timeout, an answer that is not JSON or one over the size cap stops it (exit 2).
+//! The walk is declarative: [`Found::wanted`] says, from what has been read so far, every
+//! request the checks need (the site, its `config/web`, VNET connections and regional
+//! `networkConfig`; the plan and its VNET connections; the app's VNETs and their peered
+//! VNETs; the integration subnet's NSG, route table and NAT gateway with its public IPs;
+//! the gateway a `GatewaySubnet` names, its connections and their local gateways; the
+//! private endpoints of those VNETs, their DNS zone groups, the zones they name with their
+//! links, and the one A record set the target name needs; once the target's address is
+//! known, its subnet's NSG and route table, the NIC that holds it and that NIC's NSG).
+//! [`Gatherer::walk`] asks each of them as soon as it appears, up to [`CONCURRENCY`] at
+//! once, so a request waits only for the answer it depends on: the example apps take five
+//! round trips one after another.
+//!
+//! Answers: 403, 404 (where a 404 is not itself the answer), 400 and a 429/5xx that
+//! outlasted its retries are recorded as [`Unavailable`] and the walk goes on; a
+//! subscription-wide list that answers 403 is set aside (Reader on resource groups is
+//! enough) and named only if what it was read for was not found otherwise. A 401 (the
+//! token is expired or for another cloud), the deadline, an ARM that cannot be reached and
+//! an answer that is not JSON stop the walk: what was read so far is kept, and the
+//! diagnosis says the gathering stopped.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Mutex;
@@ -24,46 +34,68 @@ use super::token::{acquire, message_of};
 use super::{AzureEnvironment, AzureError, AzureOptions, Secrets};
 pub use crate::snapshot::Unavailable;
 use crate::snapshot::kinds::{self, api_version_of};
-use crate::snapshot::{Fetched, Snapshot, same_id};
+use crate::snapshot::private_dns::private_record;
+use crate::snapshot::{AppUnreadable, Fetched, Snapshot, describe_id, same_id};
 
-/// Requests in flight at once: enough to hide latency, few enough to stay clear of ARM's
-/// throttling.
-pub const CONCURRENCY: usize = 4;
+/// Requests in flight at once: enough to ask a whole round trip's worth together, few
+/// enough to stay clear of ARM's throttling.
+pub const CONCURRENCY: usize = 8;
 /// The most NICs read to find the one that holds the target's address.
 const MAX_NICS: usize = 64;
-/// The most pages of one list.
-const MAX_PAGES: usize = 100;
+
+/// What a request asks for, and what its answers mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    /// One resource, kept; a 404 is a gap.
+    Resource,
+    /// One resource that may not be there: a 404 is the answer ("not there": the regional
+    /// `networkConfig`, a NIC searched, the target's A record set).
+    MaybeResource,
+    /// A list whose items are kept.
+    List,
+    /// A list whose items are looked through, not kept (the gateway's resource group's
+    /// connections, which lack their status).
+    LookThrough,
+    /// A subscription-wide list looked through: a 403 is set aside, not a gap (Reader on
+    /// resource groups is enough).
+    SubscriptionList,
+}
 
 /// One request of the walk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Request {
     /// An ARM path, `/subscriptions/...`.
     path: String,
-    list: bool,
-    /// A 404 means "not there" here (the regional `networkConfig`, a NIC searched), not a
-    /// gap.
-    optional: bool,
+    ask: Ask,
 }
 
 impl Request {
     fn one(path: &str) -> Self {
         Self {
             path: path.trim_end_matches('/').to_owned(),
-            list: false,
-            optional: false,
+            ask: Ask::Resource,
         }
     }
 
     fn list(path: &str) -> Self {
         Self {
-            list: true,
+            ask: Ask::List,
             ..Self::one(path)
         }
     }
-}
 
-/// A request run by a worker: its place in the wave, and what it brought.
-type Done = (usize, Request, Result<Got, AzureError>);
+    fn asking(self, ask: Ask) -> Self {
+        Self { ask, ..self }
+    }
+
+    fn is_list(&self) -> bool {
+        !matches!(self.ask, Ask::Resource | Ask::MaybeResource)
+    }
+
+    fn key(&self) -> String {
+        self.path.to_ascii_lowercase()
+    }
+}
 
 /// What one request brought.
 enum Got {
@@ -72,20 +104,45 @@ enum Got {
     Absent,
 }
 
-/// A gathering in progress: the client, the token, and what was read so far.
-pub struct Gatherer {
+/// The client side of the walk: shared by the request threads.
+struct Client {
     http: Http,
     endpoint: String,
     token: String,
+    /// Where the token came from, for a 401's message.
+    token_source: String,
+    fetched: Mutex<Vec<Fetched>>,
+    done: AtomicUsize,
+    options: AzureOptions,
+}
+
+/// What the walk has read so far, and what it knows it cannot read.
+#[derive(Default)]
+struct Found {
     app_id: String,
+    /// The target's name (its private record is read by name) and, once known, address.
+    target_name: Option<String>,
+    target_ip: Option<IpAddr>,
     /// The resources read, ARM-shaped, each with the file name it is saved under.
     resources: Vec<(String, Value)>,
     ids: BTreeSet<String>,
-    fetched: Mutex<Vec<Fetched>>,
+    /// Lists looked through, by lowercase path.
+    looked: Vec<(String, Vec<Value>)>,
+    /// Every path asked (lowercase).
+    asked: BTreeSet<String>,
+    absent: Vec<String>,
     unavailable: Vec<Unavailable>,
-    done: AtomicUsize,
+    /// Subscription-wide lists that answered 403: named only if needed.
+    set_aside: Vec<Unavailable>,
+}
+
+/// A gathering in progress: the client, the token, and what was read so far.
+pub struct Gatherer {
+    client: Client,
+    found: Found,
+    /// Why the walk stopped early, when it did (kept for the report).
+    stopped: Option<AzureError>,
     total: usize,
-    options: AzureOptions,
 }
 
 /// A field by JSON pointer, in ARM's shape (`/properties/...`) or, as some exports and
@@ -107,9 +164,11 @@ fn id_of(value: &Value) -> Option<&str> {
     text(value, "/id")
 }
 
-/// A field under `properties` (ARM's shape).
-fn property<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
-    field(value, &format!("/properties{path}"))
+fn array<'v>(value: &'v Value, pointer: &str) -> impl Iterator<Item = &'v Value> {
+    field(value, pointer)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
 }
 
 /// The parent resource an id belongs to, up to and including `/{segment}/{name}`.
@@ -129,394 +188,322 @@ fn subscription_path(id: &str) -> Option<String> {
     parent_id(id, "subscriptions")
 }
 
-impl Gatherer {
-    /// Checks the endpoint, finds the app and gets a token: nothing of the walk yet.
-    pub fn start(
-        options: &AzureOptions,
-        environment: &AzureEnvironment,
-    ) -> Result<Self, AzureError> {
-        let endpoint = options.endpoint.trim_end_matches('/').to_owned();
-        check_endpoint(&endpoint, "--arm-endpoint", false)?;
-        let app_id = environment.app_id(options.app.as_deref())?;
-        let mut http = Http::new(
-            options.timeout,
-            Secrets::default(),
-            options.interrupt.clone(),
-        );
-        let options = AzureOptions {
-            endpoint: endpoint.clone(),
-            ..options.clone()
+fn subnets_of(vnet: &Value) -> impl Iterator<Item = &Value> {
+    array(vnet, "/properties/subnets")
+}
+
+fn prefixes_of(subnet: &Value) -> Vec<IpNet> {
+    let mut prefixes: Vec<IpNet> = array(subnet, "/properties/addressPrefixes")
+        .filter_map(Value::as_str)
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    if let Some(prefix) = text(subnet, "/properties/addressPrefix").and_then(|p| p.parse().ok()) {
+        prefixes.push(prefix);
+    }
+    prefixes
+}
+
+/// The ids a resource names at `pointers` (`/properties/networkSecurityGroup/id`, ...).
+fn references(value: &Value, pointers: &[&str]) -> Vec<Request> {
+    pointers
+        .iter()
+        .filter_map(|p| text(value, p))
+        .map(Request::one)
+        .collect()
+}
+
+/// A subnet's NSG and route table.
+const SUBNET_POLICIES: [&str; 2] = [
+    "/properties/networkSecurityGroup/id",
+    "/properties/routeTable/id",
+];
+
+impl Found {
+    fn resource(&self, id: &str) -> Option<&Value> {
+        self.resources
+            .iter()
+            .map(|(_, v)| v)
+            .find(|v| id_of(v).is_some_and(|own| same_id(own, id)))
+    }
+
+    fn items_of<'s>(&'s self, kind: &'s kinds::ResourceKind) -> impl Iterator<Item = &'s Value> {
+        self.resources
+            .iter()
+            .map(|(_, v)| v)
+            .filter(|v| text(v, "/type").is_some_and(|t| kind.answers_to(t)))
+    }
+
+    fn looked_at(&self, path: &str) -> &[Value] {
+        self.looked
+            .iter()
+            .find(|(p, _)| p.eq_ignore_ascii_case(path))
+            .map_or(&[], |(_, items)| items.as_slice())
+    }
+
+    /// The target's private zone and record name, when its name has one.
+    fn target_record(&self) -> Option<(String, String)> {
+        let name = self.target_name.as_deref()?;
+        let (zone, record) = private_record(name);
+        zone.starts_with(crate::snapshot::private_dns::PRIVATELINK)
+            .then_some((zone, record))
+    }
+
+    fn subscription_zones_path(&self) -> Option<String> {
+        subscription_path(&self.app_id)
+            .map(|s| format!("{s}/providers/{}", kinds::PRIVATE_DNS_ZONE.arm_type))
+    }
+
+    /// The app's integration subnets: the site's, its `networkConfig`'s, its connections'.
+    fn integration_subnets(&self, site: Option<&Value>) -> Vec<String> {
+        let own = |id: &str| {
+            id.to_ascii_lowercase()
+                .starts_with(&format!("{}/", self.app_id.to_ascii_lowercase()))
         };
-        let token = acquire(&options, environment, &mut http)?;
-        Ok(Self {
-            http,
-            endpoint,
-            token,
-            app_id,
-            resources: Vec::new(),
-            ids: BTreeSet::new(),
-            fetched: Mutex::new(Vec::new()),
-            unavailable: Vec::new(),
-            done: AtomicUsize::new(0),
-            total: 0,
-            options,
-        })
-    }
-
-    /// The app's resource id being read.
-    pub fn app_id(&self) -> &str {
-        &self.app_id
-    }
-
-    /// Every request made so far, with its status.
-    pub fn fetched(&self) -> Vec<Fetched> {
-        self.fetched.lock().map(|f| f.clone()).unwrap_or_default()
-    }
-
-    pub fn unavailable(&self) -> &[Unavailable] {
-        &self.unavailable
-    }
-
-    /// The resources read so far as a snapshot (the gaps included), or added to one read
-    /// from files (resources the files already hold are kept from the files).
-    pub fn into_snapshot(&self, base: Option<Snapshot>) -> Result<Snapshot, AzureError> {
-        let mut snapshot = base.unwrap_or_default();
-        for (name, value) in &self.resources {
-            if id_of(value).is_some_and(|id| snapshot.has_id(id)) {
-                continue;
-            }
-            snapshot.load_text(&format!("azure:{name}"), &value.to_string())?;
+        let mut subnets: Vec<String> = Vec::new();
+        if let Some(subnet) = site.and_then(|s| text(s, "/properties/virtualNetworkSubnetId")) {
+            subnets.push(subnet.to_owned());
         }
-        snapshot.unavailable.clone_from(&self.unavailable);
-        snapshot.fetched = self.fetched();
-        Ok(snapshot)
+        let configs = self
+            .items_of(&kinds::NETWORK_CONFIG)
+            .filter(|c| id_of(c).is_some_and(own))
+            .filter_map(|c| text(c, "/properties/subnetResourceId"));
+        let connections = self
+            .items_of(&kinds::VNET_CONNECTION)
+            .filter(|c| id_of(c).is_some_and(own))
+            .filter_map(|c| text(c, "/properties/vnetResourceId"));
+        subnets.extend(configs.chain(connections).map(str::to_owned));
+        subnets
     }
 
-    /// Writes one ARM-shaped JSON file per resource read into `dir`.
-    pub fn save(&self, dir: &Path) -> Result<usize, AzureError> {
-        let error = |e: std::io::Error| AzureError::Save {
-            path: dir.display().to_string(),
-            message: e.to_string(),
-        };
-        std::fs::create_dir_all(dir).map_err(error)?;
-        for (name, value) in &self.resources {
-            let text = serde_json::to_string_pretty(value).unwrap_or_default();
-            std::fs::write(dir.join(name), text + "\n").map_err(error)?;
-        }
-        Ok(self.resources.len())
-    }
-
-    /// The app's side of the network, as far as it goes.
-    pub fn app_side(&mut self) -> Result<(), AzureError> {
-        let app = self.app_id.clone();
-        let Some(site) = self
-            .read(vec![Request::one(&app)])?
-            .into_iter()
-            .next()
-            .flatten()
-        else {
-            return Ok(());
-        };
-        let mut wave = vec![
+    /// Every request the checks need, given what has been read so far; the walk asks
+    /// those not yet asked.
+    fn wanted(&self) -> Vec<Request> {
+        let app = self.app_id.as_str();
+        let mut wanted = vec![
+            Request::one(app),
             Request::one(&format!("{app}/config/web")),
             Request::list(&format!("{app}/virtualNetworkConnections")),
-            Request {
-                optional: true,
-                ..Request::one(&format!("{app}/networkConfig/virtualNetwork"))
-            },
+            Request::one(&format!("{app}/networkConfig/virtualNetwork")).asking(Ask::MaybeResource),
         ];
-        if let Some(plan) = text(&site, "/properties/serverFarmId") {
-            wave.push(Request::one(plan));
+        let target_record = self.target_record();
+        // The zone of the target's record, or of an endpoint's names, may sit where no
+        // endpoint's zone group points (an endpoint made without one): the app's
+        // subscription's zones are looked through; for a target name asked at once, since
+        // nothing else is needed to ask.
+        let endpoint_names = self
+            .items_of(&kinds::PRIVATE_ENDPOINT)
+            .any(|e| array(e, "/properties/customDnsConfigs").next().is_some());
+        if (target_record.is_some() || endpoint_names)
+            && let Some(path) = self.subscription_zones_path()
+        {
+            wanted.push(Request::one(&path).asking(Ask::SubscriptionList));
         }
-        let second = self.read(wave)?;
-        // The VNETs: the site's integration subnet, its connections', its networkConfig's.
-        let mut subnet_ids: Vec<String> = Vec::new();
-        if let Some(subnet) = text(&site, "/properties/virtualNetworkSubnetId") {
-            subnet_ids.push(subnet.to_owned());
+        let site = self.resource(app);
+        if let Some(plan) = site.and_then(|s| text(s, "/properties/serverFarmId")) {
+            wanted.push(Request::one(plan));
+            wanted.push(Request::list(&format!("{plan}/virtualNetworkConnections")));
         }
-        // Of the single resources, only the networkConfig names a subnet; the connections
-        // came as a list and are kept.
-        for value in second.iter().flatten() {
-            if let Some(id) = text(value, "/properties/subnetResourceId") {
-                subnet_ids.push(id.to_owned());
-            }
-        }
-        let mut vnet_ids: Vec<String> = Vec::new();
-        for connection in self.items_of(&kinds::VNET_CONNECTION) {
-            if let Some(id) = text(&connection, "/properties/vnetResourceId") {
-                subnet_ids.push(id.to_owned());
-            }
-        }
-        for id in &subnet_ids {
+        let integration = self.integration_subnets(site);
+        let mut app_vnets: Vec<String> = Vec::new();
+        for id in &integration {
             let vnet = parent_id(id, "virtualNetworks").unwrap_or_else(|| id.clone());
-            if !vnet_ids.iter().any(|v| same_id(v, &vnet)) {
-                vnet_ids.push(vnet);
+            if !app_vnets.iter().any(|v| same_id(v, &vnet)) {
+                app_vnets.push(vnet);
             }
         }
-        let vnets: Vec<Value> = self
-            .read(vnet_ids.iter().map(|id| Request::one(id)).collect())?
-            .into_iter()
-            .flatten()
-            .collect();
-
-        // Peered VNETs, gateways, the integration subnet's NSG and route table, and the
-        // VNETs' private endpoints.
-        let mut wave = Vec::new();
-        for vnet in &vnets {
-            for peering in property(vnet, "/virtualNetworkPeerings")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(remote) = text(peering, "/properties/remoteVirtualNetwork/id") {
-                    wave.push(Request::one(remote));
-                }
-            }
-            for subnet in subnets_of(vnet) {
-                let is_integration =
-                    id_of(subnet).is_some_and(|id| subnet_ids.iter().any(|s| same_id(s, id)));
-                if is_integration {
-                    wave.extend(subnet_policies(subnet));
-                }
-                for endpoint in array(subnet, "/properties/privateEndpoints") {
-                    if let Some(id) = id_of(endpoint) {
-                        wave.push(Request::one(id));
+        let mut vnets: Vec<&Value> = Vec::new();
+        for id in &app_vnets {
+            wanted.push(Request::one(id));
+            if let Some(vnet) = self.resource(id) {
+                vnets.push(vnet);
+                for peering in array(vnet, "/properties/virtualNetworkPeerings") {
+                    if let Some(remote) = text(peering, "/properties/remoteVirtualNetwork/id") {
+                        wanted.push(Request::one(remote));
+                        if let Some(peered) = self.resource(remote) {
+                            vnets.push(peered);
+                        }
                     }
                 }
             }
         }
-        self.read(wave)?;
-        self.gateways_of(&vnets)?;
-        self.site_to_site()?;
-        self.private_dns()
-    }
-
-    /// Site-to-site connections of each gateway read (the list omits their status: each
-    /// is read on its own), then their local network gateways.
-    fn site_to_site(&mut self) -> Result<(), AzureError> {
-        let gateways: Vec<String> = self
-            .items_of(&kinds::GATEWAY)
-            .iter()
-            .filter_map(|g| id_of(g).map(str::to_owned))
-            .collect();
-        let listed = self.list_in_groups(&gateways, &kinds::CONNECTION)?;
-        let connections: Vec<Request> = listed
-            .iter()
-            .filter(|c| {
-                text(c, "/properties/virtualNetworkGateway1/id")
-                    .is_some_and(|g| gateways.iter().any(|own| same_id(own, g)))
-            })
-            .filter_map(|c| id_of(c).map(Request::one))
-            .collect();
-        let connections = self.read(connections)?;
-        let locals: Vec<Request> = connections
-            .iter()
-            .flatten()
-            .filter_map(|c| text(c, "/properties/localNetworkGateway2/id").map(Request::one))
-            .collect();
-        self.read(locals)?;
-        Ok(())
-    }
-
-    /// The VNETs' gateways: those of the VNETs' resource groups whose IP configuration is
-    /// in the VNET's `GatewaySubnet` (a gateway lives in its VNET's resource group).
-    fn gateways_of(&mut self, vnets: &[Value]) -> Result<(), AzureError> {
-        let vnet_ids: Vec<String> = vnets
-            .iter()
-            .filter_map(|v| id_of(v).map(str::to_owned))
-            .collect();
-        let listed = self.list_in_groups(&vnet_ids, &kinds::GATEWAY)?;
-        let gateways: Vec<Request> = listed
-            .iter()
-            .filter(|g| {
-                array(g, "/properties/ipConfigurations").any(|c| {
-                    text(c, "/properties/subnet/id")
-                        .and_then(|s| parent_id(s, "virtualNetworks"))
-                        .is_some_and(|v| vnet_ids.iter().any(|own| same_id(own, &v)))
-                })
-            })
-            .filter_map(|g| id_of(g).map(Request::one))
-            .collect();
-        self.read(gateways)?;
-        Ok(())
-    }
-
-    /// Every resource of `kind` in the resource groups of `ids`, looked through, not kept.
-    fn list_in_groups(
-        &mut self,
-        ids: &[String],
-        kind: &kinds::ResourceKind,
-    ) -> Result<Vec<Value>, AzureError> {
-        let mut groups: Vec<String> = ids
-            .iter()
-            .filter_map(|id| resource_group_path(id))
-            .collect();
-        groups.sort();
-        groups.dedup();
-        let lists = self.list_only(
-            groups
-                .iter()
-                .map(|g| Request::list(&format!("{g}/providers/{}", kind.arm_type)))
-                .collect(),
-        )?;
-        Ok(lists.into_iter().flatten().collect())
-    }
-
-    /// The `privatelink.` zones of the private endpoints read, with their VNET links and A
-    /// record sets: the zones the endpoints' DNS zone groups name (wherever they are, often
-    /// a central DNS subscription), and the matching zones of the app's subscription.
-    fn private_dns(&mut self) -> Result<(), AzureError> {
-        let endpoints = self.items_of(&kinds::PRIVATE_ENDPOINT);
-        let suffixes: Vec<String> = endpoints
-            .iter()
-            .flat_map(|e| {
-                array(e, "/properties/customDnsConfigs")
-                    .filter_map(|c| text(c, "/fqdn"))
-                    .filter_map(|fqdn| {
-                        fqdn.split_once('.')
-                            .map(|(_, rest)| rest.to_ascii_lowercase())
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        if endpoints.is_empty() {
-            return Ok(());
+        let target_subnet = self.target_subnet(&vnets);
+        for vnet in &vnets {
+            for subnet in subnets_of(vnet) {
+                let subnet_id = id_of(subnet).unwrap_or_default();
+                if integration.iter().any(|s| same_id(s, subnet_id)) {
+                    wanted.extend(references(
+                        subnet,
+                        &[
+                            SUBNET_POLICIES[0],
+                            SUBNET_POLICIES[1],
+                            "/properties/natGateway/id",
+                        ],
+                    ));
+                }
+                if text(subnet, "/name").is_some_and(|n| n.eq_ignore_ascii_case("GatewaySubnet")) {
+                    self.gateways(subnet, &mut wanted);
+                }
+                for endpoint in array(subnet, "/properties/privateEndpoints").filter_map(id_of) {
+                    wanted.push(Request::one(endpoint));
+                    wanted.push(Request::list(&format!("{endpoint}/privateDnsZoneGroups")));
+                }
+            }
         }
-        let mut requests: Vec<Request> = endpoints
-            .iter()
+        if let Some(subnet) = target_subnet {
+            wanted.extend(references(subnet, &SUBNET_POLICIES));
+            self.target_nic(subnet, &mut wanted);
+        }
+        for nat in self.items_of(&kinds::NAT_GATEWAY) {
+            for ip in array(nat, "/properties/publicIpAddresses").filter_map(id_of) {
+                wanted.push(Request::one(ip));
+            }
+        }
+        self.zones(target_record.as_ref(), &mut wanted);
+        wanted
+    }
+
+    /// The gateways a `GatewaySubnet`'s IP configurations name, the connections of their
+    /// resource groups that start at them, and those connections' local gateways.
+    fn gateways(&self, subnet: &Value, wanted: &mut Vec<Request>) {
+        let mut gateways: Vec<String> = array(subnet, "/properties/ipConfigurations")
             .filter_map(id_of)
-            .map(|e| Request::list(&format!("{e}/privateDnsZoneGroups")))
+            .filter_map(|id| parent_id(id, "virtualNetworkGateways"))
             .collect();
-        let groups_asked = requests.len();
-        if let Some(subscription) = subscription_path(&self.app_id) {
-            requests.push(Request::list(&format!(
-                "{subscription}/providers/{}",
-                kinds::PRIVATE_DNS_ZONE.arm_type
-            )));
-        }
-        let found = self.list_only(requests)?;
-        let (groups, zones) = found.split_at(groups_asked.min(found.len()));
-        // The zone groups name an endpoint's records when its customDnsConfigs are empty
-        // (the portal's default): the checklist needs them too.
-        let kept_groups: Vec<Value> = groups.iter().flatten().cloned().collect();
-        let mut zone_ids: Vec<String> = groups
-            .iter()
-            .flatten()
-            .flat_map(|g| {
-                array(g, "/properties/privateDnsZoneConfigs")
-                    .filter_map(|c| text(c, "/properties/privateDnsZoneId").map(str::to_owned))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        zone_ids.extend(
-            zones
-                .iter()
-                .flatten()
-                .filter(|zone| {
-                    text(zone, "/name").is_some_and(|name| {
-                        let name = name.to_ascii_lowercase();
-                        name.strip_prefix(crate::snapshot::private_dns::PRIVATELINK)
-                            .is_some_and(|rest| suffixes.iter().any(|s| s == rest || s == &name))
+        // A subnet shaped without its IP configurations (some exports and proxies leave
+        // them out): the gateways of the VNET's resource group that sit in it.
+        if gateways.is_empty()
+            && let Some(subnet_id) = id_of(subnet)
+            && let Some(group) = resource_group_path(subnet_id)
+        {
+            let list = format!("{group}/providers/{}", kinds::GATEWAY.arm_type);
+            wanted.push(Request::one(&list).asking(Ask::LookThrough));
+            gateways.extend(
+                self.looked_at(&list)
+                    .iter()
+                    .filter(|g| {
+                        array(g, "/properties/ipConfigurations").any(|c| {
+                            text(c, "/properties/subnet/id").is_some_and(|s| same_id(s, subnet_id))
+                        })
                     })
-                })
-                .filter_map(|zone| id_of(zone).map(str::to_owned)),
-        );
-        let mut wave = Vec::new();
-        for id in &zone_ids {
-            wave.push(Request::one(id));
-            wave.push(Request::list(&format!("{id}/virtualNetworkLinks")));
-            wave.push(Request::list(&format!("{id}/A")));
+                    .filter_map(|g| id_of(g).map(str::to_owned)),
+            );
         }
-        for group in kept_groups {
-            self.keep(group);
+        for gateway in &gateways {
+            wanted.push(Request::one(gateway));
+            let Some(group) = resource_group_path(gateway) else {
+                continue;
+            };
+            let list = format!("{group}/providers/{}", kinds::CONNECTION.arm_type);
+            let connections = self.looked_at(&list);
+            wanted.push(Request::one(&list).asking(Ask::LookThrough));
+            for connection in connections.iter().filter(|c| {
+                text(c, "/properties/virtualNetworkGateway1/id")
+                    .is_some_and(|g| same_id(g, gateway))
+            }) {
+                // The list leaves the connection's status out: each is read on its own.
+                wanted.extend(references(
+                    connection,
+                    &["/id", "/properties/localNetworkGateway2/id"],
+                ));
+            }
         }
-        self.read(wave)?;
-        Ok(())
     }
 
-    /// The target's side: the subnet that holds `ip` (in a VNET read), its NSG and route
-    /// table, and the NIC with that address.
-    pub fn target_side(&mut self, ip: IpAddr) -> Result<(), AzureError> {
-        let vnets = self.items_of(&kinds::VNET);
-        let subnet = vnets
+    /// The subnet that holds the target's address (longest prefix) in the VNETs read.
+    fn target_subnet<'v>(&self, vnets: &[&'v Value]) -> Option<&'v Value> {
+        let ip = self.target_ip?;
+        vnets
             .iter()
-            .flat_map(subnets_of)
+            .flat_map(|v| subnets_of(v))
             .filter_map(|s| {
                 let longest = prefixes_of(s)
                     .into_iter()
                     .filter(|p| p.contains(&ip))
                     .map(|p| p.prefix_len())
                     .max()?;
-                Some((longest, s.clone()))
+                Some((longest, s))
             })
             .max_by_key(|(len, _)| *len)
-            .map(|(_, s)| s);
-        let Some(subnet) = subnet else {
-            return Ok(());
+            .map(|(_, s)| s)
+    }
+
+    /// The NIC that holds the target's address, and its own NSG: once found, its NSG;
+    /// until then every NIC of the target's subnet (but the private endpoints', whose
+    /// addresses the endpoints say).
+    fn target_nic(&self, subnet: &Value, wanted: &mut Vec<Request>) {
+        let Some(ip) = self.target_ip else { return };
+        let holds = |nic: &Value| {
+            array(nic, "/properties/ipConfigurations").any(|c| {
+                text(c, "/properties/privateIPAddress").and_then(|a| a.parse::<IpAddr>().ok())
+                    == Some(ip)
+            })
         };
-        let policies: Vec<Request> = subnet_policies(&subnet)
-            .into_iter()
-            .filter(|r| !self.ids.contains(&r.path.to_ascii_lowercase()))
-            .collect();
-        self.read(policies)?;
-        // A private endpoint's address needs no NIC: the endpoint says it.
-        let endpoint_holds = self.items_of(&kinds::PRIVATE_ENDPOINT).iter().any(|e| {
+        if let Some(nic) = self.items_of(&kinds::NIC).find(|n| holds(n)) {
+            wanted.extend(references(nic, &["/properties/networkSecurityGroup/id"]));
+            return;
+        }
+        let endpoints: Vec<&Value> = self.items_of(&kinds::PRIVATE_ENDPOINT).collect();
+        let endpoint_holds = endpoints.iter().any(|e| {
             array(e, "/properties/customDnsConfigs")
-                .flat_map(|c| array(c, "/ipAddresses").collect::<Vec<_>>())
+                .flat_map(|c| array(c, "/ipAddresses"))
                 .any(|a| a.as_str().and_then(|a| a.parse::<IpAddr>().ok()) == Some(ip))
         });
-        if endpoint_holds || self.nic_holding(ip).is_some() {
-            return Ok(());
+        if endpoint_holds {
+            return;
         }
-        // The private endpoints' own NICs are not the target's (their addresses are known).
-        let endpoint_nics: Vec<String> = self
-            .items_of(&kinds::PRIVATE_ENDPOINT)
+        let endpoint_nics: Vec<&str> = endpoints
             .iter()
-            .flat_map(|e| {
-                array(e, "/properties/networkInterfaces")
-                    .filter_map(|n| id_of(n).map(str::to_owned))
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|e| array(e, "/properties/networkInterfaces").filter_map(id_of))
             .collect();
-        let mut nics: Vec<String> = array(&subnet, "/properties/ipConfigurations")
+        let mut nics: Vec<String> = array(subnet, "/properties/ipConfigurations")
             .filter_map(|c| id_of(c).and_then(|id| parent_id(id, "networkInterfaces")))
             .filter(|nic| !endpoint_nics.iter().any(|e| same_id(e, nic)))
             .collect();
         nics.dedup();
         nics.truncate(MAX_NICS);
-        for batch in nics.chunks(CONCURRENCY) {
-            // A NIC gone since the VNET was read is no gap: the search goes on.
-            self.read(
-                batch
+        wanted.extend(
+            nics.iter()
+                .map(|n| Request::one(n).asking(Ask::MaybeResource)),
+        );
+    }
+
+    /// The private DNS zones: those the endpoints' zone groups name (in any
+    /// subscription), else the app's subscription's zone of the target's record or of an
+    /// endpoint's names; each with its links and the target's one A record set.
+    fn zones(&self, target: Option<&(String, String)>, wanted: &mut Vec<Request>) {
+        let mut zones: Vec<String> = self
+            .items_of(&kinds::ZONE_GROUP)
+            .flat_map(|g| array(g, "/properties/privateDnsZoneConfigs"))
+            .filter_map(|c| text(c, "/properties/privateDnsZoneId"))
+            .map(str::to_owned)
+            .collect();
+        let endpoint_zones: Vec<String> = self
+            .items_of(&kinds::PRIVATE_ENDPOINT)
+            .flat_map(|e| array(e, "/properties/customDnsConfigs"))
+            .filter_map(|c| text(c, "/fqdn"))
+            .map(|fqdn| private_record(fqdn).0)
+            .collect();
+        if let Some(path) = self.subscription_zones_path() {
+            zones.extend(
+                self.looked_at(&path)
                     .iter()
-                    .map(|id| Request {
-                        optional: true,
-                        ..Request::one(id)
+                    .filter(|zone| {
+                        text(zone, "/name").is_some_and(|name| {
+                            target.is_some_and(|(t, _)| t.eq_ignore_ascii_case(name))
+                                || endpoint_zones.iter().any(|z| z.eq_ignore_ascii_case(name))
+                        })
                     })
-                    .collect(),
-            )?;
-            if self.nic_holding(ip).is_some() {
-                break;
+                    .filter_map(|zone| id_of(zone).map(str::to_owned)),
+            );
+        }
+        for zone in &zones {
+            wanted.push(Request::one(zone));
+            wanted.push(Request::list(&format!("{zone}/virtualNetworkLinks")));
+            let name = zone.rsplit('/').next().unwrap_or_default();
+            if let Some((_, record)) = target.filter(|(t, _)| t.eq_ignore_ascii_case(name)) {
+                wanted.push(Request::one(&format!("{zone}/A/{record}")).asking(Ask::MaybeResource));
             }
         }
-        Ok(())
-    }
-
-    fn nic_holding(&self, ip: IpAddr) -> Option<Value> {
-        self.items_of(&kinds::NIC).into_iter().find(|nic| {
-            array(nic, "/properties/ipConfigurations").any(|c| {
-                text(c, "/properties/privateIPAddress").and_then(|a| a.parse::<IpAddr>().ok())
-                    == Some(ip)
-            })
-        })
-    }
-
-    fn items_of(&self, kind: &kinds::ResourceKind) -> Vec<Value> {
-        self.resources
-            .iter()
-            .filter(|(_, v)| text(v, "/type").is_some_and(|t| kind.answers_to(t)))
-            .map(|(_, v)| v.clone())
-            .collect()
     }
 
     /// Adds a resource read (once per id), named for its file.
@@ -555,103 +542,281 @@ impl Gatherer {
         self.resources.push((file, value));
     }
 
-    /// Reads the requests (at most [`CONCURRENCY`] at once) and keeps what they brought;
-    /// returns, per request, its single resource (`None` for lists and gaps).
-    fn read(&mut self, requests: Vec<Request>) -> Result<Vec<Option<Value>>, AzureError> {
-        let results = self.run(requests)?;
-        let mut singles = Vec::with_capacity(results.len());
-        for (request, got) in results {
-            match got {
-                Got::Items(items) => {
-                    let single = (!request.list).then(|| items.first().cloned()).flatten();
-                    for item in items {
-                        self.keep(item);
-                    }
-                    singles.push(single);
-                }
-                Got::Unavailable(gap) => {
-                    if !self.unavailable.iter().any(|u| same_id(&u.id, &gap.id)) {
-                        self.unavailable.push(gap);
-                    }
-                    singles.push(None);
-                }
-                Got::Absent => singles.push(None),
+    /// What an answer brings into what is known.
+    fn take(&mut self, request: &Request, got: Got) {
+        match got {
+            Got::Items(items)
+                if matches!(request.ask, Ask::LookThrough | Ask::SubscriptionList) =>
+            {
+                self.looked.push((request.key(), items));
             }
-        }
-        Ok(singles)
-    }
-
-    /// Reads lists whose items are only looked through, not kept (the connections list,
-    /// whose items lack their status; the zones of the whole subscription).
-    fn list_only(&mut self, requests: Vec<Request>) -> Result<Vec<Vec<Value>>, AzureError> {
-        let results = self.run(requests)?;
-        let mut lists = Vec::new();
-        for (_, got) in results {
-            match got {
-                Got::Items(items) => lists.push(items),
-                Got::Unavailable(gap) => {
+            Got::Items(items) => {
+                for item in items {
+                    self.keep(item);
+                }
+            }
+            Got::Unavailable(gap) if request.ask == Ask::SubscriptionList && gap.status == 403 => {
+                self.set_aside.push(gap);
+            }
+            Got::Unavailable(gap) => {
+                if !self.unavailable.iter().any(|u| same_id(&u.id, &gap.id)) {
                     self.unavailable.push(gap);
-                    lists.push(Vec::new());
                 }
-                Got::Absent => lists.push(Vec::new()),
             }
+            Got::Absent => self.absent.push(request.path.clone()),
         }
-        Ok(lists)
     }
 
-    /// The requests not yet made, run by up to [`CONCURRENCY`] workers.
-    fn run(&mut self, requests: Vec<Request>) -> Result<Vec<(Request, Got)>, AzureError> {
-        let mut unique: Vec<Request> = Vec::new();
-        for request in requests {
-            let known = self.ids.contains(&request.path.to_ascii_lowercase())
-                || unique.iter().any(|u| same_id(&u.path, &request.path));
-            if !known {
-                unique.push(request);
+    /// The gaps to report: those recorded, and a subscription-wide list set aside when
+    /// what it was read for (the target's zone) was not found otherwise.
+    fn gaps(&self) -> Vec<Unavailable> {
+        let mut gaps = self.unavailable.clone();
+        let zone_found = self.target_record().is_none_or(|(zone, _)| {
+            self.items_of(&kinds::PRIVATE_DNS_ZONE)
+                .any(|z| text(z, "/name").is_some_and(|n| n.eq_ignore_ascii_case(&zone)))
+        });
+        if !zone_found {
+            gaps.extend(self.set_aside.iter().cloned());
+        }
+        gaps
+    }
+}
+
+impl Gatherer {
+    /// Checks the endpoint, finds the app and gets a token: nothing of the walk yet.
+    /// `target` is the target as typed: its A record is read by name, and an address
+    /// given as such is searched for from the start.
+    pub fn start(
+        options: &AzureOptions,
+        environment: &AzureEnvironment,
+        target: Option<&str>,
+    ) -> Result<Self, AzureError> {
+        let endpoint = environment.endpoint(options.endpoint.as_deref());
+        check_endpoint(&endpoint, "--arm-endpoint", false)?;
+        let app_id = environment.app_id(options.app.as_deref())?;
+        let mut http = Http::new(
+            options.timeout,
+            Secrets::default(),
+            options.interrupt.clone(),
+            environment.proxy_for(&endpoint)?,
+        );
+        let options = AzureOptions {
+            endpoint: Some(endpoint.clone()),
+            ..options.clone()
+        };
+        let (token, token_source) = acquire(&options, &endpoint, environment, &mut http)?;
+        let target_ip = target.and_then(|t| t.parse::<IpAddr>().ok());
+        let target_name = target.filter(|_| target_ip.is_none()).map(str::to_owned);
+        Ok(Self {
+            client: Client {
+                http,
+                endpoint,
+                token,
+                token_source,
+                fetched: Mutex::new(Vec::new()),
+                done: AtomicUsize::new(0),
+                options,
+            },
+            found: Found {
+                app_id,
+                target_name,
+                target_ip,
+                ..Found::default()
+            },
+            stopped: None,
+            total: 0,
+        })
+    }
+
+    /// The app's resource id being read.
+    pub fn app_id(&self) -> &str {
+        &self.found.app_id
+    }
+
+    /// Every request made so far, with its status.
+    pub fn fetched(&self) -> Vec<Fetched> {
+        self.client
+            .fetched
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn unavailable(&self) -> Vec<Unavailable> {
+        self.found.gaps()
+    }
+
+    /// The resources read so far as a snapshot (the gaps included), or added to one read
+    /// from files (resources the files already hold are kept from the files).
+    pub fn into_snapshot(&self, base: Option<Snapshot>) -> Result<Snapshot, AzureError> {
+        let mut snapshot = base.unwrap_or_default();
+        for (name, value) in &self.found.resources {
+            if id_of(value).is_some_and(|id| snapshot.has_id(id)) {
+                continue;
             }
+            snapshot.load_text(&format!("azure:{name}"), &value.to_string())?;
         }
-        if unique.is_empty() {
-            return Ok(Vec::new());
+        snapshot.unavailable = self.found.gaps();
+        let app = &self.found.app_id;
+        if self.found.resource(app).is_none() {
+            // The site's own gap says it all: its children (config/web, connections) were
+            // refused for the same reason.
+            let under = format!("{}/", app.to_ascii_lowercase());
+            snapshot
+                .unavailable
+                .retain(|u| !u.id.to_ascii_lowercase().starts_with(&under));
         }
-        self.total += unique.len();
-        self.report_progress();
-        let queue: Mutex<VecDeque<(usize, Request)>> =
-            Mutex::new(unique.into_iter().enumerate().collect());
-        let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
-        let workers = CONCURRENCY.min(queue.lock().map_or(1, |q| q.len()));
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                        let Some((index, request)) = next else { break };
-                        let got = self.fetch(&request);
-                        let failed = got.is_err();
-                        self.done.fetch_add(1, Ordering::Relaxed);
-                        self.report_progress();
-                        if let Ok(mut results) = results.lock() {
-                            results.push((index, request, got));
-                        }
-                        if failed {
-                            // The walk stops: leave the rest of the queue.
-                            if let Ok(mut q) = queue.lock() {
-                                q.clear();
-                            }
+        snapshot.absent.clone_from(&self.found.absent);
+        snapshot.fetched = self.fetched();
+        snapshot.gathering_stopped = self.stopped.as_ref().map(ToString::to_string);
+        if self.found.resource(&self.found.app_id).is_none() {
+            snapshot.app_unreadable = Some(self.why_not_the_app());
+        }
+        Ok(snapshot)
+    }
+
+    /// Why the site was not read, and what to do about it.
+    fn why_not_the_app(&self) -> AppUnreadable {
+        let app = &self.found.app_id;
+        let (why, remedy) = match (
+            self.found.unavailable.iter().find(|u| same_id(&u.id, app)),
+            &self.stopped,
+        ) {
+            (Some(gap), _) if gap.status == 404 => (
+                format!(
+                    "Azure answered {} for {}: no such app (or slot) in that subscription and resource group",
+                    gap.answer(),
+                    describe_id(app)
+                ),
+                format!(
+                    "Check the app's resource id {app}: --app (or WEBSITE_SLOT_NAME, for a slot) names an app that does not exist."
+                ),
+            ),
+            (Some(gap), _) => (gap.note(), gap.remedy()),
+            (None, Some(stop @ AzureError::Rejected { .. })) => (
+                stop.to_string(),
+                "Give a token for this endpoint's cloud that has not expired (az account get-access-token --query accessToken -o tsv > token.txt, then --arm-token-file token.txt), or --arm-endpoint for the cloud the token is for.".to_owned(),
+            ),
+            (None, Some(stop)) => (
+                stop.to_string(),
+                format!(
+                    "Check that this machine reaches {} (through HTTPS_PROXY, if it needs a proxy), or raise --azure-timeout, then run again.",
+                    self.client.endpoint
+                ),
+            ),
+            (None, None) => (
+                format!("Azure did not answer for {}", describe_id(app)),
+                "Run again.".to_owned(),
+            ),
+        };
+        AppUnreadable {
+            id: app.clone(),
+            why,
+            remedy,
+        }
+    }
+
+    /// Writes one ARM-shaped JSON file per resource read into `dir`.
+    pub fn save(&self, dir: &Path) -> Result<usize, AzureError> {
+        let error = |e: std::io::Error| AzureError::Save {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(dir).map_err(error)?;
+        for (name, value) in &self.found.resources {
+            let text = serde_json::to_string_pretty(value).unwrap_or_default();
+            std::fs::write(dir.join(name), text + "\n").map_err(error)?;
+        }
+        Ok(self.found.resources.len())
+    }
+
+    /// The app's side of the network, as far as it goes. An error stops the walk (what
+    /// was read is kept); `Interrupted` is Ctrl-C.
+    pub fn app_side(&mut self) -> Result<(), AzureError> {
+        self.walk()
+    }
+
+    /// The target's side, once its address is known: its subnet's NSG and route table,
+    /// the NIC that holds it and that NIC's NSG.
+    pub fn target_side(&mut self, ip: IpAddr) -> Result<(), AzureError> {
+        if self.stopped.is_some() {
+            return Ok(());
+        }
+        self.found.target_ip = Some(ip);
+        self.walk()
+    }
+
+    /// Asks every wanted request not yet asked, up to [`CONCURRENCY`] at once, as soon as
+    /// it is wanted; ends when nothing more is wanted, or at the first answer that stops
+    /// the walk (after the requests in flight have ended).
+    fn walk(&mut self) -> Result<(), AzureError> {
+        let Self {
+            client,
+            found,
+            stopped,
+            total,
+        } = self;
+        let client = &*client;
+        let result = std::thread::scope(|scope| {
+            let (sender, receiver) =
+                std::sync::mpsc::channel::<(Request, Result<Got, AzureError>)>();
+            let mut in_flight = 0;
+            let mut stop: Option<AzureError> = None;
+            loop {
+                if stop.is_none() {
+                    let mut pending: Vec<Request> = Vec::new();
+                    for request in found.wanted() {
+                        let key = request.key();
+                        if !found.asked.contains(&key) && !pending.iter().any(|p| p.key() == key) {
+                            pending.push(request);
                         }
                     }
-                });
+                    *total = found.asked.len() + pending.len();
+                    client.report_progress(*total);
+                    for request in pending.into_iter().take(CONCURRENCY - in_flight) {
+                        found.asked.insert(request.key());
+                        let sender = sender.clone();
+                        scope.spawn(move || {
+                            let got = client.fetch(&request);
+                            let _ = sender.send((request, got));
+                        });
+                        in_flight += 1;
+                    }
+                }
+                if in_flight == 0 {
+                    break;
+                }
+                let Ok((request, got)) = receiver.recv() else {
+                    break;
+                };
+                in_flight -= 1;
+                client.done.fetch_add(1, Ordering::Relaxed);
+                client.report_progress(*total);
+                match got {
+                    Ok(got) => found.take(&request, got),
+                    Err(error) => {
+                        // Ctrl-C wins over any other reason to stop.
+                        if stop.is_none() || error == AzureError::Interrupted {
+                            stop = Some(error);
+                        }
+                    }
+                }
             }
+            stop.map_or(Ok(()), Err)
         });
-        let mut results = results.into_inner().unwrap_or_default();
-        results.sort_by_key(|(index, _, _)| *index);
-        results
-            .into_iter()
-            .map(|(_, request, got)| got.map(|g| (request, g)))
-            .collect()
+        if let Err(error) = &result
+            && *error != AzureError::Interrupted
+        {
+            *stopped = Some(error.clone());
+        }
+        result
     }
+}
 
-    fn report_progress(&self) {
+impl Client {
+    fn report_progress(&self, total: usize) {
         if let Some(progress) = &self.options.progress {
-            progress.update(self.done.load(Ordering::Relaxed), self.total);
+            progress.update(self.done.load(Ordering::Relaxed), total);
         }
     }
 
@@ -664,21 +829,31 @@ impl Gatherer {
             api_version_of(&request.path)
         );
         let mut items = Vec::new();
-        for _ in 0..MAX_PAGES {
+        loop {
             let answer = self.get(&url)?;
             if !(200..300).contains(&answer.status) {
-                if answer.status == 404 && request.optional {
+                let body: Option<Value> = serde_json::from_str(&answer.body).ok();
+                let code = body
+                    .as_ref()
+                    .and_then(|b| text(b, "/error/code"))
+                    .map(str::to_owned);
+                let message = self.http.redact(&message_of(body.as_ref(), &answer.body));
+                if answer.status == 401 {
+                    return Err(AzureError::Rejected {
+                        endpoint: self.endpoint.clone(),
+                        source_name: self.token_source.clone(),
+                        answer: code.map_or_else(|| "401".to_owned(), |c| format!("401 {c}")),
+                        message,
+                    });
+                }
+                if answer.status == 404 && request.ask == Ask::MaybeResource {
                     return Ok(Got::Absent);
                 }
-                let body: Option<Value> = serde_json::from_str(&answer.body).ok();
                 return Ok(Got::Unavailable(Unavailable {
                     id: request.path.clone(),
                     status: answer.status,
-                    code: body
-                        .as_ref()
-                        .and_then(|b| text(b, "/error/code"))
-                        .map(str::to_owned),
-                    message: self.http.redact(&message_of(body.as_ref(), &answer.body)),
+                    code,
+                    message,
                 }));
             }
             let value: Value =
@@ -686,7 +861,7 @@ impl Gatherer {
                     url: self.path_of(&url),
                     message: format!("the answer is not JSON ({e})"),
                 })?;
-            if !request.list {
+            if !request.is_list() {
                 return Ok(Got::Items(vec![value]));
             }
             let next = match value {
@@ -717,7 +892,6 @@ impl Gatherer {
                 None => return Ok(Got::Items(items)),
             }
         }
-        Ok(Got::Items(items))
     }
 
     fn get(&self, url: &str) -> Result<Answer, AzureError> {
@@ -749,40 +923,6 @@ impl Gatherer {
     }
 }
 
-fn array<'v>(value: &'v Value, pointer: &str) -> impl Iterator<Item = &'v Value> {
-    field(value, pointer)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-fn subnets_of(vnet: &Value) -> impl Iterator<Item = &Value> {
-    array(vnet, "/properties/subnets")
-}
-
-fn prefixes_of(subnet: &Value) -> Vec<IpNet> {
-    let mut prefixes: Vec<IpNet> = array(subnet, "/properties/addressPrefixes")
-        .filter_map(Value::as_str)
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    if let Some(prefix) = text(subnet, "/properties/addressPrefix").and_then(|p| p.parse().ok()) {
-        prefixes.push(prefix);
-    }
-    prefixes
-}
-
-/// A subnet's NSG and route table.
-fn subnet_policies(subnet: &Value) -> Vec<Request> {
-    [
-        "/properties/networkSecurityGroup/id",
-        "/properties/routeTable/id",
-    ]
-    .iter()
-    .filter_map(|p| text(subnet, p))
-    .map(Request::one)
-    .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -801,5 +941,32 @@ mod tests {
             Some("/subscriptions/s/resourceGroups/rg-net")
         );
         assert_eq!(subscription_path(id).as_deref(), Some("/subscriptions/s"));
+        let vmss = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/virtualMachineScaleSets/ss/virtualMachines/0/networkInterfaces/nic/ipConfigurations/ip1";
+        assert_eq!(
+            parent_id(vmss, "networkInterfaces").as_deref(),
+            Some(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Compute/virtualMachineScaleSets/ss/virtualMachines/0/networkInterfaces/nic"
+            )
+        );
+    }
+
+    #[test]
+    fn the_first_wave_needs_nothing_but_the_app_id_and_the_target() {
+        let found = Found {
+            app_id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a".into(),
+            target_name: Some("db1.database.windows.net".into()),
+            ..Found::default()
+        };
+        let paths: Vec<String> = found.wanted().into_iter().map(|r| r.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a",
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/config/web",
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/virtualNetworkConnections",
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/networkConfig/virtualNetwork",
+                "/subscriptions/s/providers/Microsoft.Network/privateDnsZones",
+            ]
+        );
     }
 }

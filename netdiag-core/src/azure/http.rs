@@ -27,7 +27,11 @@ pub(crate) struct Answer {
 }
 
 pub(crate) struct Http {
+    /// Azure Resource Manager: through the proxy, when one applies.
     agent: ureq::Agent,
+    /// The identity endpoint: always direct (loopback or link-local; its header must
+    /// never reach a proxy).
+    direct: ureq::Agent,
     deadline: Instant,
     timeout: Duration,
     secrets: Secrets,
@@ -40,6 +44,12 @@ struct Raw {
     location: Option<String>,
     retry_after: Option<Duration>,
     body: String,
+}
+
+/// Whether a host is this machine or the link-local network (where App Service on Linux
+/// serves its identity endpoint): never reached through a proxy.
+pub(crate) fn stays_on_this_machine(host: &str) -> bool {
+    plain_http_allowed(host, true)
 }
 
 /// Whether plain HTTP may be used: the request then never leaves the machine (tests, and
@@ -77,7 +87,13 @@ pub(crate) fn check_endpoint(url: &str, what: &str, link_local: bool) -> Result<
 }
 
 impl Http {
-    pub(crate) fn new(timeout: Duration, secrets: Secrets, interrupt: Interrupt) -> Self {
+    /// `proxy`: for Azure Resource Manager (`None`: direct, and never the environment's).
+    pub(crate) fn new(
+        timeout: Duration,
+        secrets: Secrets,
+        interrupt: Interrupt,
+        proxy: Option<ureq::Proxy>,
+    ) -> Self {
         // ring, not the larger aws-lc-rs; the platform's roots (the certificate store on
         // Windows, /etc/ssl on Linux), not a bundled copy.
         let tls = ureq::tls::TlsConfig::builder()
@@ -86,15 +102,20 @@ impl Http {
             ))
             .root_certs(ureq::tls::RootCerts::PlatformVerifier)
             .build();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .tls_config(tls)
-            .user_agent(format!("netdiag/{}", crate::vocab::VERSION))
-            .build()
-            .into();
+        // ureq reads the proxy variables itself unless told: each agent is told.
+        let agent = |proxy: Option<ureq::Proxy>| -> ureq::Agent {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .tls_config(tls.clone())
+                .proxy(proxy)
+                .user_agent(format!("netdiag/{}", crate::vocab::VERSION))
+                .build()
+                .into()
+        };
         Self {
-            agent,
+            agent: agent(proxy),
+            direct: agent(None),
             deadline: Instant::now() + timeout,
             timeout,
             secrets,
@@ -121,6 +142,24 @@ impl Http {
     /// GET `url` with `headers`, within the deadline; 429 and 5xx are tried again after
     /// `Retry-After` while the deadline allows.
     pub(crate) fn get(&self, url: &str, headers: &[(&str, &str)]) -> Result<Answer, AzureError> {
+        self.get_with(&self.agent, url, headers)
+    }
+
+    /// GET to the identity endpoint: never through a proxy.
+    pub(crate) fn get_direct(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, AzureError> {
+        self.get_with(&self.direct, url, headers)
+    }
+
+    fn get_with(
+        &self,
+        agent: &ureq::Agent,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<Answer, AzureError> {
         let mut earlier = Vec::new();
         loop {
             let remaining = self
@@ -128,7 +167,7 @@ impl Http {
                 .checked_duration_since(Instant::now())
                 .filter(|d| !d.is_zero())
                 .ok_or_else(|| self.timed_out(url))?;
-            let (mut answer, retry_after) = self.once(url, headers, remaining)?;
+            let (mut answer, retry_after) = self.once(agent, url, headers, remaining)?;
             let retryable = answer.status == 429 || answer.status >= 500;
             let wait = retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
             // Waiting past the deadline is no use: the answer then stands as it is.
@@ -148,6 +187,7 @@ impl Http {
 
     fn once(
         &self,
+        agent: &ureq::Agent,
         url: &str,
         headers: &[(&str, &str)],
         remaining: Duration,
@@ -172,7 +212,7 @@ impl Http {
         // The request runs on a thread of its own; this one waits for it or for Ctrl-C,
         // whichever comes first (an abandoned request ends with the process).
         let (sender, receiver) = std::sync::mpsc::channel();
-        let agent = self.agent.clone();
+        let agent = agent.clone();
         let owned_url = url.to_owned();
         let owned_headers: Vec<(String, String)> = headers
             .iter()

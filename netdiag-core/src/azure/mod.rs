@@ -33,8 +33,9 @@ pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 /// What `--azure` and its companion flags ask for.
 #[derive(Clone, Default)]
 pub struct AzureOptions {
-    /// `--arm-endpoint`, without a trailing `/`.
-    pub endpoint: String,
+    /// `--arm-endpoint`; `None`: the cloud the app runs in (`WEBSITE_HOSTNAME`), else the
+    /// public cloud.
+    pub endpoint: Option<String>,
     /// `--arm-token-file`.
     pub token_file: Option<PathBuf>,
     /// `--app`: the site's resource id.
@@ -83,7 +84,25 @@ pub struct AzureEnvironment {
     pub identity_header: Option<String>,
     pub msi_endpoint: Option<String>,
     pub msi_secret: Option<String>,
+    /// `WEBSITE_HOSTNAME`: its suffix names the cloud the app runs in.
+    pub hostname: Option<String>,
+    /// `HTTPS_PROXY`, else `HTTP_PROXY`, else `ALL_PROXY` (either case): for Azure
+    /// Resource Manager only.
+    pub proxy: Option<String>,
+    /// `NO_PROXY` (either case).
+    pub no_proxy: Option<String>,
 }
+
+/// The clouds App Service runs in: the suffix of an app's host name, and that cloud's
+/// Azure Resource Manager ("Azure Government": management.usgovcloudapi.net,
+/// <https://learn.microsoft.com/azure/azure-government/compare-azure-government-global-azure>;
+/// "Azure China": management.chinacloudapi.cn,
+/// <https://learn.microsoft.com/azure/china/resources-developer-guide>).
+const CLOUDS: [(&str, &str); 3] = [
+    (".azurewebsites.net", DEFAULT_ENDPOINT),
+    (".azurewebsites.us", "https://management.usgovcloudapi.net"),
+    (".chinacloudsites.cn", "https://management.chinacloudapi.cn"),
+];
 
 impl AzureEnvironment {
     /// The variables as `var` gives them (the binaries pass the process environment;
@@ -99,7 +118,61 @@ impl AzureEnvironment {
             identity_header: var("IDENTITY_HEADER"),
             msi_endpoint: var("MSI_ENDPOINT"),
             msi_secret: var("MSI_SECRET"),
+            hostname: var("WEBSITE_HOSTNAME"),
+            proxy: [
+                "HTTPS_PROXY",
+                "https_proxy",
+                "HTTP_PROXY",
+                "http_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ]
+            .iter()
+            .find_map(|name| var(name)),
+            no_proxy: var("NO_PROXY").or_else(|| var("no_proxy")),
         }
+    }
+
+    /// Azure Resource Manager's URL, without a trailing `/`: `--arm-endpoint`, else the
+    /// cloud of the app's host name, else the public cloud.
+    pub fn endpoint(&self, given: Option<&str>) -> String {
+        if let Some(given) = given {
+            return given.trim().trim_end_matches('/').to_owned();
+        }
+        let host = self
+            .hostname
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        CLOUDS
+            .iter()
+            .find(|(suffix, _)| host.ends_with(suffix))
+            .map_or(DEFAULT_ENDPOINT, |(_, endpoint)| endpoint)
+            .to_owned()
+    }
+
+    /// The proxy Azure Resource Manager at `endpoint` is reached through: none for a
+    /// loopback or link-local host or one `NO_PROXY` names. The identity endpoint never
+    /// uses it.
+    pub(crate) fn proxy_for(&self, endpoint: &str) -> Result<Option<ureq::Proxy>, AzureError> {
+        let Some(proxy) = &self.proxy else {
+            return Ok(None);
+        };
+        let host = endpoint
+            .parse::<ureq::http::Uri>()
+            .ok()
+            .and_then(|u| u.host().map(str::to_owned))
+            .unwrap_or_default();
+        if http::stays_on_this_machine(&host) || no_proxy_names(self.no_proxy.as_deref(), &host) {
+            return Ok(None);
+        }
+        ureq::Proxy::new(proxy).map(Some).map_err(|e| {
+            AzureError::Endpoint(format!(
+                "the proxy '{}' (HTTPS_PROXY/HTTP_PROXY/ALL_PROXY) is not usable: {e}",
+                proxy_without_password(proxy)
+            ))
+        })
     }
 
     /// The app's resource id: `--app`, else from the platform's variables.
@@ -150,6 +223,46 @@ impl AzureEnvironment {
     }
 }
 
+/// Whether `NO_PROXY` (comma-separated: `*`, host names matched with their subdomains,
+/// `.suffix`, IP addresses and CIDR blocks, as curl reads it) exempts `host`.
+fn no_proxy_names(no_proxy: Option<&str>, host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    no_proxy
+        .into_iter()
+        .flat_map(|n| n.split(','))
+        .any(|entry| {
+            let entry = entry.trim().to_ascii_lowercase();
+            let entry = entry.trim_start_matches("*.").trim_start_matches('.');
+            if entry.is_empty() {
+                return false;
+            }
+            if entry == "*" {
+                return true;
+            }
+            if let (Ok(net), Ok(ip)) = (
+                entry.parse::<ipnet::IpNet>(),
+                host.parse::<std::net::IpAddr>(),
+            ) {
+                return net.contains(&ip);
+            }
+            host == entry || host.ends_with(&format!(".{entry}"))
+        })
+}
+
+/// A proxy URL as it may be printed: without a password.
+fn proxy_without_password(proxy: &str) -> String {
+    match (proxy.find("://"), proxy.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***@{}", &proxy[..scheme], &proxy[at + 1..])
+        }
+        (None, Some(at)) => format!("***@{}", &proxy[at + 1..]),
+        _ => proxy.to_owned(),
+    }
+}
+
 /// Why `--azure` could not gather anything (exit 2). Messages never carry a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AzureError {
@@ -182,6 +295,16 @@ pub enum AzureError {
         "reading Azure configuration took longer than --azure-timeout {timeout} (waiting for GET {url})"
     )]
     Timeout { timeout: String, url: String },
+    /// Azure Resource Manager answered 401: the token is expired or for another cloud.
+    #[error(
+        "Azure Resource Manager at {endpoint} rejected the token from {source_name} ({answer}: {message}): it has expired, or it is for another cloud than this endpoint's"
+    )]
+    Rejected {
+        endpoint: String,
+        source_name: String,
+        answer: String,
+        message: String,
+    },
     /// A request failed below HTTP, or an answer could not be used.
     #[error("GET {url}: {message}")]
     Request { url: String, message: String },
@@ -246,6 +369,80 @@ mod tests {
             platform(None)
                 .app_id(Some("/resourceGroups/rg/providers/Microsoft.Web/sites/a"))
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn the_cloud_comes_from_the_apps_host_name() {
+        let on = |host: &str| AzureEnvironment {
+            hostname: Some(host.to_owned()),
+            ..AzureEnvironment::default()
+        };
+        assert_eq!(
+            on("a.azurewebsites.us").endpoint(None),
+            "https://management.usgovcloudapi.net"
+        );
+        assert_eq!(
+            on("a.chinacloudsites.cn").endpoint(None),
+            "https://management.chinacloudapi.cn"
+        );
+        assert_eq!(on("a.azurewebsites.net").endpoint(None), DEFAULT_ENDPOINT);
+        assert_eq!(AzureEnvironment::default().endpoint(None), DEFAULT_ENDPOINT);
+        assert_eq!(
+            on("a.azurewebsites.us").endpoint(Some("http://127.0.0.1:9/")),
+            "http://127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn no_proxy_exempts_hosts_suffixes_and_blocks() {
+        let names = |list: &str, host: &str| no_proxy_names(Some(list), host);
+        assert!(names("management.azure.com", "management.azure.com"));
+        assert!(names("azure.com", "management.azure.com"));
+        assert!(names(".azure.com", "management.azure.com"));
+        assert!(names("*.azure.com", "management.azure.com"));
+        assert!(names("localhost, *", "management.azure.com"));
+        assert!(names("10.0.0.0/8", "10.1.2.3"));
+        assert!(!names("notazure.com", "management.azure.com"));
+        assert!(!names("", "management.azure.com"));
+        assert!(!no_proxy_names(None, "management.azure.com"));
+    }
+
+    #[test]
+    fn the_proxy_is_for_arm_only_and_never_for_this_machine() {
+        let environment = AzureEnvironment {
+            proxy: Some("http://user:pw@127.0.0.1:3128".into()),
+            no_proxy: Some("internal.example".into()),
+            ..AzureEnvironment::default()
+        };
+        assert!(environment.proxy_for(DEFAULT_ENDPOINT).unwrap().is_some());
+        assert!(
+            environment
+                .proxy_for("http://127.0.0.1:8080")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            environment
+                .proxy_for("http://[::1]:8080")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            environment
+                .proxy_for("http://localhost:8080")
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            environment
+                .proxy_for("https://arm.internal.example")
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            proxy_without_password("http://user:pw@127.0.0.1:3128"),
+            "http://***@127.0.0.1:3128"
         );
     }
 

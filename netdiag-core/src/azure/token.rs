@@ -11,13 +11,15 @@ use serde_json::Value;
 use super::http::{Http, check_endpoint, encode};
 use super::{AzureEnvironment, AzureError, AzureOptions};
 
-/// Where a token was had from, for the report's and the user's eyes.
+/// The token for Azure Resource Manager at `endpoint`, and where it was had from (for a
+/// 401's message).
 pub(crate) fn acquire(
     options: &AzureOptions,
+    endpoint: &str,
     environment: &AzureEnvironment,
     http: &mut Http,
-) -> Result<String, AzureError> {
-    let resource = format!("{}/", options.endpoint);
+) -> Result<(String, String), AzureError> {
+    let resource = format!("{endpoint}/");
     if let Some(path) = &options.token_file {
         let text = std::fs::read_to_string(path).map_err(|e| AzureError::TokenFile {
             path: path.display().to_string(),
@@ -31,7 +33,7 @@ pub(crate) fn acquire(
             });
         }
         http.secrets_mut().add(&token);
-        return Ok(token);
+        return Ok((token, format!("--arm-token-file {}", path.display())));
     }
     let (source_name, endpoint, header, secret, api_version, client_param) = match (
         &environment.identity_endpoint,
@@ -67,7 +69,7 @@ pub(crate) fn acquire(
     if let Some(client_id) = &options.client_id {
         let _ = write!(url, "&{client_param}={}", encode(client_id));
     }
-    let answer = http.get(&url, &[(header, secret.as_str()), ("Metadata", "true")])?;
+    let answer = http.get_direct(&url, &[(header, secret.as_str()), ("Metadata", "true")])?;
     let failure = |message: String| AzureError::Token {
         source_name,
         endpoint: endpoint.clone(),
@@ -89,7 +91,7 @@ pub(crate) fn acquire(
         .ok_or_else(|| failure("the answer has no access_token".to_owned()))?
         .to_owned();
     http.secrets_mut().add(&token);
-    Ok(token)
+    Ok((token, source_name.to_owned()))
 }
 
 /// The message an identity endpoint or ARM put in its error answer: `message`,

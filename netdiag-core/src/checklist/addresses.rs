@@ -75,7 +75,7 @@ pub(super) fn route_target(scene: &Scene<'_>) -> Finding {
     match scene.mode {
         Mode::Gateway => gateway_route(scene, target),
         Mode::Regional => regional_route(scene, target),
-        Mode::None => Finding::skip(SkipReason::missing_resource(
+        Mode::None | Mode::Unknown => Finding::skip(SkipReason::missing_resource(
             "the snapshot has no VNET connection of the app: which traffic enters the VNET is unknown",
             export::VNET_CONNECTIONS,
         )),

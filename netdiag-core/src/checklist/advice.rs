@@ -60,7 +60,7 @@ impl AppSource {
                 .and_then(|gateways| gateways.into_iter().find(|g| !g.is_expressroute()))
                 .map(|gateway| v4_only(&Gateway::p2s_pool(gateway)))
                 .unwrap_or_default(),
-            Mode::None => Vec::new(),
+            Mode::None | Mode::Unknown => Vec::new(),
         };
         Self {
             mode: Some(mode),
@@ -79,7 +79,7 @@ impl AppSource {
         match self.mode {
             Some(Mode::Gateway) => format!("the app's whole point-to-site address pool{range}"),
             Some(Mode::Regional) => format!("the app's whole integration subnet{range}"),
-            Some(Mode::None) | None => {
+            Some(Mode::None | Mode::Unknown) | None => {
                 let now = self.private_ip.as_ref().map_or_else(String::new, |ip| {
                     format!(", which holds the app's address now ({WEBSITE_PRIVATE_IP}={ip})")
                 });
@@ -95,7 +95,7 @@ impl AppSource {
         match self.mode {
             Some(Mode::Gateway) => "the point-to-site pool",
             Some(Mode::Regional) => "the integration subnet",
-            Some(Mode::None) | None => {
+            Some(Mode::None | Mode::Unknown) | None => {
                 "the app's integration subnet (for gateway-required integration: its point-to-site pool)"
             }
         }

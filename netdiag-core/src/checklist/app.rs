@@ -142,7 +142,7 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
                 Mode::Gateway => {
                     "Disconnect and reconnect VNET Integration, or Sync Network; check the gateway's point-to-site configuration."
                 }
-                Mode::None => {
+                Mode::None | Mode::Unknown => {
                     "Disconnect and reconnect the app's VNET Integration, and check its integration subnet (for gateway-required integration: its point-to-site pool)."
                 }
             },
@@ -162,7 +162,7 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
         return Finding::fail(
             format!("{ip} is outside the {name} {}", nets(&range)),
             match scene.mode {
-                Mode::Regional | Mode::None => {
+                Mode::Regional | Mode::None | Mode::Unknown => {
                     "The app's integration is out of date: disconnect and reconnect VNET Integration."
                 }
                 Mode::Gateway => {
@@ -183,7 +183,7 @@ pub(super) fn app_private_ip(scene: &Scene<'_>) -> Finding {
                     "Integrate the app with a subnet inside RFC 1918, then reconnect VNET Integration."
                 }
                 Mode::Gateway => "Move the gateway's P2S pool inside RFC 1918, then Sync Network.",
-                Mode::None => {
+                Mode::None | Mode::Unknown => {
                     "Move the app's integration subnet (for gateway-required integration: its point-to-site pool) inside RFC 1918, then reconnect VNET Integration."
                 }
             },
@@ -288,7 +288,7 @@ pub(super) fn app_single_vnet(scene: &Scene<'_>) -> Finding {
                 .collect(),
             "gateway-based",
         ),
-        Mode::None => {
+        Mode::None | Mode::Unknown => {
             return Finding::skip(scene.lacking(
                 "the snapshot has no VNET connection of the app (Microsoft.Web/sites/virtualNetworkConnections)",
                 export::VNET_CONNECTIONS,

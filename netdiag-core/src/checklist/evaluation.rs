@@ -32,7 +32,13 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
                     if s.fetched.len() == 1 { "" } else { "s" }
                 ));
             }
-            format!("snapshot: {} ({})", s.describe(), origin.join(", "))
+            let held = s.describe();
+            let held = if held.is_empty() {
+                "nothing read"
+            } else {
+                held.as_str()
+            };
+            format!("snapshot: {held} ({})", origin.join(", "))
         }
         None => "no network snapshot".to_owned(),
     };

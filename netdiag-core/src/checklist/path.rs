@@ -214,7 +214,9 @@ pub(super) fn udr_return_path(scene: &Scene<'_>) -> Finding {
                 ));
             }
         },
-        Mode::Gateway | Mode::None => (WayBack::gateway(&source), "through the gateway".to_owned()),
+        Mode::Gateway | Mode::None | Mode::Unknown => {
+            (WayBack::gateway(&source), "through the gateway".to_owned())
+        }
     };
     let short = source_name.short();
     let path = return_path(&RangeSet::from_nets(&source), &way_back, table);

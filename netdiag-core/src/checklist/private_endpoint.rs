@@ -258,6 +258,22 @@ pub(super) fn dns_private_endpoint(scene: &Scene<'_>) -> Finding {
         finding.details = Some(Details::Dns(details));
         return finding;
     }
+    // --azure could not read the zone (or its links): without a probe nothing says how the
+    // name resolves, and "not linked" would be a guess.
+    if inputs.dns.is_none()
+        && let Some(gap) = snapshot.unreadable_zone(&private.zone)
+    {
+        let mut finding = Finding::skip(SkipReason::missing_resource(
+            format!(
+                "{name} belongs to {owner}; the private DNS zone {} is not readable, so whether it is linked and holds the record is not known",
+                private.zone
+            ),
+            export::PRIVATE_ENDPOINTS,
+        ));
+        finding.lacking.push(gap.id.clone());
+        finding.details = Some(Details::Dns(details));
+        return finding;
+    }
     let mut result = match inputs.dns {
         Some((_, lookup)) => {
             with_answer(&setup, &private, snapshot, lookup, name, &owner, &expected)
@@ -286,7 +302,9 @@ fn linked_zone(
     let record_name = &private.record_name;
     let addresses = join(&private.addresses);
     let Some(record) = private.record else {
-        if snapshot.zone_records(zone).is_empty() {
+        if snapshot.zone_records(zone).is_empty()
+            && !snapshot.record_known_absent(zone, record_name)
+        {
             return Finding::skip(SkipReason::missing_resource(
                 format!(
                     "{belongs}; zone {zone} is linked to VNET {}, but its A records are not in the snapshot",

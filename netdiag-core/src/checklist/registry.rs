@@ -7,7 +7,7 @@
 //! To add a check: write its function in the file of its stage, and add one entry below.
 
 use super::inputs::Inputs;
-use super::scene::Scene;
+use super::scene::{Scene, export};
 use super::vocab::{Check, Finding, Mode, SkipReason, Stage, Status};
 use super::{
     addresses, app, dns_path, gateway, host, nsgs, path, private_endpoint, probe, regional,
@@ -418,6 +418,10 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
             });
             let mut finding = match excluded {
                 Some(mode) => Finding::skip(SkipReason::OtherMode(mode)),
+                // The app could not be read: only what the probes saw decides.
+                None if scene.mode == Mode::Unknown && spec.stage != Stage::Probe => {
+                    unreadable_app(&scene)
+                }
                 None => (spec.decide)(&scene),
             };
             if finding.changes_dns
@@ -441,7 +445,8 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
         })
         .collect::<Vec<Check>>();
     let mut checks = checks;
-    if let Some(snapshot) = inputs.snapshot {
+    // The app could not be read: its one gap is said by the verdict, not on every check.
+    if let (Some(snapshot), false) = (inputs.snapshot, scene.mode == Mode::Unknown) {
         name_the_gaps(&mut checks, &snapshot.unavailable);
     }
     Evaluated {
@@ -450,6 +455,15 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
         mode_reason: scene.mode_reason,
         target_note: scene.target_note,
     }
+}
+
+/// A check that needs the app's configuration when `--azure` could not read the app: it
+/// is not checked. The reason and the step that helps are said once, in the verdict.
+fn unreadable_app(_: &Scene<'_>) -> Finding {
+    Finding::skip(SkipReason::missing_resource(
+        "not checked: the app could not be read (the verdict says why)",
+        export::SITE,
+    ))
 }
 
 /// `--azure`: a check left without data, or warning about a resource it could not see,

@@ -263,7 +263,7 @@ impl<'a> Scene<'a> {
                     .unwrap_or_default(),
                 SourceKind::IntegrationSubnet,
             ),
-            Mode::Gateway | Mode::None => (self.pool.clone(), SourceKind::P2sPool),
+            Mode::Gateway | Mode::None | Mode::Unknown => (self.pool.clone(), SourceKind::P2sPool),
         }
     }
 
@@ -368,7 +368,7 @@ impl<'a> Scene<'a> {
             (Mode::Regional, false) => format!("{name} {}", nets(&range)),
             (Mode::Regional, true) => "integration subnet".to_owned(),
             (Mode::Gateway, true) => SourceKind::P2sPool.name().to_owned(),
-            (Mode::None, _) => {
+            (Mode::None | Mode::Unknown, _) => {
                 "address range the app's traffic comes from (its integration subnet, or its P2S pool)".to_owned()
             }
         }
@@ -715,6 +715,13 @@ pub(super) fn mode_of(
     site: Option<&Site>,
     connections: &[&VnetConnection],
 ) -> (Mode, String) {
+    // --azure could not read the site: nothing says how (or whether) it is integrated.
+    if let (None, Some(unreadable)) = (site, &snapshot.app_unreadable) {
+        return (
+            Mode::Unknown,
+            format!("the app could not be read: {}", unreadable.why),
+        );
+    }
     if let Some(connection) = connections.iter().find(|c| c.is_swift != Some(true)) {
         return (
             Mode::Gateway,

@@ -142,6 +142,9 @@ pub enum Mode {
     Regional,
     /// The snapshot shows no integration of the app (or there is no snapshot).
     None,
+    /// The app itself could not be read (`--azure` answered 401, 403 or 404 for the site,
+    /// or could not be reached): its integration is not known.
+    Unknown,
 }
 
 impl Mode {
@@ -151,6 +154,7 @@ impl Mode {
             Self::Gateway => "gateway-required integration",
             Self::Regional => "regional integration",
             Self::None => "no VNET integration",
+            Self::Unknown => "unknown",
         }
     }
 
@@ -158,6 +162,7 @@ impl Mode {
     pub fn as_subject(self) -> &'static str {
         match self {
             Self::None => "an app without VNET integration",
+            Self::Unknown => "an app that could not be read",
             other => other.describe(),
         }
     }

@@ -6,7 +6,8 @@
 
 use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{
-    Body, Outcome, Prepared, Session, Shared, mark_interrupted_gathering, snapshot_section,
+    Body, Outcome, Prepared, Session, Shared, mark_interrupted_gathering, mark_partial_gathering,
+    snapshot_section,
 };
 use crate::checklist::{self, Evaluation, Inputs};
 use crate::dns::{DnsConfig, DnsSection, Lookup};
@@ -71,6 +72,9 @@ pub(super) fn conclude(
         probed.finding.as_ref(),
         checklist.as_ref(),
     );
+    if let Some(snapshot) = &prepared.snapshot {
+        mark_partial_gathering(&mut report, snapshot);
+    }
     if prepared.interrupted {
         mark_interrupted_gathering(&mut report, &mut exit);
     }

@@ -42,7 +42,7 @@ pub async fn lookup(session: &Session, plan: &LookupPlan) -> Outcome {
 }
 
 async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError> {
-    let mut prepared = prepare(&plan.shared, session)?;
+    let mut prepared = prepare(&plan.shared, session, &plan.host.to_string())?;
     let config = DnsConfig::discover(&ConfigInputs {
         server_argument: plan.server.as_deref(),
         settings: &prepared.settings,

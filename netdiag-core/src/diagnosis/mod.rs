@@ -259,7 +259,9 @@ struct Azure {
     options: AzureOptions,
 }
 
-fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
+/// Reads the snapshot (files, `--azure`, or both). `target` is the target as typed: with
+/// `--azure` its private record is read by name, and an address is looked for at once.
+fn prepare(shared: &Shared, session: &Session, target: &str) -> Result<Prepared, InputError> {
     let environment = &session.settings;
     let files = if shared.network.is_empty() {
         None
@@ -268,31 +270,29 @@ fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
     };
     let mut interrupted = false;
     let azure = match &shared.azure {
-        Some(options) => {
-            match Gatherer::start(options, &session.azure) {
-                Ok(mut gatherer) => {
-                    match gatherer.app_side() {
-                        // Ctrl-C: the checklist runs on what was read so far.
-                        Err(AzureError::Interrupted) => interrupted = true,
-                        other => other.inspect_err(|_| finish_progress(options))?,
-                    }
-                    Some(Azure {
-                        gatherer,
-                        files: files.clone(),
-                        options: options.clone(),
-                    })
-                }
-                Err(AzureError::Interrupted) => {
-                    finish_progress(options);
+        Some(options) => match Gatherer::start(options, &session.azure, Some(target)) {
+            Ok(mut gatherer) => {
+                // An error that stops the walk is kept by the gatherer (the checklist runs
+                // on what was read, and says so); Ctrl-C also skips the probe.
+                if gatherer.app_side() == Err(AzureError::Interrupted) {
                     interrupted = true;
-                    None
                 }
-                Err(error) => {
-                    finish_progress(options);
-                    return Err(error.into());
-                }
+                Some(Azure {
+                    gatherer,
+                    files: files.clone(),
+                    options: options.clone(),
+                })
             }
-        }
+            Err(AzureError::Interrupted) => {
+                finish_progress(options);
+                interrupted = true;
+                None
+            }
+            Err(error) => {
+                finish_progress(options);
+                return Err(error.into());
+            }
+        },
         None => None,
     };
     let snapshot = match &azure {
@@ -310,9 +310,11 @@ fn prepare(shared: &Shared, session: &Session) -> Result<Prepared, InputError> {
         });
     };
     let mut snapshot = snapshot;
-    snapshot
-        .choose_app(shared.app.as_deref(), environment.running_in().as_deref())
-        .map_err(InputError::Usage)?;
+    if snapshot.app_unreadable.is_none() {
+        snapshot
+            .choose_app(shared.app.as_deref(), environment.running_in().as_deref())
+            .map_err(InputError::Usage)?;
+    }
     let app_name = snapshot.site(None).map(|site| site.name.clone());
     let settings = AppSettings::for_app(environment, &snapshot.app_settings, app_name.as_deref());
     let site_name = app_name.as_deref();
@@ -343,11 +345,10 @@ impl Prepared {
         };
         let interrupted = &mut self.interrupted;
         let result = (|| {
-            if let (Some(ip), false) = (ip, *interrupted) {
-                match azure.gatherer.target_side(ip) {
-                    Err(AzureError::Interrupted) => *interrupted = true,
-                    other => other?,
-                }
+            if let (Some(ip), false) = (ip, *interrupted)
+                && azure.gatherer.target_side(ip) == Err(AzureError::Interrupted)
+            {
+                *interrupted = true;
             }
             if let Some(dir) = &azure.options.save {
                 azure.gatherer.save(dir)?;
@@ -357,6 +358,47 @@ impl Prepared {
         finish_progress(&azure.options);
         self.snapshot = Some(result?);
         Ok(())
+    }
+}
+
+/// `--azure` could not read the app, or stopped before it had read everything: the
+/// verdict is never better than `warn` and says so first, with the step that helps.
+fn mark_partial_gathering(report: &mut Report, snapshot: &Snapshot) {
+    let verdict = &mut report.verdict;
+    if let Some(unreadable) = &snapshot.app_unreadable {
+        let why = &unreadable.why;
+        if verdict.status == VerdictStatus::Pass {
+            verdict.status = VerdictStatus::Warn;
+        }
+        let step = unreadable.remedy.clone();
+        if verdict.status == VerdictStatus::Fail {
+            verdict.summary = format!(
+                "{} The checklist could not read the app: {why}.",
+                verdict.summary
+            );
+            verdict.next_steps.push(step);
+        } else {
+            verdict.summary = format!(
+                "The checklist could not read the app: {why}. Nothing of its network configuration was checked{}.",
+                if report.tcp.is_some() || report.dns.is_some() {
+                    "; the probe's result stands on its own"
+                } else {
+                    ""
+                }
+            );
+            verdict.next_steps = vec![step];
+        }
+        return;
+    }
+    if let Some(why) = &snapshot.gathering_stopped {
+        if verdict.status == VerdictStatus::Pass {
+            verdict.status = VerdictStatus::Warn;
+        }
+        verdict.summary = format!(
+            "Reading the app's configuration from Azure stopped early ({why}): the checklist ran on the {} resources read, each check lacking one says which. {}",
+            snapshot.resource_count(),
+            verdict.summary
+        );
     }
 }
 

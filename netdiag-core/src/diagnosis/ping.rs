@@ -99,7 +99,7 @@ async fn run(
 ) -> Result<Outcome, InputError> {
     let (host, port) = parse_target(&plan.target, plan.port.as_deref())?;
     tcp::check_family(&host, plan.family)?;
-    let mut prepared = prepare(&plan.shared, session)?;
+    let mut prepared = prepare(&plan.shared, session, &host.to_string())?;
     let dns_config = app_dns(&host, &prepared, plan.dns)?;
     let target = display_host_port(&host, port);
 

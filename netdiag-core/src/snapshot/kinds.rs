@@ -17,6 +17,8 @@ use super::{Snapshot, SnapshotError};
 pub const WEB_API: &str = "2023-12-01";
 pub const NETWORK_API: &str = "2024-05-01";
 pub const PRIVATE_DNS_API: &str = "2024-06-01";
+/// The network provider's API for a scale set's NICs.
+pub const VMSS_NETWORK_API: &str = "2018-10-01";
 
 /// Reads one normalised value of this kind into the snapshot.
 type Add = fn(&mut Snapshot, &Source<'_>, &[Step], &Value) -> Result<(), SnapshotError>;
@@ -214,6 +216,15 @@ pub fn type_of_path(path: &str) -> Option<String> {
 /// The API version to read an ARM path with: its type's row, else its parent type's (a
 /// child type the snapshot does not keep is versioned with its provider's parent).
 pub fn api_version_of(path: &str) -> &'static str {
+    // A scale set's NICs are served under Microsoft.Compute's path by the network
+    // provider, at its scale-set API only ("Network Interface In VM SS" in the Network REST
+    // reference: https://learn.microsoft.com/rest/api/virtualnetwork/network-interface-in-vm-ss).
+    if path
+        .to_ascii_lowercase()
+        .contains("/microsoft.compute/virtualmachinescalesets/")
+    {
+        return VMSS_NETWORK_API;
+    }
     let mut resource_type = type_of_path(path).unwrap_or_default();
     loop {
         if let Some(kind) = kind_of_type(&resource_type) {

@@ -150,8 +150,60 @@ pub struct Snapshot {
     /// `--azure`: every request made, and the resources Azure would not give.
     pub fetched: Vec<Fetched>,
     pub unavailable: Vec<Unavailable>,
+    /// `--azure`: resources asked by id that Azure said do not exist, where that is an
+    /// answer (the A record set a target name needs, in a zone that was read).
+    pub absent: Vec<String>,
+    /// `--azure`: the app itself could not be read (its site answered 401, 403 or 404, or
+    /// Azure could not be reached): the checklist's mode is then `unknown`.
+    pub app_unreadable: Option<AppUnreadable>,
+    /// `--azure`: why the gathering ended before it had read everything (the deadline, an
+    /// ARM that went silent or could not be reached, an answer that was not JSON).
+    pub gathering_stopped: Option<String>,
     /// ARM ids seen so far (lowercase) and the file that defined each.
     seen_ids: BTreeMap<String, String>,
+}
+
+/// Why `--azure` could not read the app, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppUnreadable {
+    /// The app's resource id as asked.
+    pub id: String,
+    /// What Azure (or the way to it) answered, in one sentence.
+    pub why: String,
+    /// The step that lets the next run read it.
+    pub remedy: String,
+}
+
+impl Snapshot {
+    /// How many resources the snapshot holds, over all its files (or requests).
+    pub fn resource_count(&self) -> usize {
+        self.files.iter().map(|f| f.resources).sum()
+    }
+
+    /// Whether Azure said the resource `id` does not exist (a 404 that is an answer).
+    pub fn known_absent(&self, id: &str) -> bool {
+        self.absent.iter().any(|a| same_id(a, id))
+    }
+
+    /// Whether Azure said the A record set `record` of zone `zone` (by name) does not
+    /// exist.
+    pub fn record_known_absent(&self, zone: &str, record: &str) -> bool {
+        let tail = format!("/privatednszones/{zone}/a/{record}").to_ascii_lowercase();
+        self.absent
+            .iter()
+            .any(|a| a.to_ascii_lowercase().ends_with(&tail))
+    }
+
+    /// What Azure would not give that hides the private DNS zone `zone` (by name): the
+    /// zone, its links or records, or the subscription-wide list of zones it was looked
+    /// for in.
+    pub fn unreadable_zone(&self, zone: &str) -> Option<&Unavailable> {
+        let needle = format!("/privatednszones/{}", zone.to_ascii_lowercase());
+        self.unavailable.iter().find(|gap| {
+            let id = gap.id.to_ascii_lowercase();
+            id.contains(&needle) || id.ends_with("/providers/microsoft.network/privatednszones")
+        })
+    }
 }
 
 /// ARM ids compare case-insensitively.

@@ -193,31 +193,37 @@ fn forms(name: &str) -> (String, String) {
     }
 }
 
+/// The `privatelink.` zone a name's private record lives in, and the record's name there:
+/// the service's documented zone (Key Vault's names live in privatelink.vaultcore.azure.net,
+/// an app's SCM name in privatelink.azurewebsites.net as APP.scm), else the name's own
+/// privatelink form (`a.privatelink.b.c` → zone `privatelink.b.c`, record `a`).
+pub fn private_record(name: &str) -> (String, String) {
+    let (public, private) = forms(name);
+    match super::services::service_of(&public) {
+        Some(service) => (
+            service.zone.to_owned(),
+            public
+                .strip_suffix(&format!(".{}", service.suffix))
+                .unwrap_or(&public)
+                .to_owned(),
+        ),
+        None => match private.split_once('.') {
+            Some((first, zone)) => (zone.to_owned(), first.to_owned()),
+            None => (String::new(), private.clone()),
+        },
+    }
+}
+
 impl Snapshot {
     /// The private endpoint (its `customDnsConfigs`, or a `privatelink.` zone's A record
     /// set) that `name` belongs to, in its public or its `privatelink.` form.
     pub fn private_name(&self, name: &str) -> Option<PrivateName<'_>> {
-        let (public, private) = forms(name);
+        let (public, _) = forms(name);
         let is_name = |candidate: &str| {
             let (p, _) = forms(candidate);
             p == public
         };
-        // The zone and the record's name in it: the service's documented zone (Key
-        // Vault's names live in privatelink.vaultcore.azure.net, an app's SCM name in
-        // privatelink.azurewebsites.net as APP.scm), else the name's own privatelink form.
-        let (zone_of_private, record_name) = match super::services::service_of(&public) {
-            Some(service) => (
-                service.zone.to_owned(),
-                public
-                    .strip_suffix(&format!(".{}", service.suffix))
-                    .unwrap_or(&public)
-                    .to_owned(),
-            ),
-            None => match private.split_once('.') {
-                Some((first, zone)) => (zone.to_owned(), first.to_owned()),
-                None => (String::new(), private.clone()),
-            },
-        };
+        let (zone_of_private, record_name) = private_record(name);
         let record = self.a_record_sets.iter().find(|r| {
             r.name.eq_ignore_ascii_case(&record_name)
                 && zone_of(&r.id).is_some_and(|zone| zone.eq_ignore_ascii_case(&zone_of_private))

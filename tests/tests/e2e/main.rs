@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // a test that cannot unwrap has failed
 
 mod azure;
+mod azure_real;
 mod checklist;
 mod deadlines;
 mod golden;
