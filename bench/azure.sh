@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Times --azure against the test kit's mock of Azure Resource Manager on 127.0.0.1 (the
-# gathering, whole process), beside the same checklist read from the export's files.
+# gathering, whole process), beside the same checklist read from the export's files; then
+# the gathering of both example apps with 100 ms added to every request (ARM from a far
+# region): requests, round trips one after another, most in flight, wall time. With REV,
+# the same for that revision's build, measured in the same run.
 #
-#   bench/azure.sh
+#   bench/azure.sh [REV]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 cargo build --release -q -p tcpping
 cargo build --release -q -p netdiag-tests --example arm_mock
+cargo build --release -q -p netdiag-tests --example azure_rounds
+if [ -n "${1:-}" ]; then
+  base=$(mktemp -d)
+  git worktree add -q --detach "$base/tree" "$1"
+  (cd "$base/tree" && CARGO_TARGET_DIR="$base/target" cargo build --release -q -p tcpping)
+  echo "== $1: --azure with 100 ms per request"
+  target/release/examples/azure_rounds "$base/target/release/tcpping" 100 5
+  git worktree remove --force "$base/tree"
+  rm -rf "$base"
+fi
+echo "== this tree: --azure with 100 ms per request"
+target/release/examples/azure_rounds target/release/tcpping 100 5
+echo "== this tree: --azure with 300 ms per request"
+target/release/examples/azure_rounds target/release/tcpping 300 3
 bin=target/release
 work=$(mktemp -d)
 "$bin/examples/arm_mock" > "$work/env" &

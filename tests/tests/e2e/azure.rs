@@ -675,6 +675,8 @@ fn nameresolver_gathers_too() {
 #[test]
 fn no_secret_is_ever_printed_or_saved() {
     let mock = regional();
+    // With a proxy set, as in a corporate network: nothing of this run may reach it.
+    let proxy = super::azure_real::RecordingProxy::start();
     let dir = temp_dir("secrets");
     let mut outputs = Vec::new();
     for args in [
@@ -691,7 +693,11 @@ fn no_secret_is_ever_printed_or_saved() {
             "10.20.2.4:8443",
         ],
     ] {
-        let run = Run::of(&mut azure("tcpping", &mock, REGIONAL_APP, &args));
+        let run = Run::of(
+            azure("tcpping", &mock, REGIONAL_APP, &args)
+                .env("HTTPS_PROXY", &proxy.url)
+                .env("HTTP_PROXY", &proxy.url),
+        );
         outputs.push(run.stdout);
         outputs.push(run.stderr);
     }
@@ -715,6 +721,7 @@ fn no_secret_is_ever_printed_or_saved() {
         outputs.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
     assert!(outputs.len() > 8, "the saved files are read too");
+    outputs.push(proxy.seen());
     for output in &outputs {
         assert!(!output.contains(TOKEN), "the token leaked: {output}");
         assert!(

@@ -69,13 +69,13 @@ fn fetched(report: &Value) -> Vec<String> {
 
 /// An HTTP proxy on 127.0.0.1 that records every byte it is sent and answers `502` to
 /// anything (it never connects anywhere).
-struct RecordingProxy {
-    url: String,
+pub(super) struct RecordingProxy {
+    pub(super) url: String,
     seen: Arc<Mutex<Vec<u8>>>,
 }
 
 impl RecordingProxy {
-    fn start() -> Self {
+    pub(super) fn start() -> Self {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -105,7 +105,7 @@ impl RecordingProxy {
         Self { url, seen }
     }
 
-    fn seen(&self) -> String {
+    pub(super) fn seen(&self) -> String {
         String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
     }
 }
