@@ -214,9 +214,13 @@ pub fn same_id(a: &str, b: &str) -> bool {
 /// A resource as people name it from its ARM id: `nsg-a in rg-net`.
 pub fn describe_id(id: &str) -> String {
     let name = id.rsplit('/').next().unwrap_or(id);
-    match resource_group_of(id) {
-        Some(group) => format!("{name} in {group}"),
-        None => name.to_owned(),
+    match (resource_group_of(id), subscription_of(id)) {
+        (Some(group), _) => format!("{name} in {group}"),
+        // A subscription-wide list: `/subscriptions/S/providers/Microsoft.Network/privateDnsZones`.
+        (None, Some(subscription)) if id.to_ascii_lowercase().contains("/providers/") => {
+            format!("the list of {name} of subscription {subscription}")
+        }
+        (None, _) => name.to_owned(),
     }
 }
 

@@ -32,14 +32,24 @@ impl Unavailable {
 
     /// What to do about it.
     pub fn remedy(&self) -> String {
-        let group = resource_group_of(&self.id).unwrap_or("RG");
+        let scope = self
+            .id
+            .to_ascii_lowercase()
+            .find("/providers/")
+            .map_or(self.id.as_str(), |at| &self.id[..at]);
+        let Some(group) = resource_group_of(&self.id) else {
+            // A subscription-wide list: optional, and only the subscription's Reader lets it.
+            return match self.status {
+                401 | 403 => format!(
+                    "Grant the app's identity the Reader role on the subscription (az role assignment create --assignee PRINCIPAL_ID --role Reader --scope {scope}), or give the private endpoint a DNS zone group that names its zone, then run again."
+                ),
+                _ => "Run again later: Azure Resource Manager did not answer this request."
+                    .to_owned(),
+            };
+        };
         match self.status {
             401 | 403 => format!(
-                "Grant the app's identity the Reader role on resource group {group} (az role assignment create --assignee PRINCIPAL_ID --role Reader --scope {}), then run again.",
-                self.id
-                    .to_ascii_lowercase()
-                    .find("/providers/")
-                    .map_or(self.id.as_str(), |at| &self.id[..at])
+                "Grant the app's identity the Reader role on resource group {group} (az role assignment create --assignee PRINCIPAL_ID --role Reader --scope {scope}), then run again."
             ),
             404 => format!(
                 "{} does not exist: the reference to it is stale, or it is in a subscription the id does not name.",

@@ -542,6 +542,47 @@ fn a_403_on_a_subscription_wide_list_is_skipped_when_zone_groups_name_the_zone()
     assert!(!text.contains("403"), "{text}");
 }
 
+/// Reader on resource groups only, and an endpoint made without a DNS zone group: its zone
+/// could only be found in the subscription's list, which answers 403. The check says so
+/// and names the subscription's role; it never guesses "not linked".
+#[test]
+fn a_403_on_the_subscription_wide_zone_list_is_named_where_it_was_needed() {
+    let mock = regional();
+    mock.state().forbidden_subscription_lists = true;
+    let run = Run::of(&mut azure(
+        "tcpping",
+        &mock,
+        REGIONAL_APP,
+        &["--no-probe", PE_TARGET],
+    ));
+    let report = run.json();
+    let private = check(&report, "dns.private-endpoint");
+    let evidence = private["evidence"].as_str().unwrap();
+    assert_eq!(private["status"], "skip", "{private}");
+    assert!(!evidence.contains("not linked"), "{evidence}");
+    assert!(
+        evidence.contains(
+            "Azure answered 403 AuthorizationFailed for the list of privateDnsZones of subscription 0b7e5a3d-0000-4000-8000-0000000fab01"
+        ),
+        "{evidence}"
+    );
+    assert!(
+        private["remedy"]
+            .as_str()
+            .unwrap()
+            .contains("Reader role on the subscription"),
+        "{private}"
+    );
+    // Only where it was needed: no other check carries the 403.
+    let others: Vec<&Value> = report["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["id"] != "dns.private-endpoint" && c["evidence"].to_string().contains("403"))
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+}
+
 /// The zone's resource group is not readable: `dns.private-endpoint` says so and names the
 /// role, and never claims the zone is not linked.
 #[test]
