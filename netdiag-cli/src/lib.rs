@@ -157,7 +157,15 @@ pub fn session(tool: Tool) -> Session {
                 .flatten()
                 .map_or(DEFAULT_WIDTH, |(width, _)| usize::from(width.0)),
         },
-        ..Session::with_settings(tool, AppSettings::from_vars(var))
+        // The whole environment: the allow-listed settings are kept, and the secret ones
+        // (the content share's connection string, Key Vault references) give their facts
+        // and are dropped.
+        ..Session::with_settings(
+            tool,
+            AppSettings::from_pairs(std::env::vars_os().filter_map(|(name, value)| {
+                Some((name.into_string().ok()?, value.into_string().ok()?))
+            })),
+        )
     }
 }
 

@@ -38,8 +38,108 @@ pub const REPORTED: &[&str] = &[
     WEBSITE_DNS_ATTEMPTS,
     WEBSITE_DNS_MAX_CACHE_TIMEOUT,
     WEBSITE_VNET_ROUTE_ALL,
-    "WEBSITE_CONTENTOVERVNET",
+    WEBSITE_CONTENTOVERVNET,
+    WEBSITE_PULL_IMAGE_OVER_VNET,
 ];
+
+/// Content-share traffic through the VNET, as an app setting (`1` turns it on).
+pub const WEBSITE_CONTENTOVERVNET: &str = "WEBSITE_CONTENTOVERVNET";
+/// Image pull through the VNET, as an app setting (`true` turns it on).
+pub const WEBSITE_PULL_IMAGE_OVER_VNET: &str = "WEBSITE_PULL_IMAGE_OVER_VNET";
+/// The content share's connection string (Functions, Elastic Premium): a secret; only its
+/// account name is kept.
+pub const WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: &str =
+    "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING";
+
+/// What the checklist may know of the app's secret settings, derived once and the values
+/// dropped: the content share's storage account name, and which settings are Key Vault
+/// references to which vault.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecretFacts {
+    /// `AccountName=` of `WEBSITE_CONTENTAZUREFILECONNECTIONSTRING`.
+    pub content_share_account: Option<String>,
+    /// Settings whose value is `@Microsoft.KeyVault(...)`, by name, with the vault named.
+    pub key_vault_refs: Vec<KeyVaultRef>,
+}
+
+/// An app setting that is a Key Vault reference: the setting's name and the vault's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyVaultRef {
+    pub setting: String,
+    pub vault: String,
+}
+
+impl SecretFacts {
+    /// The facts of every name/value pair (values are looked at here and nowhere else).
+    fn of<N: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (N, V)>) -> Self {
+        let mut facts = Self::default();
+        for (name, value) in pairs {
+            let (name, value) = (name.as_ref(), value.as_ref().trim());
+            if name.eq_ignore_ascii_case(WEBSITE_CONTENTAZUREFILECONNECTIONSTRING) {
+                facts.content_share_account = connection_string_part(value, "AccountName");
+            }
+            if let Some(vault) = key_vault_of(value) {
+                facts.key_vault_refs.push(KeyVaultRef {
+                    setting: name.to_owned(),
+                    vault,
+                });
+            }
+        }
+        facts
+    }
+
+    /// These facts, with `other`'s filling the gaps.
+    fn or(mut self, other: Self) -> Self {
+        if self.content_share_account.is_none() {
+            self.content_share_account = other.content_share_account;
+        }
+        for reference in other.key_vault_refs {
+            if !self
+                .key_vault_refs
+                .iter()
+                .any(|r| r.setting.eq_ignore_ascii_case(&reference.setting))
+            {
+                self.key_vault_refs.push(reference);
+            }
+        }
+        self
+    }
+}
+
+/// A `key=value;` part of a storage connection string.
+fn connection_string_part(value: &str, key: &str) -> Option<String> {
+    value
+        .split(';')
+        .filter_map(|part| part.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The vault of a Key Vault reference: `@Microsoft.KeyVault(VaultName=NAME;SecretName=..)`
+/// or `@Microsoft.KeyVault(SecretUri=https://NAME.vault.azure.net/secrets/..)`
+/// ("Use Key Vault references as app settings",
+/// <https://learn.microsoft.com/azure/app-service/app-service-key-vault-references>).
+fn key_vault_of(value: &str) -> Option<String> {
+    let prefix = "@microsoft.keyvault(";
+    if !value.to_ascii_lowercase().starts_with(prefix) {
+        return None;
+    }
+    let inner = value[prefix.len()..].trim_end_matches(')');
+    if let Some(name) = connection_string_part(inner, "VaultName") {
+        return Some(name.to_ascii_lowercase());
+    }
+    let uri = connection_string_part(inner, "SecretUri")?;
+    let host = uri
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split('/')
+        .next()?;
+    host.split('.')
+        .next()
+        .filter(|n| !n.is_empty())
+        .map(str::to_ascii_lowercase)
+}
 
 /// Where the checklist took the app's settings from (the report's `snapshot.settings`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -56,6 +156,8 @@ pub enum SettingsSource {
 #[derive(Debug, Clone, Default)]
 pub struct AppSettings {
     values: BTreeMap<String, String>,
+    /// What the secret settings tell, without their values.
+    facts: SecretFacts,
     /// Where a run with a snapshot took the app's settings from (see [`Self::for_app`]).
     source: Option<SettingsSource>,
     /// The names of this machine's own settings that were set aside because the run is
@@ -75,19 +177,30 @@ impl AppSettings {
     }
 
     /// Settings from name/value pairs; names outside the allow-list are dropped.
+    /// Settings from name/value pairs (the whole environment, in the binaries): names
+    /// outside the allow-list are dropped, once the secret ones have given their facts.
     pub fn from_pairs<N: AsRef<str>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (N, V)>,
     ) -> Self {
+        let pairs: Vec<(N, String)> = pairs.into_iter().map(|(n, v)| (n, v.into())).collect();
+        let facts = SecretFacts::of(pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str())));
         let values = pairs
             .into_iter()
             .filter(|(name, _)| REPORTED.contains(&name.as_ref()))
-            .map(|(name, value)| (name.as_ref().to_owned(), value.into()))
+            .map(|(name, value)| (name.as_ref().to_owned(), value))
             .collect();
         Self {
             values,
+            facts,
             source: None,
             set_aside: Vec::new(),
         }
+    }
+
+    /// What the app's secret settings tell (the content share's account, Key Vault
+    /// references), never their values.
+    pub fn facts(&self) -> &SecretFacts {
+        &self.facts
     }
 
     /// The app's settings for a run with a snapshot whose app is `app_name`: the process's
@@ -113,6 +226,7 @@ impl AppSettings {
             return settings;
         }
         let mut settings = Self::default().or_from(exported);
+        settings.facts = SecretFacts::of(exported);
         settings.set_aside = environment.values.keys().cloned().collect();
         settings.source = (!settings.values.is_empty()).then_some(SettingsSource::Snapshot);
         settings
@@ -133,6 +247,7 @@ impl AppSettings {
     /// filling the gaps: the process's own environment wins.
     #[must_use]
     pub fn or_from(mut self, other: &BTreeMap<String, String>) -> Self {
+        self.facts = std::mem::take(&mut self.facts).or(SecretFacts::of(other));
         for (name, value) in other {
             if REPORTED.contains(&name.as_str()) && !self.values.contains_key(name) {
                 self.values.insert(name.clone(), value.clone());
@@ -174,6 +289,48 @@ impl AppSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_settings_give_facts_and_never_their_values() {
+        let settings = AppSettings::from_pairs([
+            (
+                "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+                "DefaultEndpointsProtocol=https;AccountName=stfuncdemo;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net",
+            ),
+            (
+                "DbPassword",
+                "@Microsoft.KeyVault(VaultName=KV-Orders;SecretName=db)",
+            ),
+            (
+                "ApiKey",
+                "@Microsoft.KeyVault(SecretUri=https://kv-api.vault.azure.net/secrets/api/)",
+            ),
+            ("Plain", "not a reference"),
+        ]);
+        assert_eq!(
+            settings.facts().content_share_account.as_deref(),
+            Some("stfuncdemo")
+        );
+        assert_eq!(
+            settings.facts().key_vault_refs,
+            [
+                KeyVaultRef {
+                    setting: "DbPassword".into(),
+                    vault: "kv-orders".into()
+                },
+                KeyVaultRef {
+                    setting: "ApiKey".into(),
+                    vault: "kv-api".into()
+                },
+            ]
+        );
+        let debug = format!("{settings:?}");
+        assert!(
+            !debug.contains("c2VjcmV0") && !debug.contains("SecretName"),
+            "{debug}"
+        );
+        assert!(settings.reported().is_empty());
+    }
 
     #[test]
     fn only_allow_listed_settings_are_kept() {

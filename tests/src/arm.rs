@@ -629,6 +629,16 @@ fn api_versions(lower: &str) -> &'static [&'static str] {
             "2024-03-01",
             "2024-05-01",
         ]
+    } else if lower.contains("/microsoft.storage/") {
+        &["2023-01-01", "2023-05-01"]
+    } else if lower.contains("/microsoft.sql/") {
+        &["2021-11-01", "2023-08-01"]
+    } else if lower.contains("/microsoft.keyvault/") {
+        &["2023-02-01", "2023-07-01"]
+    } else if lower.contains("/microsoft.documentdb/") {
+        &["2024-05-15"]
+    } else if lower.contains("/microsoft.containerregistry/") {
+        &["2023-07-01"]
     } else if lower.contains("/microsoft.web/") {
         &["2022-09-01", "2023-01-01", "2023-12-01", "2024-04-01"]
     } else {

@@ -361,7 +361,7 @@ impl Sentinel {
 
 /// The checklist's ids in the order of the troubleshooting tree, as the product contract
 /// (`shared/SPEC.md`) lists them: tests pin the implementation to this copy.
-pub const CHECK_IDS: [&str; 44] = [
+pub const CHECK_IDS: [&str; 49] = [
     "dns.reachable",
     "dns.resolves",
     "tcp.connect",
@@ -403,6 +403,11 @@ pub const CHECK_IDS: [&str; 44] = [
     "udr.return-path",
     "onprem.s2s-connected",
     "onprem.p2s-route",
+    "target.public-access",
+    "nat.outbound-ip",
+    "platform.content-share",
+    "platform.image-pull",
+    "platform.key-vault-refs",
     "host.firewall",
     "host.listening",
     "vm.cross-check",
@@ -613,4 +618,11 @@ pub fn interrupted_after(
             .expect("exited, not killed by the signal"),
         String::from_utf8_lossy(&output.stdout).into_owned(),
     )
+}
+
+/// The shipped Functions example: an Elastic Premium app whose content-share storage
+/// account admits only the integration subnet, with content share not routed through the
+/// VNET.
+pub fn functions_export() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/functions-export")
 }

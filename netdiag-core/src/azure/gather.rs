@@ -134,6 +134,10 @@ struct Found {
     unavailable: Vec<Unavailable>,
     /// Subscription-wide lists that answered 403: named only if needed.
     set_aside: Vec<Unavailable>,
+    /// What the app's settings point at: the content share's storage account and the
+    /// vaults of Key Vault references (names only).
+    content_share_account: Option<String>,
+    vaults: Vec<String>,
 }
 
 /// A gathering in progress: the client, the token, and what was read so far.
@@ -210,6 +214,18 @@ fn references(value: &Value, pointers: &[&str]) -> Vec<Request> {
         .filter_map(|p| text(value, p))
         .map(Request::one)
         .collect()
+}
+
+/// The kinds whose network rules the target-side checks read.
+fn is_service_kind(kind: &kinds::ResourceKind) -> bool {
+    [
+        kinds::STORAGE_ACCOUNT.arm_type,
+        kinds::SQL_SERVER.arm_type,
+        kinds::KEY_VAULT.arm_type,
+        kinds::COSMOS_ACCOUNT.arm_type,
+        kinds::REGISTRY.arm_type,
+    ]
+    .contains(&kind.arm_type)
 }
 
 /// A subnet's NSG and route table.
@@ -359,7 +375,92 @@ impl Found {
             }
         }
         self.zones(target_record.as_ref(), &mut wanted);
+        self.services(site, &mut wanted);
         wanted
+    }
+
+    /// The Azure services at the ends of the path: the target's (through a private
+    /// endpoint's `privateLinkServiceId`, else by name in a list of that type in the app's
+    /// subscription), the content share's storage account, the vaults of Key Vault
+    /// references and a container image's registry; a SQL server with its firewall and
+    /// VNET rules.
+    fn services(&self, site: Option<&Value>, wanted: &mut Vec<Request>) {
+        let mut named: Vec<(&'static str, String)> = Vec::new();
+        if let Some(name) = self.target_name.as_deref()
+            && let Some(service) = crate::snapshot::services::service_of(name)
+            && let Some(kind) = service.resource_type()
+            && let Some(first) = name.split('.').next()
+        {
+            named.push((kind, first.to_ascii_lowercase()));
+        }
+        if let Some(account) = &self.content_share_account {
+            named.push((
+                kinds::STORAGE_ACCOUNT.arm_type,
+                account.to_ascii_lowercase(),
+            ));
+        }
+        for vault in &self.vaults {
+            named.push((kinds::KEY_VAULT.arm_type, vault.to_ascii_lowercase()));
+        }
+        let image = site
+            .and_then(|s| {
+                text(s, "/properties/siteConfig/linuxFxVersion")
+                    .or_else(|| text(s, "/properties/siteConfig/windowsFxVersion"))
+            })
+            .and_then(|fx| fx.split_once('|'))
+            .filter(|(kind, _)| kind.eq_ignore_ascii_case("DOCKER"))
+            .and_then(|(_, image)| image.split('/').next())
+            .filter(|host| host.to_ascii_lowercase().ends_with(".azurecr.io"))
+            .and_then(|host| host.split('.').next());
+        if let Some(registry) = image {
+            named.push((kinds::REGISTRY.arm_type, registry.to_ascii_lowercase()));
+        }
+        let linked: Vec<String> = self
+            .items_of(&kinds::PRIVATE_ENDPOINT)
+            .flat_map(|e| {
+                array(e, "/properties/privateLinkServiceConnections")
+                    .chain(array(e, "/properties/manualPrivateLinkServiceConnections"))
+            })
+            .filter_map(|c| text(c, "/properties/privateLinkServiceId"))
+            .filter(|id| kinds::kind_of_path(id).is_some_and(is_service_kind))
+            .map(str::to_owned)
+            .collect();
+        let mut ids: Vec<String> = linked;
+        let subscription = subscription_path(&self.app_id);
+        for (kind, name) in &named {
+            let by_endpoint = ids.iter().any(|id| {
+                kinds::kind_of_path(id).is_some_and(|k| k.arm_type == *kind)
+                    && id
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            });
+            if by_endpoint {
+                continue;
+            }
+            let Some(subscription) = &subscription else {
+                continue;
+            };
+            let list = format!("{subscription}/providers/{kind}");
+            wanted.push(Request::one(&list).asking(Ask::SubscriptionList));
+            ids.extend(
+                self.looked_at(&list)
+                    .iter()
+                    .filter(|r| text(r, "/name").is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                    .filter_map(|r| id_of(r).map(str::to_owned)),
+            );
+        }
+        for id in ids {
+            // A service a private endpoint names may be gone, or in a subscription the app's
+            // identity cannot read: its absence is no gap of the app's network.
+            wanted.push(Request::one(&id).asking(Ask::MaybeResource));
+            let sql =
+                kinds::kind_of_path(&id).is_some_and(|k| k.arm_type == kinds::SQL_SERVER.arm_type);
+            if sql && self.resource(&id).is_some() {
+                wanted.push(Request::list(&format!("{id}/firewallRules")));
+                wanted.push(Request::list(&format!("{id}/virtualNetworkRules")));
+            }
+        }
     }
 
     /// The gateways a `GatewaySubnet`'s IP configurations name, the connections of their
@@ -575,8 +676,13 @@ impl Found {
             self.items_of(&kinds::PRIVATE_DNS_ZONE)
                 .any(|z| text(z, "/name").is_some_and(|n| n.eq_ignore_ascii_case(&zone)))
         });
-        if !zone_found {
-            gaps.extend(self.set_aside.iter().cloned());
+        let zones_list = self.subscription_zones_path();
+        for gap in &self.set_aside {
+            let is_zones = zones_list.as_deref().is_some_and(|z| same_id(z, &gap.id));
+            // A list of a service type was asked only for a resource no endpoint named.
+            if !is_zones || !zone_found {
+                gaps.push(gap.clone());
+            }
         }
         gaps
     }
@@ -590,6 +696,7 @@ impl Gatherer {
         options: &AzureOptions,
         environment: &AzureEnvironment,
         target: Option<&str>,
+        facts: &crate::settings::SecretFacts,
     ) -> Result<Self, AzureError> {
         let endpoint = environment.endpoint(options.endpoint.as_deref());
         check_endpoint(&endpoint, "--arm-endpoint", false)?;
@@ -621,6 +728,12 @@ impl Gatherer {
                 app_id,
                 target_name,
                 target_ip,
+                content_share_account: facts.content_share_account.clone(),
+                vaults: facts
+                    .key_vault_refs
+                    .iter()
+                    .map(|r| r.vault.clone())
+                    .collect(),
                 ..Found::default()
             },
             stopped: None,
@@ -966,6 +1079,7 @@ mod tests {
                 "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/virtualNetworkConnections",
                 "/subscriptions/s/resourceGroups/r/providers/Microsoft.Web/sites/a/networkConfig/virtualNetwork",
                 "/subscriptions/s/providers/Microsoft.Network/privateDnsZones",
+                "/subscriptions/s/providers/Microsoft.Sql/servers",
             ]
         );
     }

@@ -11,6 +11,20 @@ pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
     if let Some(endpoint) = scene.target.and_then(|ip| scene.private_endpoint_at(ip)) {
         return private_endpoint_host(endpoint);
     }
+    // A platform service has no host firewall to open: its network rules are its firewall.
+    if let Some(gate) = inputs
+        .target
+        .name
+        .as_deref()
+        .and_then(|name| scene.snapshot?.gate_for_host(name))
+    {
+        return Finding::skip(SkipReason::not_applicable(format!(
+            "does not apply: {} is {} {}, an Azure service whose network rules (target.public-access) are its firewall",
+            inputs.target.host,
+            gate.kind.noun(),
+            gate.name
+        )));
+    }
     let source = scene.source_phrase();
     Finding::manual(
         "the host's own firewall is not visible from here",

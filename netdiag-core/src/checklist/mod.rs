@@ -26,6 +26,7 @@ mod regional;
 pub mod registry;
 pub mod render;
 mod scene;
+mod target;
 mod verdict;
 pub mod vocab;
 

@@ -10,7 +10,7 @@ use super::inputs::Inputs;
 use super::scene::{Scene, export};
 use super::vocab::{Check, Finding, Mode, SkipReason, Stage, Status};
 use super::{
-    addresses, app, dns_path, gateway, host, nsgs, path, private_endpoint, probe, regional,
+    addresses, app, dns_path, gateway, host, nsgs, path, private_endpoint, probe, regional, target,
 };
 use crate::snapshot::{Unavailable, same_id};
 
@@ -70,7 +70,12 @@ impl CheckSpec {
         self.stage == Stage::Probe
             || matches!(
                 self.id,
-                "dns.private-endpoint" | "app.integrated" | "host.listening" | "vm.cross-check"
+                "dns.private-endpoint"
+                    | "app.integrated"
+                    | "target.public-access"
+                    | "platform.key-vault-refs"
+                    | "host.listening"
+                    | "vm.cross-check"
             )
     }
 }
@@ -371,6 +376,41 @@ pub static REGISTRY: &[CheckSpec] = &[
         Applies::Gateway,
         "On-premises routes the P2S pool back",
         path::onprem_p2s_route,
+    ),
+    spec(
+        "target.public-access",
+        Stage::Target,
+        Applies::Both,
+        "The target's Azure service admits the app",
+        target::target_public_access,
+    ),
+    spec(
+        "nat.outbound-ip",
+        Stage::Target,
+        Applies::Regional,
+        "The public address a public target sees",
+        target::nat_outbound_ip,
+    ),
+    spec(
+        "platform.content-share",
+        Stage::Target,
+        Applies::Regional,
+        "The platform reaches the app's content share",
+        target::platform_content_share,
+    ),
+    spec(
+        "platform.image-pull",
+        Stage::Target,
+        Applies::Regional,
+        "The platform pulls the app's container image",
+        target::platform_image_pull,
+    ),
+    spec(
+        "platform.key-vault-refs",
+        Stage::Target,
+        Applies::Both,
+        "The platform reaches the vaults of Key Vault references",
+        target::platform_key_vault_refs,
     ),
     spec(
         "host.firewall",

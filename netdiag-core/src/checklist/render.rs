@@ -42,12 +42,13 @@ impl Marks {
     }
 }
 
-const STAGES: [Stage; 6] = [
+const STAGES: [Stage; 7] = [
     Stage::Probe,
     Stage::App,
     Stage::Integration,
     Stage::Addresses,
     Stage::Path,
+    Stage::Target,
     Stage::Host,
 ];
 

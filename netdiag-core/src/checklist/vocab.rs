@@ -23,6 +23,9 @@ pub enum Stage {
     Integration,
     Addresses,
     Path,
+    /// The target's own service, and the platform's traffic (content share, image pull,
+    /// Key Vault references).
+    Target,
     Host,
 }
 
@@ -34,6 +37,7 @@ impl Stage {
             Self::Integration => "VNET Integration: gateway and certificates, or the subnet",
             Self::Addresses => "Addresses and routes",
             Self::Path => "The path: peering, NSGs, UDRs, on-premises",
+            Self::Target => "The other end: the target's service, and the platform's own traffic",
             Self::Host => "On the target host",
         }
     }

@@ -270,7 +270,12 @@ fn prepare(shared: &Shared, session: &Session, target: &str) -> Result<Prepared,
     };
     let mut interrupted = false;
     let azure = match &shared.azure {
-        Some(options) => match Gatherer::start(options, &session.azure, Some(target)) {
+        Some(options) => match Gatherer::start(
+            options,
+            &session.azure,
+            Some(target),
+            session.settings.facts(),
+        ) {
             Ok(mut gatherer) => {
                 // An error that stops the walk is kept by the gatherer (the checklist runs
                 // on what was read, and says so); Ctrl-C also skips the probe.

@@ -19,6 +19,11 @@ pub const NETWORK_API: &str = "2024-05-01";
 pub const PRIVATE_DNS_API: &str = "2024-06-01";
 /// The network provider's API for a scale set's NICs.
 pub const VMSS_NETWORK_API: &str = "2018-10-01";
+pub const STORAGE_API: &str = "2023-05-01";
+pub const SQL_API: &str = "2021-11-01";
+pub const KEY_VAULT_API: &str = "2023-07-01";
+pub const COSMOS_API: &str = "2024-05-15";
+pub const REGISTRY_API: &str = "2023-07-01";
 
 /// Reads one normalised value of this kind into the snapshot.
 type Add = fn(&mut Snapshot, &Source<'_>, &[Step], &Value) -> Result<(), SnapshotError>;
@@ -97,6 +102,9 @@ macro_rules! resource {
     };
 }
 
+use super::targets::{
+    CosmosAccount, KeyVault, Registry, SqlFirewallRule, SqlServer, SqlVnetRule, StorageAccount,
+};
 use super::{
     ARecordSet, Connection, Gateway, LocalGateway, NatGateway, Nic, Nsg, Plan, PrivateDnsZone,
     PrivateEndpoint, PublicIpAddress, RouteTable, Site, SiteNetworkConfig, SiteWebConfig, Subnet,
@@ -149,6 +157,13 @@ resource!(A_RECORD_SET, "Microsoft.Network/privateDnsZones/A", [], "A record set
 resource!(ZONE_GROUP, "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", [], "zone group", NETWORK_API, zone_groups: ZoneGroup);
 resource!(NAT_GATEWAY, "Microsoft.Network/natGateways", [], "NAT gateway", NETWORK_API, nat_gateways: NatGateway);
 resource!(PUBLIC_IP, "Microsoft.Network/publicIPAddresses", [], "public IP", NETWORK_API, public_ips: PublicIpAddress);
+resource!(STORAGE_ACCOUNT, "Microsoft.Storage/storageAccounts", [], "storage account", STORAGE_API, storage_accounts: StorageAccount);
+resource!(SQL_SERVER, "Microsoft.Sql/servers", [], "SQL server", SQL_API, sql_servers: SqlServer);
+resource!(SQL_FIREWALL_RULE, "Microsoft.Sql/servers/firewallRules", [], "SQL firewall rule", SQL_API, sql_firewall_rules: SqlFirewallRule);
+resource!(SQL_VNET_RULE, "Microsoft.Sql/servers/virtualNetworkRules", [], "SQL VNET rule", SQL_API, sql_vnet_rules: SqlVnetRule);
+resource!(KEY_VAULT, "Microsoft.KeyVault/vaults", [], "key vault", KEY_VAULT_API, key_vaults: KeyVault);
+resource!(COSMOS_ACCOUNT, "Microsoft.DocumentDB/databaseAccounts", [], "Cosmos DB account", COSMOS_API, cosmos_accounts: CosmosAccount);
+resource!(REGISTRY, "Microsoft.ContainerRegistry/registries", [], "container registry", REGISTRY_API, registries: Registry);
 
 /// App settings as a `Microsoft.Web/sites/config` named `appsettings` (or with no type at
 /// all): one resource, counted by the header as its settings.
@@ -185,6 +200,13 @@ pub static KINDS: &[ResourceKind] = &[
     ZONE_GROUP,
     NAT_GATEWAY,
     PUBLIC_IP,
+    STORAGE_ACCOUNT,
+    SQL_SERVER,
+    SQL_FIREWALL_RULE,
+    SQL_VNET_RULE,
+    KEY_VAULT,
+    COSMOS_ACCOUNT,
+    REGISTRY,
     APP_SETTINGS,
 ];
 
@@ -198,6 +220,11 @@ pub fn kind_for(resource_type: &str, value: &Value) -> Option<&'static ResourceK
 /// The row of a type, by its name alone.
 pub fn kind_of_type(resource_type: &str) -> Option<&'static ResourceKind> {
     KINDS.iter().find(|k| k.answers_to(resource_type))
+}
+
+/// The row of the resource an ARM id addresses.
+pub fn kind_of_path(path: &str) -> Option<&'static ResourceKind> {
+    type_of_path(path).and_then(|t| kind_of_type(&t))
 }
 
 /// The ARM type an ARM path addresses: `/subscriptions/s/resourceGroups/r/providers/

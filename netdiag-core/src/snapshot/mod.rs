@@ -16,6 +16,7 @@ pub mod model;
 pub mod origin;
 pub mod private_dns;
 pub mod services;
+pub mod targets;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -147,6 +148,14 @@ pub struct Snapshot {
     pub zone_groups: Vec<ZoneGroup>,
     pub nat_gateways: Vec<NatGateway>,
     pub public_ips: Vec<PublicIpAddress>,
+    /// The target's own Azure resource, when it is a service (see [`targets`]).
+    pub storage_accounts: Vec<targets::StorageAccount>,
+    pub sql_servers: Vec<targets::SqlServer>,
+    pub sql_firewall_rules: Vec<targets::SqlFirewallRule>,
+    pub sql_vnet_rules: Vec<targets::SqlVnetRule>,
+    pub key_vaults: Vec<targets::KeyVault>,
+    pub cosmos_accounts: Vec<targets::CosmosAccount>,
+    pub registries: Vec<targets::Registry>,
     /// `--azure`: every request made, and the resources Azure would not give.
     pub fetched: Vec<Fetched>,
     pub unavailable: Vec<Unavailable>,

@@ -253,14 +253,24 @@ pub struct Site {
     pub virtual_network_subnet_id: Option<String>,
     pub dns_configuration: Option<SiteDnsConfiguration>,
     pub site_config: Option<SiteConfig>,
+    /// The public addresses the app's outbound traffic leaves from (comma-separated).
+    pub outbound_ip_addresses: Option<String>,
+    pub possible_outbound_ip_addresses: Option<String>,
+    /// Content-share traffic through the VNET (Functions, Elastic Premium).
+    pub vnet_content_share_enabled: Option<bool>,
+    /// Container image pull through the VNET.
+    pub vnet_image_pull_enabled: Option<bool>,
 }
 
-/// `outboundVnetRouting` (newer API versions): either flag means Route All.
+/// `outboundVnetRouting` (newer API versions): `allTraffic` or `applicationTraffic` means
+/// Route All; the others route the platform's own traffic.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct OutboundVnetRouting {
     pub all_traffic: Option<bool>,
     pub application_traffic: Option<bool>,
+    pub content_share_traffic: Option<bool>,
+    pub image_pull_traffic: Option<bool>,
 }
 
 /// `Microsoft.Web/sites/config` named `web` (`az webapp config show`): the site's
@@ -306,9 +316,67 @@ pub struct SiteDnsConfiguration {
 pub struct SiteConfig {
     pub vnet_route_all_enabled: Option<bool>,
     pub dns_configuration: Option<SiteDnsConfiguration>,
+    /// `DOCKER|registry/image:tag` for a container app.
+    pub linux_fx_version: Option<String>,
+    pub windows_fx_version: Option<String>,
 }
 
 impl Site {
+    /// The public addresses the app's traffic leaves from without the VNET:
+    /// `outboundIpAddresses`, else `possibleOutboundIpAddresses`.
+    pub fn outbound_ips(&self) -> Vec<IpAddr> {
+        let parse = |list: &str| -> Vec<IpAddr> {
+            list.split(',')
+                .filter_map(|ip| ip.trim().parse().ok())
+                .collect()
+        };
+        let current = self.outbound_ip_addresses.as_deref().map(parse);
+        current
+            .filter(|ips| !ips.is_empty())
+            .or_else(|| self.possible_outbound_ip_addresses.as_deref().map(parse))
+            .unwrap_or_default()
+    }
+
+    /// The field that routes content-share traffic through the VNET, when one does.
+    pub fn content_share_routed(&self) -> Option<&'static str> {
+        let outbound = self.outbound_vnet_routing.as_ref();
+        if self.vnet_content_share_enabled == Some(true) {
+            Some("vnetContentShareEnabled")
+        } else if outbound.is_some_and(|o| o.content_share_traffic == Some(true)) {
+            Some("outboundVnetRouting.contentShareTraffic")
+        } else if outbound.is_some_and(|o| o.all_traffic == Some(true)) {
+            Some("outboundVnetRouting.allTraffic")
+        } else {
+            None
+        }
+    }
+
+    /// The field that routes image pull through the VNET, when one does.
+    pub fn image_pull_routed(&self) -> Option<&'static str> {
+        let outbound = self.outbound_vnet_routing.as_ref();
+        if self.vnet_image_pull_enabled == Some(true) {
+            Some("vnetImagePullEnabled")
+        } else if outbound.is_some_and(|o| o.image_pull_traffic == Some(true)) {
+            Some("outboundVnetRouting.imagePullTraffic")
+        } else if outbound.is_some_and(|o| o.all_traffic == Some(true)) {
+            Some("outboundVnetRouting.allTraffic")
+        } else {
+            None
+        }
+    }
+
+    /// A container app's image (`registry/image:tag`, from `DOCKER|...`).
+    pub fn container_image(&self) -> Option<&str> {
+        let config = self.site_config.as_ref()?;
+        [&config.linux_fx_version, &config.windows_fx_version]
+            .into_iter()
+            .flatten()
+            .find_map(|fx| {
+                let (kind, image) = fx.split_once('|')?;
+                kind.eq_ignore_ascii_case("DOCKER").then_some(image.trim())
+            })
+    }
+
     /// Whether all outbound traffic is routed into the VNET: `vnetRouteAllEnabled` (on the
     /// site or its `siteConfig`), or `outboundVnetRouting` on newer API versions.
     pub fn route_all(&self) -> bool {

@@ -19,6 +19,21 @@ impl Service {
     /// The service endpoint of a subnet that carries this service's traffic into the
     /// VNET ("Virtual network service endpoints",
     /// learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview).
+    /// The ARM type of the service's own resource, for the services whose network rules
+    /// the checklist reads (`target.public-access`).
+    pub fn resource_type(&self) -> Option<&'static str> {
+        match self.group {
+            "sqlServer" => Some("Microsoft.Sql/servers"),
+            "blob" | "file" | "queue" | "table" | "dfs" | "web" => {
+                Some("Microsoft.Storage/storageAccounts")
+            }
+            "vault" => Some("Microsoft.KeyVault/vaults"),
+            "registry" => Some("Microsoft.ContainerRegistry/registries"),
+            "Sql" => Some("Microsoft.DocumentDB/databaseAccounts"),
+            _ => None,
+        }
+    }
+
     pub fn endpoint(&self) -> Option<&'static str> {
         match self.group {
             "sqlServer" | "postgresqlServer" | "mysqlServer" => Some("Microsoft.Sql"),

@@ -167,6 +167,7 @@ const CHECKLIST_FILES: &[(&str, u8)] = &[
     ("nsgs", 3),
     ("private_endpoint", 3),
     ("host", 3),
+    ("target", 3),
     // A check made of other stages' analyses (the NSGs and routes on the way to the DNS
     // servers): above the stage files, below the registry.
     ("dns_path", 4),

@@ -16,5 +16,6 @@ mod regional_truth;
 mod registry;
 mod schema;
 mod snapshot;
+mod target_side;
 mod tcp;
 mod tcp_sockets;

@@ -136,7 +136,7 @@ fn app_settings_in_both_forms() {
 fn unknown_types_are_listed_as_ignored() {
     let snapshot = load(
         "mixed.json",
-        r#"[{"id": "/x/storage", "name": "st1", "type": "Microsoft.Storage/storageAccounts"},
+        r#"[{"id": "/x/workspace", "name": "log1", "type": "Microsoft.OperationalInsights/workspaces"},
             {"name": "no-type-here"}]"#,
     )
     .unwrap();
@@ -147,7 +147,7 @@ fn unknown_types_are_listed_as_ignored() {
     assert_eq!(
         ignored,
         [
-            ("st1", "Microsoft.Storage/storageAccounts"),
+            ("log1", "Microsoft.OperationalInsights/workspaces"),
             ("no-type-here", "(no type)")
         ]
     );
@@ -333,7 +333,7 @@ fn a_known_resource_without_its_id_is_an_error_naming_file_and_line() {
     snapshot
         .load_text(
             "other.json",
-            r#"{"name": "x", "type": "Microsoft.Storage/storageAccounts"}"#,
+            r#"{"name": "x", "type": "Microsoft.OperationalInsights/workspaces"}"#,
         )
         .unwrap();
     assert_eq!(snapshot.files[0].ignored.len(), 1);

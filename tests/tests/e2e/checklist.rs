@@ -51,7 +51,8 @@ fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
     assert!(
         first_screen
             .iter()
-            .any(|l| l.starts_with("Ignored: Microsoft.Storage/storageAccounts 'stcontosologs'"))
+            .any(|l| l
+                .starts_with("Ignored: Microsoft.OperationalInsights/workspaces 'log-contoso'"))
     );
     let cause = first_screen
         .iter()
@@ -441,12 +442,12 @@ fn the_report_lists_the_snapshot_and_its_mode() {
     assert_eq!(files.len(), 11);
     let storage = files
         .iter()
-        .find(|f| f["path"].as_str().unwrap().ends_with("storage.json"))
+        .find(|f| f["path"].as_str().unwrap().ends_with("log-workspace.json"))
         .unwrap();
     assert_eq!(storage["resources"], 0);
     assert_eq!(
         storage["ignored"][0]["type"],
-        "Microsoft.Storage/storageAccounts"
+        "Microsoft.OperationalInsights/workspaces"
     );
 }
 

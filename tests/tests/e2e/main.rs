@@ -13,4 +13,5 @@ mod hostile;
 mod nameresolver;
 mod regional;
 mod schema;
+mod target_side;
 mod tcpping;
