@@ -224,6 +224,7 @@ fn is_service_kind(kind: &kinds::ResourceKind) -> bool {
         kinds::KEY_VAULT.arm_type,
         kinds::COSMOS_ACCOUNT.arm_type,
         kinds::REGISTRY.arm_type,
+        kinds::SITE.arm_type,
     ]
     .contains(&kind.arm_type)
 }
@@ -456,6 +457,12 @@ impl Found {
             wanted.push(Request::one(&id).asking(Ask::MaybeResource));
             let sql =
                 kinds::kind_of_path(&id).is_some_and(|k| k.arm_type == kinds::SQL_SERVER.arm_type);
+            // Another web app as the target: its access restrictions are in its config/web.
+            if kinds::kind_of_path(&id).is_some_and(|k| k.arm_type == kinds::SITE.arm_type)
+                && !same_id(&id, &self.app_id)
+            {
+                wanted.push(Request::one(&format!("{id}/config/web")).asking(Ask::MaybeResource));
+            }
             if sql && self.resource(&id).is_some() {
                 wanted.push(Request::list(&format!("{id}/firewallRules")));
                 wanted.push(Request::list(&format!("{id}/virtualNetworkRules")));

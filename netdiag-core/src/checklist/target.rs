@@ -291,6 +291,21 @@ fn open_command(gate: &Gate, seen: &Seen) -> String {
             "az cosmosdb update -g {group} -n {name} --ip-range-filter {} (the list replaces the current one: keep its ranges)",
             ips.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
         ),
+        (ServiceKind::WebApp, Seen::Subnet { id, .. }) => format!(
+            "az webapp config access-restriction add -g {group} -n {name} --rule-name allow-caller-subnet --action Allow --priority 100 --subnet {id}"
+        ),
+        (ServiceKind::WebApp, Seen::Addresses { ips, .. }) => ips
+            .iter()
+            .enumerate()
+            .map(|(i, ip)| {
+                format!(
+                    "az webapp config access-restriction add -g {group} -n {name} --rule-name allow-caller-{} --action Allow --priority {} --ip-address {ip}/32",
+                    i + 1,
+                    100 + i
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         (ServiceKind::Registry, Seen::Addresses { ips, .. }) => ips
             .iter()
             .map(|ip| format!("az acr network-rule add -g {group} -n {name} --ip-address {ip}"))
@@ -469,16 +484,45 @@ pub(super) fn nat_outbound_ip(scene: &Scene<'_>) -> Finding {
     }
 }
 
+/// The `privatelink.` zone of a private endpoint sub-resource.
+fn zone_of_group(group: &str) -> Option<&'static str> {
+    services::SERVICES
+        .iter()
+        .find(|s| s.group.eq_ignore_ascii_case(group))
+        .map(|s| s.zone)
+}
+
 /// Whether the path from the integration subnet into `gate` exists for the platform's own
 /// traffic once it is routed through the VNET: a private endpoint of the service (for
-/// `group`), or a service endpoint on the subnet with a VNET rule for it.
+/// `group`) whose zone the app's DNS consults and which the integration subnet's NSG lets
+/// through on `ports`; or a service endpoint on the subnet with a VNET rule for it.
 fn vnet_way_in(
     scene: &Scene<'_>,
     snapshot: &Snapshot,
     gate: &Gate,
     group: &str,
+    ports: &[u16],
 ) -> Result<String, String> {
     if let Some(endpoint) = snapshot.endpoints_of_service(&gate.id, Some(group)).first() {
+        // The platform looks the service's name up with the app's DNS: with Azure DNS only
+        // a zone linked to the app's VNET gives the endpoint's address.
+        if let (Some(zone), Some(vnet), true) = (
+            zone_of_group(group),
+            scene.vnet,
+            scene.custom_dns_servers().is_empty(),
+        ) && !snapshot.zone_linked_to(zone, &vnet.id)
+        {
+            return Err(format!(
+                "private endpoint {} exists, but the private DNS zone {zone} is not linked to VNET {}: the platform's lookup gets the public address",
+                endpoint.name, vnet.name
+            ));
+        }
+        if let Some(blocked) = nsg_blocks(scene, endpoint, ports) {
+            return Err(format!(
+                "private endpoint {} exists, but {blocked}",
+                endpoint.name
+            ));
+        }
         return Ok(format!("private endpoint {} ({group})", endpoint.name));
     }
     match seen_by(scene, gate, None) {
@@ -504,6 +548,47 @@ fn vnet_way_in(
             gate.name
         )),
     }
+}
+
+/// The integration subnet's NSG rule that blocks TCP `ports` outbound to the endpoint's
+/// address for part of the subnet, in words.
+fn nsg_blocks(
+    scene: &Scene<'_>,
+    endpoint: &crate::snapshot::PrivateEndpoint,
+    ports: &[u16],
+) -> Option<String> {
+    let address = endpoint
+        .custom_dns_configs
+        .iter()
+        .flat_map(|c| &c.ip_addresses)
+        .find_map(|ip| match ip {
+            IpAddr::V4(v4) => Some(*v4),
+            IpAddr::V6(_) => None,
+        })?;
+    let subnet = scene.integration_subnet()?;
+    let nsg = scene.nsg_of_subnet(subnet)?;
+    let (source, _) = scene.source_range();
+    let pool = crate::ranges::RangeSet::from_nets(&source);
+    let (scope, _) = scene.tag_scope(None, Some(subnet));
+    ports.iter().find_map(|port| {
+        let analysis = crate::nsg::analyse_path(
+            &[nsg],
+            &pool,
+            crate::nsg::Flow {
+                target: address,
+                port: *port,
+                protocol: crate::nsg::Protocol::Tcp,
+                direction: crate::nsg::Direction::Outbound,
+            },
+            &scope,
+        );
+        analysis.blocked.first().map(|block| {
+            format!(
+                "NSG {} (rule {}) blocks TCP {port} from {} to its address {address}",
+                block.nsg, block.rule, block.range
+            )
+        })
+    })
 }
 
 fn site_command(scene: &Scene<'_>, property: &str) -> String {
@@ -557,7 +642,7 @@ pub(super) fn platform_content_share(scene: &Scene<'_>) -> Finding {
             ),
         );
     };
-    match vnet_way_in(scene, snapshot, &gate, "file") {
+    match vnet_way_in(scene, snapshot, &gate, "file", &[443, 445]) {
         Ok(way) => Finding::pass(format!(
             "content-share traffic goes through the VNET ({routed}) and into storage account {account} through {way}"
         )),
@@ -636,7 +721,7 @@ pub(super) fn platform_image_pull(scene: &Scene<'_>) -> Finding {
             ),
         );
     };
-    match vnet_way_in(scene, snapshot, &gate, "registry") {
+    match vnet_way_in(scene, snapshot, &gate, "registry", &[443]) {
         Ok(way) => Finding::pass(format!(
             "image pull goes through the VNET ({routed}) and into registry {} through {way}",
             gate.name
@@ -690,8 +775,8 @@ pub(super) fn platform_key_vault_refs(scene: &Scene<'_>) -> Finding {
         let public = public_source(scene, None);
         let by_public = matches!(admits(&gate, &public, None), Some(Ok(_)))
             && matches!(public, Seen::Addresses { .. });
-        let by_vnet =
-            scene.mode == Mode::Regional && vnet_way_in(scene, snapshot, &gate, "vault").is_ok();
+        let by_vnet = scene.mode == Mode::Regional
+            && vnet_way_in(scene, snapshot, &gate, "vault", &[443]).is_ok();
         if by_public || by_vnet {
             admitted.push(format!(
                 "{} -> {} ({})",

@@ -260,6 +260,21 @@ pub struct Site {
     pub vnet_content_share_enabled: Option<bool>,
     /// Container image pull through the VNET.
     pub vnet_image_pull_enabled: Option<bool>,
+    /// As a target: its host names, and whether its public endpoint is open.
+    pub host_names: Vec<String>,
+    pub public_network_access: Option<String>,
+}
+
+/// An access restriction of a site (`ipSecurityRestrictions`): an address range, a
+/// service tag, or a subnet, allowed or denied.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IpRestriction {
+    pub name: Option<String>,
+    pub ip_address: Option<String>,
+    pub action: Option<String>,
+    pub tag: Option<String>,
+    pub vnet_subnet_resource_id: Option<String>,
 }
 
 /// `outboundVnetRouting` (newer API versions): `allTraffic` or `applicationTraffic` means
@@ -282,6 +297,9 @@ pub struct SiteWebConfig {
     pub name: String,
     pub vnet_route_all_enabled: Option<bool>,
     pub vnet_name: Option<String>,
+    /// The site's access restrictions, when it is a target.
+    pub ip_security_restrictions: Vec<IpRestriction>,
+    pub ip_security_restrictions_default_action: Option<String>,
 }
 
 /// `Microsoft.Web/sites/networkConfig` (`.../networkConfig/virtualNetwork`, also typed
@@ -319,6 +337,8 @@ pub struct SiteConfig {
     /// `DOCKER|registry/image:tag` for a container app.
     pub linux_fx_version: Option<String>,
     pub windows_fx_version: Option<String>,
+    pub ip_security_restrictions: Vec<IpRestriction>,
+    pub ip_security_restrictions_default_action: Option<String>,
 }
 
 impl Site {

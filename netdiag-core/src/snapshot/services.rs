@@ -30,6 +30,7 @@ impl Service {
             "vault" => Some("Microsoft.KeyVault/vaults"),
             "registry" => Some("Microsoft.ContainerRegistry/registries"),
             "Sql" => Some("Microsoft.DocumentDB/databaseAccounts"),
+            "sites" => Some("Microsoft.Web/sites"),
             _ => None,
         }
     }

@@ -134,6 +134,7 @@ pub enum ServiceKind {
     KeyVault,
     Cosmos,
     Registry,
+    WebApp,
 }
 
 impl ServiceKind {
@@ -144,6 +145,7 @@ impl ServiceKind {
             Self::KeyVault => "key vault",
             Self::Cosmos => "Cosmos DB account",
             Self::Registry => "container registry",
+            Self::WebApp => "web app",
         }
     }
 
@@ -155,6 +157,7 @@ impl ServiceKind {
             Self::KeyVault => "Microsoft.KeyVault",
             Self::Cosmos => "Microsoft.AzureCosmosDB",
             Self::Registry => "Microsoft.ContainerRegistry",
+            Self::WebApp => "Microsoft.Web",
         }
     }
 }
@@ -377,6 +380,73 @@ impl Gate {
         }
     }
 
+    /// A site as a target: its access restrictions (on the site's `siteConfig` or its
+    /// `config/web`). Any Allow rule, or a default action Deny, denies the rest ("Set up
+    /// Azure App Service access restrictions",
+    /// <https://learn.microsoft.com/azure/app-service/app-service-ip-restrictions>).
+    fn of_site(site: &super::Site, snapshot: &Snapshot) -> Self {
+        let config = snapshot.site_configs.iter().find(|c| {
+            c.id.to_ascii_lowercase()
+                .starts_with(&format!("{}/config", site.id.to_ascii_lowercase()))
+        });
+        let from_site = site.site_config.as_ref();
+        let restrictions: Vec<&super::IpRestriction> = from_site
+            .map(|c| c.ip_security_restrictions.iter().collect::<Vec<_>>())
+            .filter(|r| !r.is_empty())
+            .or_else(|| config.map(|c| c.ip_security_restrictions.iter().collect()))
+            .unwrap_or_default();
+        let default_deny = from_site
+            .and_then(|c| c.ip_security_restrictions_default_action.as_deref())
+            .or_else(|| config.and_then(|c| c.ip_security_restrictions_default_action.as_deref()))
+            .is_some_and(|a| a.eq_ignore_ascii_case("Deny"));
+        fn allows(r: &&&super::IpRestriction) -> bool {
+            r.action
+                .as_deref()
+                .is_none_or(|a| a.eq_ignore_ascii_case("Allow"))
+        }
+        // "Allow all" (Any) is the portal's placeholder when no rule is set.
+        let allow_all = restrictions.iter().filter(allows).any(|r| {
+            r.ip_address
+                .as_deref()
+                .is_some_and(|ip| ip.eq_ignore_ascii_case("Any"))
+        });
+        let mut hosts: Vec<String> = site
+            .host_names
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        hosts.push(format!(
+            "{}.azurewebsites.net",
+            site.name.replace('/', "-").to_ascii_lowercase()
+        ));
+        Self {
+            kind: ServiceKind::WebApp,
+            id: site.id.clone(),
+            name: site.name.clone(),
+            location: None,
+            public_disabled: disabled(site.public_network_access.as_deref()),
+            restricted: !allow_all && (default_deny || restrictions.iter().any(|r| allows(&r))),
+            ip_rules: restrictions
+                .iter()
+                .filter(allows)
+                .filter(|r| {
+                    r.tag
+                        .as_deref()
+                        .is_none_or(|t| t.eq_ignore_ascii_case("Default"))
+                })
+                .filter_map(|r| r.ip_address.as_deref().and_then(range))
+                .collect(),
+            subnets: restrictions
+                .iter()
+                .filter(allows)
+                .filter_map(|r| r.vnet_subnet_resource_id.clone())
+                .collect(),
+            azure_services: false,
+            rule_set: "access restrictions",
+            hosts,
+        }
+    }
+
     /// Whether the service's public endpoint refuses anyone the rules do not name.
     pub fn refuses_public(&self) -> bool {
         self.public_disabled || self.restricted
@@ -401,6 +471,7 @@ impl Snapshot {
         gates.extend(self.key_vaults.iter().map(Gate::of_vault));
         gates.extend(self.cosmos_accounts.iter().map(Gate::of_cosmos));
         gates.extend(self.registries.iter().map(Gate::of_registry));
+        gates.extend(self.sites.iter().map(|s| Gate::of_site(s, self)));
         gates
     }
 

@@ -46,6 +46,7 @@ fn run(
             target,
             port: 443,
             settings,
+            servers: &["168.63.129.16:53"],
             ..Seen::default()
         },
     )
@@ -344,6 +345,17 @@ fn a_registry_that_refuses_public_access_fails_an_image_pull_not_routed() {
         "properties": {"subnet": {"id": format!("{SUB}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/snet-data")},
             "privateLinkServiceConnections": [{"name": "c", "properties": {"privateLinkServiceId": registry, "groupIds": ["registry"],
                 "privateLinkServiceConnectionState": {"status": "Approved"}}}]}}));
+    // ... but the platform looks the registry up with Azure DNS: the zone must be linked.
+    let (status, evidence, _) =
+        status_of(&run(&files, FILE_HOST, Vec::new()), "platform.image-pull");
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(
+        evidence.contains(
+            "the private DNS zone privatelink.azurecr.io is not linked to VNET vnet-orders"
+        ),
+        "{evidence}"
+    );
+    link_zone(&mut files, "privatelink.azurecr.io");
     let (status, evidence, _) =
         status_of(&run(&files, FILE_HOST, Vec::new()), "platform.image-pull");
     assert_eq!(status, Status::Pass, "{evidence}");
@@ -415,6 +427,121 @@ fn a_name_of_a_private_endpoint_does_not_need_the_services_rules() {
     assert_eq!(status, Status::Skip);
     assert!(
         evidence.contains("private endpoint pe-sql-fabrikam"),
+        "{evidence}"
+    );
+}
+
+/// A private DNS zone of the snapshot linked to the example's VNET.
+fn link_zone(files: &mut BTreeMap<String, Value>, zone: &str) {
+    let zone_id = format!("{SUB}/providers/Microsoft.Network/privateDnsZones/{zone}");
+    files.insert(
+        format!("zone-{zone}.json"),
+        json!({"id": zone_id, "name": zone, "type": "Microsoft.Network/privateDnsZones"}),
+    );
+    files.insert(format!("link-{zone}.json"), json!({"id": format!("{zone_id}/virtualNetworkLinks/to-orders"), "name": "to-orders",
+        "type": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+        "properties": {"virtualNetwork": {"id": format!("{SUB}/providers/Microsoft.Network/virtualNetworks/vnet-orders")},
+            "virtualNetworkLinkState": "Completed"}}));
+}
+
+/// Content share routed to a private endpoint for file: the integration subnet's NSG must
+/// let TCP 445 (SMB) through to the endpoint's address.
+#[test]
+fn content_share_through_a_private_endpoint_needs_445_through_the_nsg() {
+    let mut files = functions();
+    site(&mut files)["properties"]["vnetContentShareEnabled"] = json!(true);
+    storage(&mut files)["properties"]["networkAcls"]["virtualNetworkRules"] = json!([]);
+    storage(&mut files)["properties"]["publicNetworkAccess"] = json!("Disabled");
+    let account = format!("{SUB}/providers/Microsoft.Storage/storageAccounts/stordersfunc");
+    files.insert("pe.json".into(), json!({"id": format!("{SUB}/providers/Microsoft.Network/privateEndpoints/pe-stordersfunc-file"),
+        "name": "pe-stordersfunc-file", "type": "Microsoft.Network/privateEndpoints",
+        "properties": {"subnet": {"id": format!("{SUB}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/snet-data")},
+            "customDnsConfigs": [{"fqdn": "stordersfunc.file.core.windows.net", "ipAddresses": ["10.40.2.5"]}],
+            "privateLinkServiceConnections": [{"name": "c", "properties": {"privateLinkServiceId": account, "groupIds": ["file"],
+                "privateLinkServiceConnectionState": {"status": "Approved"}}}]}}));
+    link_zone(&mut files, "privatelink.file.core.windows.net");
+    let nsg = format!("{SUB}/providers/Microsoft.Network/networkSecurityGroups/nsg-func");
+    files.insert("nsg.json".into(), json!({"id": nsg, "name": "nsg-func", "type": "Microsoft.Network/networkSecurityGroups",
+        "properties": {"securityRules": [{"name": "deny-smb", "properties": {"priority": 100, "direction": "Outbound",
+            "access": "Deny", "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+            "destinationAddressPrefix": "10.40.2.0/24", "destinationPortRange": "445"}}]}}));
+    files.get_mut("vnet.json").unwrap()["properties"]["subnets"][0]["properties"]["networkSecurityGroup"] =
+        json!({"id": nsg});
+    let (status, evidence, _) = status_of(
+        &run(&files, FILE_HOST, with_content_share()),
+        "platform.content-share",
+    );
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(evidence.contains("deny-smb"), "{evidence}");
+    assert!(evidence.contains("blocks TCP 445"), "{evidence}");
+
+    files.get_mut("nsg.json").unwrap()["properties"]["securityRules"] = json!([]);
+    let (status, evidence, _) = status_of(
+        &run(&files, FILE_HOST, with_content_share()),
+        "platform.content-share",
+    );
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert!(
+        evidence.contains("private endpoint pe-stordersfunc-file (file)"),
+        "{evidence}"
+    );
+}
+
+/// Another web app as the target: its access restrictions decide ("Set up Azure App
+/// Service access restrictions",
+/// <https://learn.microsoft.com/azure/app-service/app-service-ip-restrictions>): an Allow
+/// rule for one office address denies the app's outbound IPs; a rule for the integration
+/// subnet (with a Microsoft.Web service endpoint on it) admits it.
+#[test]
+fn a_web_app_targets_access_restrictions_decide() {
+    let mut files = functions();
+    let api = format!("{SUB}/providers/Microsoft.Web/sites/api-orders");
+    files.insert("api.json".into(), json!({"id": api, "name": "api-orders", "type": "Microsoft.Web/sites",
+        "kind": "app", "location": "West Europe",
+        "properties": {"hostNames": ["api-orders.azurewebsites.net", "api.orders.example"],
+            "publicNetworkAccess": "Enabled",
+            "siteConfig": {"ipSecurityRestrictions": [
+                {"name": "office", "ipAddress": "198.51.100.7/32", "action": "Allow", "priority": 100, "tag": "Default"},
+                {"name": "Deny all", "ipAddress": "Any", "action": "Deny", "priority": 2147483647}]}}}));
+    let evaluation = evaluate_with(
+        Some(&files),
+        &Seen {
+            target: "api.orders.example",
+            port: 443,
+            // Two sites in the snapshot: the app is the one the tool runs in.
+            settings: vec![("WEBSITE_SITE_NAME", "func-orders")],
+            servers: &["168.63.129.16:53"],
+            ..Seen::default()
+        },
+    );
+    let (status, evidence, remedy) = status_of(&evaluation, "target.public-access");
+    assert_eq!(status, Status::Fail, "{evidence}");
+    assert!(evidence.contains("web app api-orders"), "{evidence}");
+    assert!(
+        evidence.contains("access restrictions (IP rules 198.51.100.7/32)"),
+        "{evidence}"
+    );
+    assert!(
+        remedy.starts_with("az webapp config access-restriction add -g rg-orders-func -n api-orders --rule-name allow-caller-1 --action Allow --priority 100 --ip-address 20.86.41.10/32"),
+        "{remedy}"
+    );
+
+    let subnet =
+        format!("{SUB}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/snet-func");
+    files.get_mut("api.json").unwrap()["properties"]["siteConfig"]["ipSecurityRestrictions"] = json!([{"name": "func", "vnetSubnetResourceId": subnet, "action": "Allow", "priority": 100}]);
+    files.get_mut("vnet.json").unwrap()["properties"]["subnets"][0]["properties"]["serviceEndpoints"] =
+        json!([{"service": "Microsoft.Storage"}, {"service": "Microsoft.Web"}]);
+    let (status, evidence, _) = status_of(
+        &run(
+            &files,
+            "api-orders.azurewebsites.net",
+            vec![("WEBSITE_SITE_NAME", "func-orders")],
+        ),
+        "target.public-access",
+    );
+    assert_eq!(status, Status::Pass, "{evidence}");
+    assert!(
+        evidence.contains("admit the integration subnet snet-func"),
         "{evidence}"
     );
 }
