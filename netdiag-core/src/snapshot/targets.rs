@@ -221,6 +221,13 @@ fn subnets(rules: &[VnetRule]) -> Vec<String> {
     rules.iter().filter_map(|r| r.id.clone()).collect()
 }
 
+/// Whether an access restriction admits (an Allow rule; no action is Allow).
+fn allows(rule: &super::IpRestriction) -> bool {
+    rule.action
+        .as_deref()
+        .is_none_or(|a| a.eq_ignore_ascii_case("Allow"))
+}
+
 /// The host of a URL (`https://a.b.c/` → `a.b.c`), lowercase.
 fn host_of(url: &str) -> String {
     url.trim()
@@ -399,13 +406,8 @@ impl Gate {
             .and_then(|c| c.ip_security_restrictions_default_action.as_deref())
             .or_else(|| config.and_then(|c| c.ip_security_restrictions_default_action.as_deref()))
             .is_some_and(|a| a.eq_ignore_ascii_case("Deny"));
-        fn allows(r: &&&super::IpRestriction) -> bool {
-            r.action
-                .as_deref()
-                .is_none_or(|a| a.eq_ignore_ascii_case("Allow"))
-        }
         // "Allow all" (Any) is the portal's placeholder when no rule is set.
-        let allow_all = restrictions.iter().filter(allows).any(|r| {
+        let allow_all = restrictions.iter().filter(|r| allows(r)).any(|r| {
             r.ip_address
                 .as_deref()
                 .is_some_and(|ip| ip.eq_ignore_ascii_case("Any"))
@@ -425,10 +427,10 @@ impl Gate {
             name: site.name.clone(),
             location: None,
             public_disabled: disabled(site.public_network_access.as_deref()),
-            restricted: !allow_all && (default_deny || restrictions.iter().any(|r| allows(&r))),
+            restricted: !allow_all && (default_deny || restrictions.iter().any(|r| allows(r))),
             ip_rules: restrictions
                 .iter()
-                .filter(allows)
+                .filter(|r| allows(r))
                 .filter(|r| {
                     r.tag
                         .as_deref()
@@ -438,7 +440,7 @@ impl Gate {
                 .collect(),
             subnets: restrictions
                 .iter()
-                .filter(allows)
+                .filter(|r| allows(r))
                 .filter_map(|r| r.vnet_subnet_resource_id.clone())
                 .collect(),
             azure_services: false,
