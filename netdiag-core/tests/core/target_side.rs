@@ -502,7 +502,7 @@ fn a_web_app_targets_access_restrictions_decide() {
             "publicNetworkAccess": "Enabled",
             "siteConfig": {"ipSecurityRestrictions": [
                 {"name": "office", "ipAddress": "198.51.100.7/32", "action": "Allow", "priority": 100, "tag": "Default"},
-                {"name": "Deny all", "ipAddress": "Any", "action": "Deny", "priority": 2147483647}]}}}));
+                {"name": "Deny all", "ipAddress": "Any", "action": "Deny", "priority": 2_147_483_647}]}}}));
     let evaluation = evaluate_with(
         Some(&files),
         &Seen {
