@@ -141,6 +141,17 @@ pub fn interval_arg(text: &str) -> Result<HumanDuration, String> {
         .map_err(|e| e.to_string())
 }
 
+/// This machine's name: `COMPUTERNAME` (Windows; App Service names its instances so),
+/// else the kernel's host name.
+fn machine_name() -> Option<String> {
+    std::env::var("COMPUTERNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+}
+
 /// A run of `tool` in this process: the one place that reads the process's environment and
 /// terminal (the clock starts now; the allow-listed app settings, the platform's variables
 /// for `--azure`; on a terminal its width, and colour unless `NO_COLOR` is set; elsewhere
@@ -160,6 +171,11 @@ pub fn session(tool: Tool) -> Session {
         // The whole environment: the allow-listed settings are kept, and the secret ones
         // (the content share's connection string, Key Vault references) give their facts
         // and are dropped.
+        invocation: std::env::args_os()
+            .skip(1)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        machine: machine_name(),
         ..Session::with_settings(
             tool,
             AppSettings::from_pairs(std::env::vars_os().filter_map(|(name, value)| {

@@ -68,6 +68,10 @@ pub struct Report {
     pub build: Build,
     pub started_at: String,
     pub elapsed_ms: f64,
+    /// The arguments as given (after the program's name): how to run it again.
+    pub invocation: Vec<String>,
+    /// The machine it ran on (`COMPUTERNAME`, or the host name): which instance of the app.
+    pub machine: Option<String>,
     pub target: Option<Target>,
     pub environment: BTreeMap<String, String>,
     pub dns: Option<DnsSection>,
@@ -94,6 +98,8 @@ impl Report {
             build: crate::vocab::BUILD,
             started_at: humantime::format_rfc3339_millis(clock.started_at).to_string(),
             elapsed_ms: to_millis(clock.started.elapsed()),
+            invocation: Vec::new(),
+            machine: None,
             target: None,
             environment,
             dns: None,

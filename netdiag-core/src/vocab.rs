@@ -101,15 +101,8 @@ pub enum ErrorKind {
     Config,
     /// A network snapshot that cannot be read (exit 2).
     Snapshot,
-    /// `--azure` could not gather the configuration: no token, an endpoint that may not
-    /// be used, a timeout, an answer that is not JSON or too large (exit 2).
+    /// `--azure` could not start: no token, an endpoint that may not be used (exit 2).
     Azure,
-    /// A check of the checklist failed under `--no-probe` (exit 1).
-    Checklist,
-    /// The name did not resolve (exit 1).
-    Dns,
-    /// No TCP attempt connected (exit 1).
-    Tcp,
 }
 
 /// pass: the probe succeeded and nothing failed; fail: it failed; warn: it worked with

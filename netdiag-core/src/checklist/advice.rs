@@ -470,6 +470,8 @@ mod tests {
     fn attempt(outcome: TcpOutcome, millis: u64) -> TcpAttempt {
         TcpAttempt {
             seq: 1,
+            at: std::time::SystemTime::now(),
+            local: None,
             address: None,
             outcome,
             elapsed: Duration::from_millis(millis),

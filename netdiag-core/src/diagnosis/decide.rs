@@ -3,8 +3,8 @@
 //! the elapsed time, stamped last.
 
 use crate::checklist::Evaluation;
-use crate::report::{Report, ReportError};
-use crate::vocab::{Clock, ErrorKind, Exit, Verdict, VerdictStatus, to_millis};
+use crate::report::Report;
+use crate::vocab::{Clock, Exit, Verdict, VerdictStatus, to_millis};
 
 /// What the probe concluded on its own, before any checklist.
 pub(super) struct ProbeFinding {
@@ -14,8 +14,6 @@ pub(super) struct ProbeFinding {
     pub succeeded: bool,
     /// Ctrl-C ended the probe: a run in which nothing failed exits 130.
     pub interrupted: bool,
-    /// The report's `error.kind` when the probe failed (`dns` or `tcp`).
-    pub failure: ErrorKind,
 }
 
 /// Whether the checklist runs: after a probe failed, and always with a snapshot or under
@@ -49,17 +47,9 @@ pub(super) fn decide(
         Some(probe) if probe.interrupted => Exit::Interrupted,
         _ => Exit::Success,
     };
-    report.error = match probe {
-        Some(probe) if !probe.succeeded => Some(ReportError {
-            kind: probe.failure,
-            message: probe.verdict.summary.clone(),
-        }),
-        _ if exit == Exit::Failed => Some(ReportError {
-            kind: ErrorKind::Checklist,
-            message: verdict.summary.clone(),
-        }),
-        _ => None,
-    };
+    // A diagnosis that found a fault is a verdict, never an error: `error` is only for a
+    // run that could not do its job (exit 2, set where the input stopped it).
+    report.error = None;
     if let Some(evaluation) = checklist {
         report.checklist.clone_from(&evaluation.checks);
         if let Some(snapshot) = &mut report.snapshot {

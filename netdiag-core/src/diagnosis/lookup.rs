@@ -14,7 +14,6 @@ use crate::dns::{
 };
 use crate::nsg::Protocol;
 use crate::report::Target;
-use crate::vocab::ErrorKind;
 
 /// What `nameresolver` was asked to do.
 #[derive(Debug, Clone)]
@@ -76,7 +75,6 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
         ),
         succeeded: run.succeeded(),
         interrupted: run.interrupted(),
-        failure: ErrorKind::Dns,
     });
 
     // --azure: the DNS server's side of the network (its subnet's NSG, its NIC).

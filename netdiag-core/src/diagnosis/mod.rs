@@ -45,6 +45,10 @@ pub struct Session {
     /// Ctrl-C: every wait of the run (Azure, DNS, TCP, the pause between attempts) watches
     /// it, and the run ends with what it saw.
     pub interrupt: Interrupt,
+    /// The arguments as given, for the report's `invocation`.
+    pub invocation: Vec<String>,
+    /// The machine's name, for the report's `machine`.
+    pub machine: Option<String>,
 }
 
 impl Session {
@@ -58,6 +62,8 @@ impl Session {
             azure: AzureEnvironment::default(),
             style: Style::default(),
             interrupt: Interrupt::default(),
+            invocation: Vec::new(),
+            machine: None,
         }
     }
 
@@ -65,12 +71,20 @@ impl Session {
     /// in the verdict and the time.
     fn report(&self, settings: &AppSettings) -> Report {
         let placeholder = Verdict::new(VerdictStatus::Pass, "", Vec::new());
-        Report::new(
+        let mut report = Report::new(
             self.tool,
             self.clock,
             settings.reported().clone(),
             placeholder,
-        )
+        );
+        self.stamp(&mut report);
+        report
+    }
+
+    /// Who ran what where: the report's `invocation` and `machine`.
+    fn stamp(&self, report: &mut Report) {
+        report.invocation.clone_from(&self.invocation);
+        report.machine.clone_from(&self.machine);
     }
 }
 
@@ -197,13 +211,14 @@ impl Outcome {
 /// complete report carrying the error.
 pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outcome {
     let message = error.to_string();
-    let report = Report::input_error(
+    let mut report = Report::input_error(
         session.tool,
         session.clock,
         session.settings.reported().clone(),
         error.kind(),
         &message,
     );
+    session.stamp(&mut report);
     Outcome {
         report,
         exit: Exit::BadInput,

@@ -21,7 +21,7 @@ use crate::tcp::render::{attempt_line, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
-use crate::vocab::{ErrorKind, Interrupt, Verdict, VerdictStatus};
+use crate::vocab::{Interrupt, Verdict, VerdictStatus};
 
 /// What `tcpping` was asked to do.
 #[derive(Debug, Clone)]
@@ -229,11 +229,6 @@ fn probe_finding(
         ),
         succeeded: section.summary.connected > 0 || section.summary.ended() == 0,
         interrupted: section.summary.interrupted,
-        failure: if resolved.failure.is_some() {
-            ErrorKind::Dns
-        } else {
-            ErrorKind::Tcp
-        },
     }
 }
 

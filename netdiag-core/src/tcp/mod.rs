@@ -206,8 +206,14 @@ pub async fn run_probes(
 
 /// The attempt Ctrl-C cut short, and how long it had waited (`2.5s`).
 fn interrupted_attempt(seq: u32, address: SocketAddr, waited: Duration) -> TcpAttempt {
+    // It started `waited` ago.
+    let at = std::time::SystemTime::now()
+        .checked_sub(waited)
+        .unwrap_or_else(std::time::SystemTime::now);
     TcpAttempt {
         seq,
+        at,
+        local: None,
         address: Some(address),
         outcome: TcpOutcome::Interrupted,
         elapsed: waited,
@@ -382,6 +388,8 @@ impl Resolved {
     pub fn dns_attempt(&self, seq: u32) -> Option<TcpAttempt> {
         self.failure.as_ref().map(|message| TcpAttempt {
             seq,
+            at: std::time::SystemTime::now(),
+            local: None,
             address: None,
             outcome: TcpOutcome::Dns,
             elapsed: self
@@ -490,6 +498,8 @@ mod tests {
     fn attempt(outcome: TcpOutcome, ms: u64) -> TcpAttempt {
         TcpAttempt {
             seq: 1,
+            at: std::time::SystemTime::now(),
+            local: None,
             address: None,
             outcome,
             elapsed: Duration::from_millis(ms),

@@ -8,7 +8,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 use tokio::net::TcpSocket;
@@ -70,8 +70,16 @@ impl TcpOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TcpAttempt {
     pub seq: u32,
+    /// When the attempt started (RFC 3339).
+    #[serde(serialize_with = "rfc3339")]
+    #[schemars(with = "String")]
+    pub at: SystemTime,
     /// The address connected to; `null` when the name did not resolve.
     pub address: Option<SocketAddr>,
+    /// The source address and port the connection used: the app's own address in its
+    /// integration subnet or point-to-site pool (what the NSG analysis is about); `null`
+    /// when no connection was made.
+    pub local: Option<SocketAddr>,
     pub outcome: TcpOutcome,
     #[serde(rename = "elapsed_ms", serialize_with = "millis")]
     #[schemars(with = "f64")]
@@ -80,6 +88,10 @@ pub struct TcpAttempt {
     pub message: Option<String>,
     /// The OS error number (errno on Linux, WSA error on Windows).
     pub os_error: Option<i32>,
+}
+
+fn rfc3339<S: serde::Serializer>(at: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&humantime::format_rfc3339_millis(*at).to_string())
 }
 
 /// Classifies an OS connect error. Rust maps errno and WSA codes to the same kinds, so
@@ -99,9 +111,12 @@ pub fn classify(error: &io::Error) -> TcpOutcome {
 /// Connects once to `address`, giving up after `timeout`. Never waits longer than that
 /// (plus scheduling), whatever the OS would do.
 pub async fn connect_once(seq: u32, address: SocketAddr, timeout: Duration) -> TcpAttempt {
+    let at = SystemTime::now();
     let attempt = |outcome, elapsed, error: Option<&io::Error>| TcpAttempt {
         seq,
+        at,
         address: Some(address),
+        local: None,
         outcome,
         elapsed,
         message: error.map(ToString::to_string),
@@ -120,7 +135,10 @@ pub async fn connect_once(seq: u32, address: SocketAddr, timeout: Duration) -> T
     let elapsed = started.elapsed();
     match result {
         // The stream is dropped here: closed at once, nothing sent.
-        Ok(Ok(_stream)) => attempt(TcpOutcome::Connected, elapsed, None),
+        Ok(Ok(stream)) => TcpAttempt {
+            local: stream.local_addr().ok(),
+            ..attempt(TcpOutcome::Connected, elapsed, None)
+        },
         Ok(Err(error)) => attempt(classify(&error), elapsed, Some(&error)),
         Err(_deadline) => attempt(TcpOutcome::Timeout, elapsed, None),
     }

@@ -79,6 +79,8 @@ mod tests {
     fn attempt(outcome: TcpOutcome, micros: u64) -> TcpAttempt {
         TcpAttempt {
             seq: 1,
+            at: std::time::SystemTime::now(),
+            local: None,
             address: Some("10.1.2.4:1433".parse().unwrap()),
             outcome,
             elapsed: Duration::from_micros(micros),

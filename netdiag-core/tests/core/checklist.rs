@@ -240,6 +240,8 @@ pub(crate) fn tcp(outcomes: &[TcpOutcome]) -> TcpSummary {
             .enumerate()
             .map(|(i, outcome)| TcpAttempt {
                 seq: u32::try_from(i).unwrap() + 1,
+                at: SystemTime::now(),
+                local: None,
                 address: Some("10.10.2.4:1433".parse().unwrap()),
                 outcome: *outcome,
                 elapsed: Duration::from_millis(5),

@@ -95,7 +95,11 @@ fn tcpping_no_probe_json_report() {
     // The verdict names the check that is the likely cause.
     assert_eq!(report["verdict"]["status"], "fail");
     assert_eq!(report["verdict"]["cause"], "nsg.p2s-to-target");
-    assert_eq!(report["error"]["kind"], "checklist");
+    assert!(
+        report["error"].is_null(),
+        "a diagnosis is no error: {}",
+        report["error"]
+    );
     for check in report["checklist"].as_array().unwrap() {
         for field in [
             "id", "stage", "status", "title", "evidence", "remedy", "details",
@@ -109,7 +113,11 @@ fn tcpping_no_probe_json_report() {
     assert_eq!(nsg["details"]["blocked"][0]["range"], "172.16.200.128/25");
     assert_eq!(nsg["details"]["blocked"][0]["nsg"], "nsg-data");
     assert_eq!(report["verdict"]["status"], "fail");
-    assert_eq!(report["error"]["kind"], "checklist");
+    assert!(
+        report["error"].is_null(),
+        "a diagnosis is no error: {}",
+        report["error"]
+    );
     assert_eq!(report["tcp"], Value::Null);
     assert!(!run.stdout.contains("not-a-real-password"));
     let certs = check(&report, "certs.in-sync");
@@ -217,7 +225,8 @@ fn a_failed_probe_runs_the_checklist_without_a_snapshot() {
     let json = Run::of(command("tcpping").args(["--json", "-n", "1", &closed.to_string()])).json();
     let listening = check(&json, "host.listening");
     assert_eq!(listening["status"], "manual");
-    assert_eq!(json["error"]["kind"], "tcp");
+    // A diagnosis is a verdict, never an error (issue 24, point 20).
+    assert!(json["error"].is_null(), "{}", json["error"]);
     // Only the probe check failed: it is the cause.
     assert_eq!(json["verdict"]["cause"], "tcp.connect");
 }
