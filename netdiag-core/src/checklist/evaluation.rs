@@ -67,11 +67,25 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         let _ = write!(header, "\nNot readable: {}", gap.note());
     }
     let files = snapshot.map(|s| s.files.as_slice()).unwrap_or_default();
+    let zero = snapshot
+        .map(|s| s.empty_files.as_slice())
+        .unwrap_or_default();
     for empty in files
         .iter()
         .filter(|f| f.resources == 0 && f.ignored.is_empty())
     {
-        let _ = write!(header, "\nEmpty: {} holds no resources", empty.path);
+        if zero.contains(&empty.path) {
+            let _ = write!(
+                header,
+                "\nEmpty: {} is empty: did the az command that wrote it fail? (its error went to the console, not the file)",
+                empty.path
+            );
+        } else {
+            let _ = write!(header, "\nEmpty: {} holds no resources", empty.path);
+        }
+    }
+    for skipped in snapshot.into_iter().flat_map(|s| &s.not_json) {
+        let _ = write!(header, "\nNot JSON, skipped: {skipped}");
     }
     header
 }

@@ -14,7 +14,9 @@ use super::locate::{Step, line_of};
 use super::{Ignored, LoadedFile, MAX_FILE_BYTES, Snapshot, SnapshotError};
 
 impl Snapshot {
-    /// Loads every path (files, or directories of `.json` files, read in name order).
+    /// Loads every path: files, or directories read in name order. In a directory, `.json`
+    /// files must be JSON; any other file is read when its content is JSON (PowerShell's
+    /// `> vnet.txt`) and listed as not JSON otherwise. A file of 0 bytes is listed as empty.
     pub fn load(paths: &[PathBuf]) -> Result<Self, SnapshotError> {
         let mut snapshot = Self::default();
         for path in paths {
@@ -22,11 +24,14 @@ impl Snapshot {
                 SnapshotError::in_file(format!("--network {}", path.display()), e.to_string())
             })?;
             if metadata.is_dir() {
-                for file in json_files(path)? {
-                    snapshot.load_file(&file)?;
+                for file in export_files(path)? {
+                    let must_be_json = file
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                    snapshot.load_file(&file, must_be_json)?;
                 }
             } else {
-                snapshot.load_file(path)?;
+                snapshot.load_file(path, true)?;
             }
         }
         Ok(snapshot)
@@ -85,7 +90,7 @@ impl Snapshot {
         }
     }
 
-    fn load_file(&mut self, path: &Path) -> Result<(), SnapshotError> {
+    fn load_file(&mut self, path: &Path, must_be_json: bool) -> Result<(), SnapshotError> {
         let file = path.display().to_string();
         let size = std::fs::metadata(path)
             .map_err(|e| SnapshotError::in_file(&file, e.to_string()))?
@@ -100,9 +105,30 @@ impl Snapshot {
         }
         let bytes =
             std::fs::read(path).map_err(|e| SnapshotError::in_file(&file, e.to_string()))?;
-        let text = decode_text(bytes).map_err(|reason| SnapshotError::in_file(&file, reason))?;
+        let text = match decode_text(bytes) {
+            Ok(text) => text,
+            Err(_) if !must_be_json => {
+                self.not_json.push(file);
+                return Ok(());
+            }
+            Err(reason) => return Err(SnapshotError::in_file(&file, reason)),
+        };
         // PowerShell's Out-File writes a byte order mark; JSON parsers do not want it.
-        self.load_text(&file, text.strip_prefix('\u{feff}').unwrap_or(&text))
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if text.trim().is_empty() {
+            self.files.push(LoadedFile {
+                path: file.clone(),
+                resources: 0,
+                ignored: Vec::new(),
+            });
+            self.empty_files.push(file);
+            return Ok(());
+        }
+        if !must_be_json && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+            self.not_json.push(file);
+            return Ok(());
+        }
+        self.load_text(&file, text)
     }
 
     fn add_resource(
@@ -194,18 +220,25 @@ impl Snapshot {
                 ),
             ));
         }
-        if let Some(first) = self.seen_ids.get(&id) {
+        if let Some((first, earlier)) = self.seen_ids.get(&id) {
+            // The same export twice (a `show` and a `list`, a directory given twice):
+            // identical copies merge; copies that differ cannot both be true.
+            if earlier == value {
+                return Ok(());
+            }
             let mut path = at.to_vec();
             path.push(Step::Key("id".into()));
+            let field = first_difference(earlier, value, "").unwrap_or_default();
             return Err(source.error(
                 &path,
                 &format!(
-                    "resource '{}' is defined twice (first in {first}); export each resource once",
+                    "resource '{}' is defined twice with different content, first in {first}: they differ at {field}; keep one export of it",
                     id_of(&resource)
                 ),
             ));
         }
-        self.seen_ids.insert(id, source.file.to_owned());
+        self.seen_ids
+            .insert(id, (source.file.to_owned(), value.clone()));
         list(self).push(resource);
         self.count_resource();
         Ok(())
@@ -464,7 +497,44 @@ pub(super) fn is_web_config(value: &Value) -> bool {
         || name.to_ascii_lowercase().ends_with("/web")
 }
 
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
+/// The first field (a dotted path) at which two resources differ.
+fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    let here = || {
+        if at.is_empty() {
+            "the top level".to_owned()
+        } else {
+            at.to_owned()
+        }
+    };
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|key| {
+                let path = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                match (a.get(key), b.get(key)) {
+                    (Some(x), Some(y)) => first_difference(x, y, &path),
+                    _ => Some(path),
+                }
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{at}[{i}]"))),
+        _ if a == b => None,
+        _ => Some(here()),
+    }
+}
+
+/// Every file under `dir` (hidden ones left out), in name order.
+fn export_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e.to_string()))?;
     let mut files = Vec::new();
@@ -472,12 +542,15 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
         let path = entry
             .map_err(|e| SnapshotError::in_file(dir.display().to_string(), e.to_string()))?
             .path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
         if path.is_dir() {
-            files.extend(json_files(&path)?);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
+            files.extend(export_files(&path)?);
+        } else {
             files.push(path);
         }
     }
@@ -485,7 +558,7 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
     if files.is_empty() {
         return Err(SnapshotError::in_file(
             dir.display().to_string(),
-            "no .json files in this directory",
+            "no files in this directory",
         ));
     }
     Ok(files)

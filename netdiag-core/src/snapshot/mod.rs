@@ -168,8 +168,14 @@ pub struct Snapshot {
     /// `--azure`: why the gathering ended before it had read everything (the deadline, an
     /// ARM that went silent or could not be reached, an answer that was not JSON).
     pub gathering_stopped: Option<String>,
-    /// ARM ids seen so far (lowercase) and the file that defined each.
-    seen_ids: BTreeMap<String, String>,
+    /// Files of 0 bytes (or only whitespace): what `az ... > f.json` leaves when `az`
+    /// failed. Listed, not an error.
+    pub empty_files: Vec<String>,
+    /// Files of a directory whose content is not JSON (notes, screenshots): listed, skipped.
+    pub not_json: Vec<String>,
+    /// ARM ids seen so far (lowercase), the file that defined each and its content, to
+    /// merge an identical copy and name what differs in another.
+    seen_ids: BTreeMap<String, (String, serde_json::Value)>,
 }
 
 /// Why `--azure` could not read the app, and what to do about it.

@@ -212,7 +212,7 @@ fn files_that_are_not_text_and_directories() {
     let error = Snapshot::load(std::slice::from_ref(&dir))
         .unwrap_err()
         .to_string();
-    assert!(error.contains("no .json files"), "{error}");
+    assert!(error.contains("no files in this directory"), "{error}");
     let error = Snapshot::load(&[dir.join("missing.json")])
         .unwrap_err()
         .to_string();
@@ -501,4 +501,92 @@ fn a_public_ip_address_is_read_and_counted() {
         Some("20.61.3.7".parse().unwrap())
     );
     assert_eq!(snapshot.public_ips[1].ip_address, None);
+}
+
+/// A directory of a support case, as customers fill it (issue 24, points 1-3).
+fn case_dir(tag: &str, files: &[(&str, &[u8])]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("netdiag-case-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.join(name), content).unwrap();
+    }
+    dir
+}
+
+const NSG: &str = r#"{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-a", "name": "nsg-a", "type": "Microsoft.Network/networkSecurityGroups", "properties": {"securityRules": []}}"#;
+
+/// `az ... > nsg.json` leaves 0 bytes when `az` fails (its error went to stderr): listed as
+/// empty, with the hint, and the rest is read.
+#[test]
+fn a_zero_byte_file_is_listed_as_empty_with_a_hint() {
+    let dir = case_dir(
+        "empty",
+        &[("nsg.json", b""), ("nsg-a.json", NSG.as_bytes())],
+    );
+    let snapshot = Snapshot::load(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(snapshot.nsgs.len(), 1);
+    let empty: Vec<&str> = snapshot.empty_files.iter().map(String::as_str).collect();
+    assert_eq!(empty.len(), 1);
+    assert!(empty[0].ends_with("nsg.json"), "{empty:?}");
+    // Broken JSON is still an error.
+    let broken = case_dir("broken", &[("nsg.json", b"{\"id\": ")]);
+    assert!(Snapshot::load(std::slice::from_ref(&broken)).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&broken).unwrap();
+}
+
+/// PowerShell users write `> vnet.txt`: any file whose content is JSON is read, whatever
+/// its extension; the others are listed as not JSON.
+#[test]
+fn files_are_read_by_content_not_extension() {
+    let dir = case_dir(
+        "txt",
+        &[
+            ("nsg.txt", NSG.as_bytes()),
+            ("notes.md", b"# what I tried\n"),
+        ],
+    );
+    let snapshot = Snapshot::load(std::slice::from_ref(&dir)).unwrap();
+    assert_eq!(snapshot.nsgs.len(), 1);
+    assert_eq!(snapshot.not_json.len(), 1);
+    assert!(snapshot.not_json[0].ends_with("notes.md"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The same resource in two files: identical copies merge; copies that differ are an
+/// error naming both files and the first field that differs.
+#[test]
+fn a_resource_twice_merges_when_identical_and_names_the_difference_otherwise() {
+    let same = case_dir(
+        "same",
+        &[("a.json", NSG.as_bytes()), ("b.json", NSG.as_bytes())],
+    );
+    let snapshot = Snapshot::load(std::slice::from_ref(&same)).unwrap();
+    assert_eq!(snapshot.nsgs.len(), 1);
+    // The same directory given twice, too.
+    assert_eq!(
+        Snapshot::load(&[same.clone(), same.clone()])
+            .unwrap()
+            .nsgs
+            .len(),
+        1
+    );
+
+    let changed = NSG.replace(
+        r#""securityRules": []"#,
+        r#""securityRules": [], "provisioningState": "Updating""#,
+    );
+    let differ = case_dir(
+        "differ",
+        &[("a.json", NSG.as_bytes()), ("b.json", changed.as_bytes())],
+    );
+    let error = Snapshot::load(std::slice::from_ref(&differ)).unwrap_err().to_string();
+    assert!(
+        error.contains("a.json") && error.contains("b.json"),
+        "{error}"
+    );
+    assert!(error.contains("provisioningState"), "{error}");
+    std::fs::remove_dir_all(&same).unwrap();
+    std::fs::remove_dir_all(&differ).unwrap();
 }

@@ -623,3 +623,48 @@ fn legacy_sort_asks_the_two_lowest_of_the_vnets_servers_and_says_so() {
         "{reachable}"
     );
 }
+
+/// A support case's directory as customers fill it: a 0-byte file (`az` failed), a
+/// PowerShell `> nsg-apps.txt`, a note and the same resource twice (issue 24, points 1-3).
+#[test]
+fn a_support_case_directory_reads_as_its_customer_meant_it() {
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-case-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let export = netdiag_tests::regional_export();
+    for entry in std::fs::read_dir(&export).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let target = if name == "nsg-apps.json" {
+            dir.join("nsg-apps.txt")
+        } else {
+            dir.join(&name)
+        };
+        std::fs::copy(&path, target).unwrap();
+    }
+    std::fs::copy(export.join("plan.json"), dir.join("plan-again.json")).unwrap();
+    std::fs::write(dir.join("route-table.json"), b"").unwrap();
+    std::fs::write(dir.join("notes.md"), b"what I tried yesterday\n").unwrap();
+    let run = Run::of(command("tcpping").args([
+        "--network",
+        &dir.display().to_string(),
+        "--no-probe",
+        "sql-fabrikam.database.windows.net:1433",
+    ]));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("route-table.json is empty: did the az command that wrote it fail?"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Not JSON, skipped: "), "{}", run.stdout);
+    assert!(run.stdout.contains("notes.md"), "{}", run.stdout);
+    // The .txt export was read: the same verdict as the export's.
+    assert!(
+        run.stdout.contains("Likely cause: dns.private-endpoint"),
+        "{}",
+        run.stdout
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
