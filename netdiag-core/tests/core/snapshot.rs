@@ -581,7 +581,9 @@ fn a_resource_twice_merges_when_identical_and_names_the_difference_otherwise() {
         "differ",
         &[("a.json", NSG.as_bytes()), ("b.json", changed.as_bytes())],
     );
-    let error = Snapshot::load(std::slice::from_ref(&differ)).unwrap_err().to_string();
+    let error = Snapshot::load(std::slice::from_ref(&differ))
+        .unwrap_err()
+        .to_string();
     assert!(
         error.contains("a.json") && error.contains("b.json"),
         "{error}"
