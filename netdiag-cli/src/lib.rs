@@ -295,6 +295,22 @@ impl Progress for RequestCounter {
 /// arguments become the tool's bad-input outcome (one `error:` line, exit 2, a report
 /// with `--json`), returned as the exit code to end with.
 pub fn parse<C: Parser>(session: &Session) -> Result<C, ExitCode> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    if let Some(hint) = habit_hint(session.tool, &args) {
+        let format = if args.iter().any(|arg| arg == "--json") {
+            Format::Json
+        } else {
+            Format::Text
+        };
+        return Err(finish(&diagnosis::bad_input(
+            session,
+            format,
+            &InputError::Usage(hint),
+        )));
+    }
     C::try_parse().map_err(|error| {
         if is_help(&error) {
             error.exit();
@@ -311,6 +327,56 @@ pub fn parse<C: Parser>(session: &Session) -> Result<C, ExitCode> {
             &InputError::Usage(message),
         ))
     })
+}
+
+/// What users of other tools type, and our way of saying it: a bare `help`, tcping's `-c`,
+/// `-p` and `-t N`, dig's `@server`. `None` when the arguments are not one of those.
+pub fn habit_hint(tool: Tool, args: &[String]) -> Option<String> {
+    let name = tool.name();
+    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if positional.len() == 1 && positional[0].eq_ignore_ascii_case("help") && args.len() == 1 {
+        return Some(format!("'help' is not a host: see {name} --help"));
+    }
+    if tool == Tool::Nameresolver
+        && let Some(server) = args.iter().find(|a| a.starts_with('@'))
+    {
+        let host = positional
+            .iter()
+            .find(|a| !a.starts_with('@'))
+            .map_or("NAME", |h| h.as_str());
+        return Some(format!(
+            "dig's {server}: give the DNS server after the name: {name} {host} {}",
+            &server[1..]
+        ));
+    }
+    if tool != Tool::Tcpping {
+        return None;
+    }
+    for (i, arg) in args.iter().enumerate() {
+        let next = args.get(i + 1).map(String::as_str);
+        match arg.as_str() {
+            "-c" => {
+                return Some(format!(
+                    "tcping's -c is -n here: {name} -n {} HOST:PORT",
+                    next.unwrap_or("N")
+                ));
+            }
+            "-p" => {
+                return Some(format!(
+                    "-p: give the port after the host, as {name} HOST:{0} or {name} HOST {0}",
+                    next.unwrap_or("PORT")
+                ));
+            }
+            "-t" if next.is_some_and(|n| n.parse::<f64>().is_ok()) => {
+                return Some(format!(
+                    "-t runs until Ctrl-C; the timeout is -w (e.g. -w {}s)",
+                    next.unwrap_or("2")
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `--help`, `--version`, or no arguments at all: clap prints the help (exit 0, or 2 when

@@ -26,6 +26,8 @@ pub enum AddrError {
     UnclosedBracket { input: String },
     #[error("the host name is empty")]
     EmptyName,
+    #[error("'{input}' is a URL: give host:port, not a URL: tcpping {host_port}")]
+    Url { input: String, host_port: String },
     #[error(
         "'{input}' is ambiguous: the IPv6 address {input}, or {host} port {port}? Write [{host}]:{port} for the port, or [{input}] for the address"
     )]
@@ -153,6 +155,28 @@ impl std::fmt::Display for Host {
 /// Parses `tcpping`'s target: `host`, `host:port`, `[IPv6]:port`, a bare IPv6 address, with
 /// an optional separate port argument (`host port`). Port 80 when none is given.
 pub fn parse_target(input: &str, port_argument: Option<&str>) -> Result<(Host, u16), AddrError> {
+    // `tcpping http://db:8080`: the host and port the URL means, named back.
+    if let Some((scheme, rest)) = input.split_once("://") {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit('@').next().unwrap_or(authority);
+        let default_port = match scheme.to_ascii_lowercase().as_str() {
+            "https" => 443,
+            _ => 80,
+        };
+        let has_port = authority
+            .rsplit_once(':')
+            .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            && !authority.ends_with(']');
+        let host_port = if has_port {
+            authority.to_owned()
+        } else {
+            format!("{authority}:{default_port}")
+        };
+        return Err(AddrError::Url {
+            input: input.to_owned(),
+            host_port,
+        });
+    }
     let (host_text, inline_port) = if let Some(rest) = input.strip_prefix('[') {
         let Some((inside, after)) = rest.split_once(']') else {
             return Err(AddrError::UnclosedBracket {

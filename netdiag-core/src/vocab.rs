@@ -183,8 +183,17 @@ pub fn display_duration(duration: Duration) -> String {
 /// A duration or count the user typed that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DurationError {
-    #[error("'{0}' is zero; give a timeout such as 3s or 500ms")]
+    #[error("'{0}' is not a timeout: give one such as 3s or 500ms")]
     ZeroTimeout(String),
+    /// A bare number that is surely not seconds (Windows `ping -w` takes milliseconds).
+    #[error(
+        "'{text}' without a unit is {seconds} seconds ({human}): did you mean {text}ms? Write the unit: {text}ms, or {text}s if you meant seconds"
+    )]
+    Unitless {
+        text: String,
+        seconds: String,
+        human: String,
+    },
     #[error("'{text}' is not a duration ({reason}); write it like {examples}")]
     NotADuration {
         text: String,
@@ -202,6 +211,18 @@ pub enum DurationError {
 fn parse_duration(text: &str, examples: &'static str) -> Result<Duration, DurationError> {
     let trimmed = text.trim();
     if let Ok(seconds) = trimmed.parse::<f64>() {
+        // Windows' ping -w takes milliseconds: a bare 100 or more is a unit trap, and
+        // anything over 10 minutes without a unit cannot be meant.
+        if seconds >= UNITLESS_LIMIT_SECONDS {
+            return Err(DurationError::Unitless {
+                text: trimmed.to_owned(),
+                seconds: trimmed.to_owned(),
+                human: Duration::try_from_secs_f64(seconds).map_or_else(
+                    |_| "longer than anything a probe waits".to_owned(),
+                    |d| humantime::format_duration(Duration::from_secs(d.as_secs())).to_string(),
+                ),
+            });
+        }
         return Duration::try_from_secs_f64(seconds).map_err(|_| DurationError::NotADuration {
             text: text.to_owned(),
             reason: "not a number of seconds from 0 up".to_owned(),
@@ -215,11 +236,17 @@ fn parse_duration(text: &str, examples: &'static str) -> Result<Duration, Durati
     })
 }
 
-/// Parses a timeout (`3s`, `500ms`, `2`); zero is refused because it would make every
-/// probe fail without sending anything.
+/// A bare number of seconds this large is taken for milliseconds typed without a unit.
+const UNITLESS_LIMIT_SECONDS: f64 = 100.0;
+
+/// Parses a timeout (`3s`, `500ms`, `2`); zero or less is refused because it would make
+/// every probe fail without sending anything.
 pub fn parse_timeout(text: &str) -> Result<Duration, DurationError> {
+    if text.trim().parse::<f64>().is_ok_and(|n| n <= 0.0) {
+        return Err(DurationError::ZeroTimeout(text.trim().to_owned()));
+    }
     match parse_duration(text, "3s, 500ms, 1m or a number of seconds (2, 0.5)")? {
-        duration if duration.is_zero() => Err(DurationError::ZeroTimeout(text.to_owned())),
+        duration if duration.is_zero() => Err(DurationError::ZeroTimeout(text.trim().to_owned())),
         duration => Ok(duration),
     }
 }
@@ -287,8 +314,18 @@ mod tests {
         }
         assert_eq!(
             parse_timeout("0s").unwrap_err().to_string(),
-            "'0s' is zero; give a timeout such as 3s or 500ms"
+            "'0s' is not a timeout: give one such as 3s or 500ms"
         );
+        // Windows ping's milliseconds, typed without a unit: asked, not waited for.
+        assert!(
+            parse_timeout("500")
+                .unwrap_err()
+                .to_string()
+                .contains("did you mean 500ms?")
+        );
+        assert!(parse_interval("1e9").is_err());
+        assert_eq!(parse_timeout("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_timeout("99"), Ok(Duration::from_secs(99)));
     }
 
     #[test]

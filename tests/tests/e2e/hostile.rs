@@ -135,7 +135,7 @@ fn argument_cases() -> Vec<Case> {
         case(
             "nameresolver",
             &["--timeout", "0ms", "db.contoso.internal"],
-            "zero",
+            "is not a timeout",
         ),
         case(
             "nameresolver",
@@ -218,7 +218,7 @@ fn argument_cases() -> Vec<Case> {
             "not a whole number",
         ),
         case("tcpping", &["-s", "0", "127.0.0.1:80"], "give at least 1"),
-        case("tcpping", &["-w", "0s", "127.0.0.1:80"], "zero"),
+        case("tcpping", &["-w", "0s", "127.0.0.1:80"], "is not a timeout"),
         case(
             "tcpping",
             &["-w", "forever", "127.0.0.1:80"],
@@ -475,4 +475,87 @@ fn the_sentinel_sees_a_packet_when_one_is_sent() {
     assert_eq!(run.code, 1);
     std::thread::sleep(Duration::from_millis(50));
     assert!(sentinel.hits() > 0);
+}
+
+/// What users of other tools type (issue 24, points 11-13): a URL, a bare `help`, Windows
+/// ping's milliseconds, tcping's `-c`/`-p`/`-t N`, dig's `@server`. Each is one clear
+/// `error:` line naming our way, exit 2, and nothing is sent.
+#[test]
+fn habits_of_other_tools_get_our_way_named() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "tcpping",
+            &["http://db.contoso.internal:8080"],
+            "give host:port, not a URL: tcpping db.contoso.internal:8080",
+        ),
+        (
+            "tcpping",
+            &["https://api.contoso.internal/health"],
+            "give host:port, not a URL: tcpping api.contoso.internal:443",
+        ),
+        ("tcpping", &["help"], "see tcpping --help"),
+        ("nameresolver", &["help"], "see nameresolver --help"),
+        (
+            "tcpping",
+            &["-w", "500", "10.9.9.9:1"],
+            "did you mean 500ms?",
+        ),
+        (
+            "tcpping",
+            &["-i", "1000", "10.9.9.9:1"],
+            "did you mean 1000ms?",
+        ),
+        ("tcpping", &["-w", "1e9", "10.9.9.9:1"], "did you mean"),
+        (
+            "tcpping",
+            &["-w", "0", "10.9.9.9:1"],
+            "'0' is not a timeout: give one such as 3s or 500ms",
+        ),
+        (
+            "tcpping",
+            &["-w", "-1", "10.9.9.9:1"],
+            "'-1' is not a timeout: give one such as 3s or 500ms",
+        ),
+        (
+            "tcpping",
+            &["-c", "3", "10.9.9.9:1"],
+            "tcping's -c is -n here",
+        ),
+        (
+            "tcpping",
+            &["-p", "1433", "10.9.9.9"],
+            "give the port after the host",
+        ),
+        (
+            "tcpping",
+            &["-t", "2", "10.9.9.9:1"],
+            "-t runs until Ctrl-C; the timeout is -w",
+        ),
+        (
+            "nameresolver",
+            &["@10.9.9.9", "db.contoso.internal"],
+            "give the DNS server after the name: nameresolver db.contoso.internal 10.9.9.9",
+        ),
+    ];
+    for (tool, args, said) in cases {
+        let run = Run::of(command(tool).args(*args));
+        assert_eq!(run.code, 2, "{tool} {args:?}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.starts_with("error: "),
+            "{tool} {args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(said), "{tool} {args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    }
+    // With the unit, a long timeout is what the user meant.
+    let run = Run::of(command("tcpping").args([
+        "--no-probe",
+        "-w",
+        "15m",
+        "--network",
+        &netdiag_tests::example_export().display().to_string(),
+        "10.10.2.4:1433",
+    ]));
+    assert_ne!(run.code, 2, "{}", run.stderr);
 }

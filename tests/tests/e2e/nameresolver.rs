@@ -386,7 +386,7 @@ fn bad_input_exits_2_with_one_error_line() {
         (
             vec!["--timeout", "0s", "db.contoso.internal"],
             vec![],
-            "zero",
+            "is not a timeout",
         ),
         (vec!["-t", "AXFR", "db.contoso.internal"], vec![], "'AXFR'"),
         (vec!["--bogus", "db.contoso.internal"], vec![], "--bogus"),

@@ -207,7 +207,7 @@ fn contradictions_and_bad_values_exit_2() {
         (&["-w", "-3s", "127.0.0.1:80"], "not a duration"),
         (&["127.0.0.1:80", "81"], "two different ports"),
         (&["-n", "0", "127.0.0.1:80"], "give at least 1"),
-        (&["-w", "0s", "127.0.0.1:80"], "zero"),
+        (&["-w", "0s", "127.0.0.1:80"], "is not a timeout"),
         (&["-w", "soon", "127.0.0.1:80"], "not a duration"),
         (&["-i", "-1s", "127.0.0.1:80"], "not a duration"),
         (&["-t", "-n", "3", "127.0.0.1:80"], "cannot be used with"),
