@@ -257,9 +257,10 @@ pub(super) fn plan_vnet_limit(scene: &Scene<'_>) -> Finding {
         )
     } else {
         Finding::pass(format!(
-            "plan {} is integrated with {} VNET(s) in the snapshot",
+            "plan {} is integrated with {} gateway-based VNET{} in the snapshot",
             plan.name,
-            vnets.len()
+            vnets.len(),
+            if vnets.len() == 1 { "" } else { "s" }
         ))
     }
 }

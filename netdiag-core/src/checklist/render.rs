@@ -108,6 +108,13 @@ pub fn render(
                         format!("{mark} {:<22} {}", check.id, check.evidence),
                         TEXT_COLUMN,
                     );
+                    // A skip for want of a resource says how to bring it (the export, or
+                    // the role to grant), as the report does.
+                    if matches!(check.skip, Some(SkipReason::Missing { .. }))
+                        && !check.remedy.is_empty()
+                    {
+                        row(format!("{blank}-> {}", check.remedy), TEXT_COLUMN + 3);
+                    }
                 }
                 Status::Fail | Status::Warn | Status::Manual => {
                     row(

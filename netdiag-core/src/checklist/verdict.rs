@@ -97,13 +97,6 @@ fn incomplete_notice(checks: &[Check]) -> Option<(String, Vec<String>)> {
     Some((summary, steps))
 }
 
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
-}
-
 /// The resource that brings a missing one: a subnet comes with its VNET.
 fn exported_as(id: String) -> String {
     let lower = id.to_ascii_lowercase();
@@ -183,7 +176,8 @@ fn decide(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
     }
     let notice = incomplete_notice(checks);
     if let Some(first) = warnings.first() {
-        let mut summary = format!("No check failed; {}: {}.", first.id, first.evidence);
+        // The warning first: "Warning: nsg.inbound: ...", not "Warning: No check failed".
+        let mut summary = format!("{}: {}.", first.id, first.evidence);
         let mut next_steps = steps(&warnings);
         if let Some((incomplete, exports)) = notice {
             summary = format!("{summary} {incomplete}");
@@ -194,7 +188,7 @@ fn decide(checks: &[Check], probe_verdict: Option<&Verdict>) -> Verdict {
     if let Some((incomplete, exports)) = notice {
         return Verdict::new(
             VerdictStatus::Warn,
-            format!("No check failed, but {}", lowercase_first(&incomplete)),
+            format!("{incomplete} Nothing that could decide failed."),
             exports
                 .into_iter()
                 .chain(manual.iter().take(2).map(step))

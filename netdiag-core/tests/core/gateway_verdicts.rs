@@ -602,9 +602,7 @@ fn the_standing_retirement_notice_does_not_hide_a_warning_about_the_path() {
         json!({"id": format!("{SUB}/Microsoft.Network/networkSecurityGroups/nsg-sql-nic")});
     let verdict = evaluate_with(Some(&files), &Seen::default()).verdict(None);
     assert!(
-        verdict
-            .summary
-            .starts_with("No check failed; nsg.p2s-to-target: "),
+        verdict.summary.starts_with("nsg.p2s-to-target: "),
         "{}",
         verdict.summary
     );

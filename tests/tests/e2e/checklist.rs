@@ -432,6 +432,23 @@ fn a_partial_export_skips_what_it_lacks_and_fails_nothing() {
         "{}",
         text.stdout
     );
+    // A check that skipped for want of a resource says on its line how to export it, as
+    // the JSON does (issue 24, point 6).
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("[skip] plan.tier"))
+        .unwrap_or_else(|| panic!("{}", text.stdout));
+    let remedy = lines[at + 1..]
+        .iter()
+        .take_while(|l| l.starts_with(' '))
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        remedy.contains("-> Export it and add it to the snapshot: az appservice plan show -g RG -n PLAN > plan.json"),
+        "{remedy}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 

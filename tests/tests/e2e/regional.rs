@@ -371,7 +371,7 @@ fn a_snapshot_that_lacked_the_vnet_says_the_verdict_is_incomplete() {
         let lines = netdiag_tests::logical_lines(&text.stdout);
         assert!(
             lines.iter().any(|l| l
-                == "Warning: No check failed, but the verdict is incomplete: 12 checks could not decide because the snapshot lacks vnet-fabrikam."),
+                == "Warning: The verdict is incomplete: 12 checks could not decide because the snapshot lacks vnet-fabrikam. Nothing that could decide failed."),
             "{shape:?}: {}",
             text.stdout
         );
