@@ -307,9 +307,11 @@ fn finding(
                 describe(&analysis.blocked),
                 missing.unwrap_or_default()
             ),
-            format!(
-                "Allow {proto} {port} {direction} from the whole {source_name} {range}{to} in the named NSG, above the blocking rule; the app's source address can be any address of the {short}."
-            ),
+            nsg_remedy(nsgs, analysis, side, port, proto).unwrap_or_else(|| {
+                format!(
+                    "Allow {proto} {port} {direction} from the whole {source_name} {range}{to} in the named NSG, above the blocking rule; the app's source address can be any address of the {short}."
+                )
+            }),
         );
     }
     if let Some(missing) = missing {
@@ -341,6 +343,89 @@ fn finding(
     }
     Finding::pass(format!(
         "the whole {short} {range} may reach {proto} {port} on {target}{outbound} ({place})"
+    ))
+}
+
+/// The command that opens the path for the whole source range: widen the custom rule that
+/// admits part of it (named, with what it admits now), else a rule just above the one that
+/// blocks. `None` when the blocking NSG is not in the snapshot.
+fn nsg_remedy(
+    nsgs: &PathNsgs<'_>,
+    analysis: &Analysis,
+    side: &Side<'_>,
+    port: u16,
+    proto: &str,
+) -> Option<String> {
+    let blocking = analysis.blocked.first()?;
+    let nsg = nsgs.present.iter().find(|n| n.name == blocking.nsg)?;
+    let group = crate::snapshot::resource_group_of(&nsg.id).unwrap_or("RG");
+    let range = nets(side.source);
+    let whole = side
+        .source
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (short, source_name) = (side.short(), side.source_name);
+    // An Allow rule of this NSG that admits part of the range: widen it, keeping its
+    // other sources.
+    let widen = analysis
+        .allowed
+        .iter()
+        .filter(|b| b.nsg == nsg.name)
+        .find_map(|b| nsg.security_rules.iter().find(|r| r.name == b.rule));
+    if let Some(rule) = widen {
+        let admitted: Vec<&str> = analysis
+            .allowed
+            .iter()
+            .filter(|b| b.rule == rule.name)
+            .map(|b| b.range.as_str())
+            .collect();
+        let mut prefixes: Vec<String> = vec![whole];
+        prefixes.extend(
+            rule.source_address_prefix
+                .iter()
+                .chain(&rule.source_address_prefixes)
+                .map(ToString::to_string)
+                .filter(|p| !admitted.contains(&p.as_str()) && !p.is_empty()),
+        );
+        return Some(format!(
+            "Widen rule {} of {} to the whole {source_name} {range} (it admits {} only): az network nsg rule update -g {group} --nsg-name {} -n {} --source-address-prefixes {}; the app's source address can be any address of the {short}.",
+            rule.name,
+            nsg.name,
+            admitted.join(", "),
+            nsg.name,
+            rule.name,
+            prefixes.join(" ")
+        ));
+    }
+    let blocking_priority = nsg
+        .security_rules
+        .iter()
+        .find(|r| r.name == blocking.rule)
+        .map(|r| r.priority);
+    // Custom rules take priorities 100-4096; a default rule (65000+) is beaten by any.
+    let priority = blocking_priority.map_or(4096, |p| p.saturating_sub(1).min(4096));
+    let az_proto = if proto == "UDP" { "Udp" } else { "Tcp" };
+    if priority < 100 {
+        return Some(format!(
+            "Rule {} of {} (priority {}) leaves no room for a rule above it: narrow its sources so they no longer cover the {short} (az network nsg rule update -g {group} --nsg-name {} -n {} --source-address-prefixes ...), or delete it (az network nsg rule delete -g {group} --nsg-name {} -n {}); the app's source address can be any address of the {short}.",
+            blocking.rule,
+            nsg.name,
+            blocking_priority.unwrap_or(100),
+            nsg.name,
+            blocking.rule,
+            nsg.name,
+            blocking.rule
+        ));
+    }
+    Some(format!(
+        "Allow {proto} {port} from the whole {source_name} {range} above rule {} of {}: az network nsg rule create -g {group} --nsg-name {} -n Allow-App-{proto}-{port} --priority {priority} --direction {} --access Allow --protocol {az_proto} --source-address-prefixes {whole} --destination-address-prefixes {} --destination-port-ranges {port}; the app's source address can be any address of the {short}.",
+        blocking.rule,
+        nsg.name,
+        nsg.name,
+        side.direction.name(),
+        side.target
     ))
 }
 

@@ -181,7 +181,11 @@ fn the_example_has_one_planted_problem_and_the_ids_in_tree_order() {
             .contains("172.16.200.128/25 by nsg-data/Deny-Sql-from-anywhere-else")
     );
     assert!(
-        evaluation.verdict(None).next_steps[0].starts_with("[nsg.p2s-to-target] Allow TCP 1433")
+        evaluation.verdict(None).next_steps[0].starts_with(
+            "[nsg.p2s-to-target] Widen rule Allow-Sql-from-AppService-P2S of nsg-data to the whole P2S pool 172.16.200.0/24 (it admits 172.16.200.0/25 only): az network nsg rule update -g rg-contoso --nsg-name nsg-data -n Allow-Sql-from-AppService-P2S --source-address-prefixes 172.16.200.0/24"
+        ),
+        "{:?}",
+        evaluation.verdict(None).next_steps
     );
 }
 

@@ -312,9 +312,15 @@ fn outbound_nsg_of_the_integration_subnet_is_analysed_for_the_whole_subnet() {
         blocked.evidence,
         "TCP 1433 to 10.10.2.4 outbound (subnet snet-apps) is blocked for part of the integration subnet: 10.10.4.32/27 by nsg-apps/Deny-Sql-Upper"
     );
-    assert_eq!(
-        blocked.remedy,
-        "Allow TCP 1433 outbound from the whole integration subnet 10.10.4.0/26 to 10.10.2.4 in the named NSG, above the blocking rule; the app's source address can be any address of the integration subnet."
+    // Priority 100 leaves no room above: narrow or delete the rule, with the commands.
+    assert!(
+        blocked.remedy.starts_with(
+            "Rule Deny-Sql-Upper of nsg-apps (priority 100) leaves no room for a rule above it"
+        ) && blocked.remedy.contains(
+            "az network nsg rule delete -g rg-contoso --nsg-name nsg-apps -n Deny-Sql-Upper"
+        ),
+        "{}",
+        blocked.remedy
     );
     let details = serde_json::to_value(blocked.details.unwrap()).unwrap();
     assert_eq!(details["pool"], json!(["10.10.4.0/26"]));
@@ -405,9 +411,10 @@ fn inbound_nsgs_at_the_target_are_analysed_for_the_integration_subnet() {
         "{}",
         blocked.evidence
     );
+    // The rule to widen is named, with the command to copy (issue 24, point 5).
     assert!(
         blocked.remedy.starts_with(
-            "Allow TCP 1433 inbound from the whole integration subnet 10.10.4.0/26 in the named NSG"
+            "Widen rule Allow-Sql-from-VNet of nsg-data to the whole integration subnet 10.10.4.0/26 (it admits 10.10.4.0/27 only): az network nsg rule update -g rg-contoso --nsg-name nsg-data -n Allow-Sql-from-VNet --source-address-prefixes 10.10.4.0/26"
         ),
         "{}",
         blocked.remedy

@@ -64,7 +64,7 @@ fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
         "{cause}"
     );
     assert!(first_screen.iter().any(|l| l.starts_with(
-        "  1. [nsg.p2s-to-target] Allow TCP 1433 inbound from the whole P2S pool 172.16.200.0/24"
+        "  1. [nsg.p2s-to-target] Widen rule Allow-Sql-from-AppService-P2S of nsg-data to the whole P2S"
     )));
     // Not a terminal: plain ASCII marks, no escape sequences.
     assert!(run.stdout.contains("[FAIL] nsg.p2s-to-target"));

@@ -204,9 +204,13 @@ fn an_outbound_rule_for_half_the_subnet_is_the_cause() {
             outbound["details"]["blocked"],
             json!([{"range": "10.20.4.32/27", "nsg": "nsg-apps", "rule": "Deny-VNet-else"}])
         );
-        assert!(outbound["remedy"].as_str().unwrap().starts_with(
-            "Allow TCP 8443 outbound from the whole integration subnet 10.20.4.0/26 to 10.20.2.4"
-        ));
+        // The rule that admits half is named and widened, with the command to copy.
+        let remedy = outbound["remedy"].as_str().unwrap();
+        assert!(
+            remedy.contains("az network nsg rule update -g rg-fabrikam --nsg-name nsg-apps -n ")
+                && remedy.contains("--source-address-prefixes 10.20.4.0/26"),
+            "{shape:?}: {remedy}"
+        );
     }
 }
 
