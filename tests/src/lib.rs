@@ -553,6 +553,28 @@ pub fn binary(name: &str) -> PathBuf {
     .clone()
 }
 
+/// An example of the test kit (`arm_mock`), built once per test run.
+///
+/// # Panics
+/// When it does not build.
+pub fn example_binary(name: &str) -> PathBuf {
+    static ARM_MOCK: OnceLock<PathBuf> = OnceLock::new();
+    let cell = match name {
+        "arm_mock" => &ARM_MOCK,
+        other => panic!("unknown example {other}"),
+    };
+    cell.get_or_init(|| {
+        escargot::CargoBuild::new()
+            .package("netdiag-tests")
+            .example(name)
+            .run()
+            .unwrap_or_else(|e| panic!("building example {name}: {e}"))
+            .path()
+            .to_path_buf()
+    })
+    .clone()
+}
+
 /// The text output's lines with wrapping undone: a physical line that starts with spaces
 /// continues the one before when its first word would not have fitted there (the
 /// wrapper's own rule at 100 columns, the width when stdout is not a terminal). Tests

@@ -707,7 +707,19 @@ impl Gatherer {
     ) -> Result<Self, AzureError> {
         let endpoint = environment.endpoint(options.endpoint.as_deref());
         check_endpoint(&endpoint, "--arm-endpoint", false)?;
-        let app_id = environment.app_id(options.app.as_deref())?;
+        // What is missing is said at once, not one run at a time.
+        let app_id = match environment.app_id(options.app.as_deref()) {
+            Ok(id) => id,
+            Err(AzureError::App(which))
+                if options.token_file.is_none() && !environment.has_identity() =>
+            {
+                return Err(AzureError::Needs(vec![
+                    which,
+                    environment.no_token().to_string(),
+                ]));
+            }
+            Err(error) => return Err(error),
+        };
         let mut http = Http::new(
             options.timeout,
             Secrets::default(),

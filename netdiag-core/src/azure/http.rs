@@ -204,6 +204,13 @@ impl Http {
                     limit / (1024 * 1024)
                 ),
             },
+            ureq::Error::Io(_)
+            | ureq::Error::HostNotFound
+            | ureq::Error::ConnectionFailed
+            | ureq::Error::ConnectProxyFailed(_) => AzureError::Unreachable {
+                endpoint: endpoint_of(url),
+                message: self.secrets.redact(&error.to_string()),
+            },
             other => AzureError::Request {
                 url: self.secrets.redact(url),
                 message: self.secrets.redact(&other.to_string()),
@@ -259,6 +266,18 @@ impl Http {
             },
             retry_after,
         ))
+    }
+}
+
+/// The scheme and authority of a URL: `https://management.azure.com`.
+fn endpoint_of(url: &str) -> String {
+    match url.find("://") {
+        Some(at) => {
+            let rest = &url[at + 3..];
+            let end = rest.find('/').map_or(url.len(), |e| at + 3 + e);
+            url[..end].to_owned()
+        }
+        None => url.to_owned(),
     }
 }
 

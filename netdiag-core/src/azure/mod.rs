@@ -266,11 +266,18 @@ fn proxy_without_password(proxy: &str) -> String {
 /// Why `--azure` could not gather anything (exit 2). Messages never carry a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AzureError {
-    /// No token source applies.
+    /// No token source applies: outside App Service (the three ways), or inside an app
+    /// whose managed identity is off (how to turn it on).
+    #[error("{}", no_token_message(.0.as_ref()))]
+    NoToken(Option<(String, String)>),
+    /// Several requirements are missing at once: all of them, in one line.
+    #[error("--azure needs more: {}", .0.join("; and "))]
+    Needs(Vec<String>),
+    /// Azure Resource Manager cannot be reached from here.
     #[error(
-        "--azure needs a token: give --arm-token-file PATH (e.g. from az account get-access-token --query accessToken -o tsv), or run inside App Service with a managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER, or the older MSI_ENDPOINT and MSI_SECRET)"
+        "the app cannot reach Azure Resource Manager at {endpoint} ({message}): inside the app this is usually Route All with an NSG or firewall on the way; allow the AzureResourceManager service tag outbound on 443 (and a proxy, if this network needs one, through HTTPS_PROXY)"
     )]
-    NoToken,
+    Unreachable { endpoint: String, message: String },
     /// The token source answered with an error, or its answer had no token.
     #[error("no token from {source_name} ({endpoint}): {message}")]
     Token {
@@ -314,6 +321,30 @@ pub enum AzureError {
     /// A gathered resource the snapshot loader refused.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
+}
+
+/// `--azure` without a token: the three ways outside App Service; inside an app (its
+/// resource group and name), how to turn on its managed identity.
+fn no_token_message(app: Option<&(String, String)>) -> String {
+    match app {
+        Some((group, site)) => format!(
+            "--azure needs a token, and this app has no managed identity: turn on the app's managed identity: az webapp identity assign -g {group} -n {site} (then grant it Reader as README's --azure section says), or give --arm-token-file PATH"
+        ),
+        None => "--azure needs a token: give --arm-token-file PATH (e.g. from az account get-access-token --query accessToken -o tsv), or run inside App Service with a managed identity (IDENTITY_ENDPOINT and IDENTITY_HEADER, or the older MSI_ENDPOINT and MSI_SECRET)".to_owned(),
+    }
+}
+
+impl AzureEnvironment {
+    /// Whether a token source applies (a file, or an identity endpoint).
+    pub(crate) fn has_identity(&self) -> bool {
+        (self.identity_endpoint.is_some() && self.identity_header.is_some())
+            || (self.msi_endpoint.is_some() && self.msi_secret.is_some())
+    }
+
+    /// The error for a missing token: inside App Service, with the app's names.
+    pub(crate) fn no_token(&self) -> AzureError {
+        AzureError::NoToken(self.resource_group.clone().zip(self.site_name.clone()))
+    }
 }
 
 /// Values that must never be printed, and their removal from text.

@@ -57,7 +57,7 @@ pub(crate) fn acquire(
             "2017-09-01",
             "clientid",
         ),
-        _ => return Err(AzureError::NoToken),
+        _ => return Err(environment.no_token()),
     };
     http.secrets_mut().add(secret);
     check_endpoint(endpoint, source_name, true)?;
@@ -69,7 +69,17 @@ pub(crate) fn acquire(
     if let Some(client_id) = &options.client_id {
         let _ = write!(url, "&{client_param}={}", encode(client_id));
     }
-    let answer = http.get_direct(&url, &[(header, secret.as_str()), ("Metadata", "true")])?;
+    let answer = http
+        .get_direct(&url, &[(header, secret.as_str()), ("Metadata", "true")])
+        .map_err(|error| match error {
+            // The identity endpoint is the platform's, not Azure Resource Manager.
+            AzureError::Unreachable { message, .. } => AzureError::Token {
+                source_name,
+                endpoint: endpoint.clone(),
+                message,
+            },
+            other => other,
+        })?;
     let failure = |message: String| AzureError::Token {
         source_name,
         endpoint: endpoint.clone(),

@@ -813,3 +813,107 @@ fn both_examples_are_gathered_in_at_most_five_round_trips() {
         assert!(mock.most_in_flight() <= 8);
     }
 }
+
+/// A new user outside App Service with neither `--app` nor a token hears both at once;
+/// inside App Service without an identity, how to turn it on (issue 24, point 16).
+#[test]
+fn what_azure_needs_is_said_at_once() {
+    let run = Run::of(command("tcpping").args(["--azure", "--no-probe", PE_TARGET]));
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("--app RESOURCE_ID"), "{}", run.stderr);
+    assert!(run.stderr.contains("--arm-token-file"), "{}", run.stderr);
+
+    let run = Run::of(
+        command("tcpping")
+            .env(
+                "WEBSITE_OWNER_NAME",
+                "0b7e5a3d-0000-4000-8000-0000000fab01+rg-fabrikam-WestEuropewebspace",
+            )
+            .env("WEBSITE_RESOURCE_GROUP", "rg-fabrikam")
+            .env("WEBSITE_SITE_NAME", "fabrikam-api")
+            .args(["--azure", "--no-probe", PE_TARGET]),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("turn on the app's managed identity: az webapp identity assign -g rg-fabrikam -n fabrikam-api"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("run inside App Service"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// ARM that the app cannot reach: said as such, with what usually blocks it (issue 24,
+/// point 17).
+#[test]
+fn an_unreachable_arm_is_explained() {
+    let mock = regional();
+    let closed = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let dead = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run = Run::of(
+        command("tcpping")
+            .env("IDENTITY_ENDPOINT", mock.identity_endpoint())
+            .env("IDENTITY_HEADER", IDENTITY_HEADER)
+            .args([
+                "--azure",
+                "--arm-endpoint",
+                &dead,
+                "--app",
+                REGIONAL_APP,
+                "--no-probe",
+                PE_TARGET,
+            ]),
+    );
+    let text = netdiag_tests::logical_lines(&run.stdout).join("\n");
+    assert!(
+        text.contains(&format!(
+            "the app cannot reach Azure Resource Manager at {dead}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("AzureResourceManager service tag"), "{text}");
+}
+
+/// The mock is the way to try `--azure` without an account: it prints the command to
+/// paste, and that command works as printed (issue 24, point 18).
+#[test]
+fn the_mock_prints_a_command_that_works_as_printed() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as StdCommand, Stdio};
+    let mock = netdiag_tests::example_binary("arm_mock");
+    let mut child = StdCommand::new(&mock)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the mock starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut command_line = None;
+    for line in lines.by_ref().take(20) {
+        let line = line.unwrap();
+        if let Some(rest) = line.trim_start_matches('#').trim().strip_prefix("tcpping ") {
+            command_line = Some(rest.to_owned());
+            break;
+        }
+    }
+    let Some(command_line) = command_line else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the mock printed no tcpping command line");
+    };
+    let args: Vec<&str> = command_line.split_whitespace().collect();
+    let run = Run::of(command("tcpping").args(&args));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(run.code, 1, "{command_line}: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Likely cause: dns.private-endpoint"),
+        "{}",
+        run.stdout
+    );
+}
