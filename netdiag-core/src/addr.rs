@@ -154,6 +154,16 @@ impl std::fmt::Display for Host {
 
 /// Parses `tcpping`'s target: `host`, `host:port`, `[IPv6]:port`, a bare IPv6 address, with
 /// an optional separate port argument (`host port`). Port 80 when none is given.
+/// Whether a target as typed names its port (`host:1433`, `[fd00::4]:443`); a bare IPv6
+/// address's colons are its own.
+pub fn names_port(input: &str) -> bool {
+    let input = input.trim();
+    if input.starts_with('[') {
+        return input.contains("]:");
+    }
+    input.parse::<Ipv6Addr>().is_err() && input.contains(':')
+}
+
 pub fn parse_target(input: &str, port_argument: Option<&str>) -> Result<(Host, u16), AddrError> {
     // `tcpping http://db:8080`: the host and port the URL means, named back.
     if let Some((scheme, rest)) = input.split_once("://") {

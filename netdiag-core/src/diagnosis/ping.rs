@@ -110,6 +110,17 @@ async fn run(
         print: plan.shared.format == Format::Text,
         style: session.style,
     };
+    // No port given: port 80, said before anything is tried (a database or SSH target
+    // typed without its port is the usual mistake).
+    if lines.print
+        && !plan.shared.no_probe
+        && plan.port.is_none()
+        && !crate::addr::names_port(&plan.target)
+    {
+        lines
+            .live
+            .line(&format!("{target}: port {port} (none given)"));
+    }
     // Ctrl-C during --azure: no probe follows; the checklist runs on what was read.
     let interrupted_plan;
     let plan_to_probe = if prepared.interrupted {

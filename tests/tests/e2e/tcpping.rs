@@ -661,3 +661,19 @@ fn the_report_says_how_where_and_from_which_address() {
     assert!(report["tcp"]["attempts"][0]["local"].is_null());
     assert!(report["error"].is_null());
 }
+
+/// No port given: the first line says port 80 was taken, before anything is tried (issue
+/// 24, point 15).
+#[test]
+fn no_port_given_is_said_first() {
+    let defaulted = run(tcpping().args(["-n", "1", "-w", "300ms", "127.0.0.1"]));
+    assert_eq!(
+        defaulted.stdout.lines().next(),
+        Some("127.0.0.1:80: port 80 (none given)"),
+        "{}",
+        defaulted.stdout
+    );
+    let open = OpenPort::start();
+    let given = run(tcpping().args(["-n", "1", &open.addr().to_string()]));
+    assert!(!given.stdout.contains("none given"), "{}", given.stdout);
+}
