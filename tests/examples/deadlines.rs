@@ -78,6 +78,6 @@ fn main() {
             .env_clear()
             .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
             .env("WEBSITE_DNS_TIMEOUT", "1")
-            .args(["-w", "500ms", "nosuch.contoso.internal:1433"]),
+            .args(["-n", "1", "-w", "500ms", "nosuch.contoso.internal:1433"]),
     );
 }

@@ -285,7 +285,9 @@ async fn probe(
         if !resolved.addresses.is_empty() {
             let limit = match plan.limit {
                 Limit::Duration(total) => Limit::Duration(total.saturating_sub(started.elapsed())),
-                other => other,
+                // The attempts whose lookup failed count against -n.
+                Limit::Count(count) => Limit::Count(count.saturating_sub(seq - 1).max(1)),
+                Limit::Continuous => Limit::Continuous,
             };
             let probe_plan = ProbePlan {
                 addresses: resolved.addresses.clone(),
@@ -312,8 +314,10 @@ async fn probe(
         if let Some(attempt) = failed_lookups.last() {
             lines.finished(attempt);
         }
+        // A name that does not resolve is one failed attempt; -n goes on like -t, so
+        // that intermittent DNS shows.
         let another = match plan.limit {
-            Limit::Count(_) => false,
+            Limit::Count(count) => seq < count,
             Limit::Continuous => true,
             Limit::Duration(total) => started.elapsed() + plan.interval < total,
         };

@@ -588,10 +588,19 @@ fn a_timed_run_goes_on_after_a_name_fails_to_resolve() {
     let once = self::run(
         tcpping()
             .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
-            .args(["-n", "3", "nosuch.contoso.internal:1433"]),
+            .args(["-n", "3", "-i", "0", "nosuch.contoso.internal:1433"]),
     );
+    // -n goes on as -t does: each attempt looks the name up again (issue 24, point 14).
     assert!(
-        once.stdout.contains("Complete: 0/1 successful attempts"),
+        once.stdout.contains("Complete: 0/3 successful attempts"),
+        "{}",
+        once.stdout
+    );
+    assert_eq!(
+        once.stdout
+            .matches("Connection attempt failed: nosuch.contoso.internal did not resolve")
+            .count(),
+        3,
         "{}",
         once.stdout
     );
