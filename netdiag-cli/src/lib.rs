@@ -23,8 +23,9 @@ use netdiag_core::settings::AppSettings;
 use netdiag_core::vocab::{Exit, Interrupt, Tool, display_duration};
 
 /// The flags both tools take.
-// Doc comments here are the --help text, where backticks would show.
-#[allow(clippy::doc_markdown)]
+// Doc comments here are the --help text, where backticks would show; the flags are the
+// command line's, each a bool as clap parses it.
+#[allow(clippy::doc_markdown, clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, clap::Args)]
 #[command(group = clap::ArgGroup::new("snapshot").args(["network", "azure"]).multiple(true))]
 pub struct SharedArgs {
@@ -51,6 +52,11 @@ pub struct SharedArgs {
     /// --network DIR reads back: attach it to a support case).
     #[arg(long, value_name = "DIR", requires = "azure", help_heading = "Azure")]
     pub save_network: Option<PathBuf>,
+
+    /// With --save-network: write into a directory that holds another app's export too
+    /// (its files are kept; --network DIR then reads both apps, and --app chooses).
+    #[arg(long, requires = "save_network", help_heading = "Azure")]
+    pub force: bool,
 
     /// A file holding a bearer token for Azure Resource Manager, instead of the managed
     /// identity (az account get-access-token --query accessToken -o tsv > token.txt).
@@ -209,6 +215,7 @@ impl SharedArgs {
                 client_id: self.identity_client_id.clone(),
                 timeout: self.azure_timeout.0,
                 save: self.save_network.clone(),
+                force: self.force,
                 progress: (!self.json && std::io::stderr().is_terminal())
                     .then(|| Arc::new(RequestCounter) as Arc<dyn Progress>),
                 interrupt: interrupt.clone(),
@@ -425,6 +432,9 @@ pub fn finish(outcome: &Outcome) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     for warning in &outcome.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
+    }
+    for note in &outcome.notes {
+        let _ = writeln!(stderr, "{note}");
     }
     if let Some(line) = &outcome.error_line {
         let _ = writeln!(stderr, "{line}");

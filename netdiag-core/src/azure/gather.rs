@@ -216,6 +216,39 @@ fn references(value: &Value, pointers: &[&str]) -> Vec<Request> {
         .collect()
 }
 
+/// `--save-network DIR` into a directory that already holds another app's export: refused,
+/// since `--network DIR` would then read two apps as one case.
+fn refuse_another_apps_dir(dir: &Path, app_id: &str) -> Result<(), AzureError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let other = id_of(&value).filter(|id| {
+            text_of_type(&value).is_some_and(|t| kinds::SITE.answers_to(t)) && !same_id(id, app_id)
+        });
+        if let Some(other) = other {
+            let name = other.rsplit('/').next().unwrap_or(other);
+            return Err(AzureError::Save {
+                path: dir.display().to_string(),
+                message: format!(
+                    "holds the export of another app ({name}): choose an empty directory, or add --force to save beside it"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn text_of_type(value: &Value) -> Option<&str> {
+    text(value, "/type")
+}
+
 /// The kinds whose network rules the target-side checks read.
 fn is_service_kind(kind: &kinds::ResourceKind) -> bool {
     [
@@ -730,6 +763,9 @@ impl Gatherer {
             endpoint: Some(endpoint.clone()),
             ..options.clone()
         };
+        if let (Some(dir), false) = (&options.save, options.force) {
+            refuse_another_apps_dir(dir, &app_id)?;
+        }
         let (token, token_source) = acquire(&options, &endpoint, environment, &mut http)?;
         let target_ip = target.and_then(|t| t.parse::<IpAddr>().ok());
         let target_name = target.filter(|_| target_ip.is_none()).map(str::to_owned);

@@ -46,6 +46,8 @@ pub struct AzureOptions {
     pub timeout: Duration,
     /// `--save-network`.
     pub save: Option<PathBuf>,
+    /// `--force`: save beside another app's export.
+    pub force: bool,
     /// Counts the requests on a terminal.
     pub progress: Option<Arc<dyn Progress>>,
     /// Ctrl-C: the gathering stops and keeps what it read.

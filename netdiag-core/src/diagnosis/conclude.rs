@@ -88,6 +88,7 @@ pub(super) fn conclude(
             checklist,
         }),
         warnings: probed.warnings,
+        notes: prepared.saved.iter().cloned().collect(),
         error_line: None,
     }
 }

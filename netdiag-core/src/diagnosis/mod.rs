@@ -179,6 +179,9 @@ pub struct Outcome {
     pub body: Option<Body>,
     /// `warning: ...` lines for stderr.
     pub warnings: Vec<String>,
+    /// Plain lines for stderr: what the run did besides its diagnosis (where
+    /// `--save-network` wrote).
+    pub notes: Vec<String>,
     /// The `error: ...` line for stderr, when the input stopped the run.
     pub error_line: Option<String>,
 }
@@ -226,6 +229,7 @@ pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outco
         style: session.style,
         body: None,
         warnings: Vec::new(),
+        notes: Vec::new(),
         error_line: Some(format!("error: {message}")),
     }
 }
@@ -265,6 +269,8 @@ struct Prepared {
     /// Ctrl-C came while Azure was being read: no probe follows, and the verdict is
     /// never better than `warn`.
     interrupted: bool,
+    /// Where `--save-network` wrote, and how many resources.
+    saved: Option<String>,
 }
 
 /// A gathering from Azure under way, and the files' snapshot it adds to.
@@ -327,6 +333,7 @@ fn prepare(shared: &Shared, session: &Session, target: &str) -> Result<Prepared,
             network_dns: None,
             azure: None,
             interrupted,
+            saved: None,
         });
     };
     let mut snapshot = snapshot;
@@ -347,6 +354,7 @@ fn prepare(shared: &Shared, session: &Session, target: &str) -> Result<Prepared,
         network_dns,
         azure,
         interrupted,
+        saved: None,
     })
 }
 
@@ -364,6 +372,7 @@ impl Prepared {
             return Ok(());
         };
         let interrupted = &mut self.interrupted;
+        let saved = &mut self.saved;
         let result = (|| {
             if let (Some(ip), false) = (ip, *interrupted)
                 && azure.gatherer.target_side(ip) == Err(AzureError::Interrupted)
@@ -371,7 +380,12 @@ impl Prepared {
                 *interrupted = true;
             }
             if let Some(dir) = &azure.options.save {
-                azure.gatherer.save(dir)?;
+                let count = azure.gatherer.save(dir)?;
+                *saved = Some(format!(
+                    "Saved {count} resources to {} (read them back with --network {})",
+                    dir.display(),
+                    dir.display()
+                ));
             }
             azure.gatherer.into_snapshot(azure.files.clone())
         })();

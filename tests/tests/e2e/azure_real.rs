@@ -917,3 +917,56 @@ fn the_mock_prints_a_command_that_works_as_printed() {
         run.stdout
     );
 }
+
+/// `--save-network DIR` says where and how many; a directory that holds another app's
+/// export is refused (a second app would merge into the first) unless `--force` (issue 24,
+/// point 4).
+#[test]
+fn save_network_says_what_it_wrote_and_keeps_apps_apart() {
+    let dir = std::env::temp_dir().join(format!("netdiag-e2e-save2-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let save = |mock: &ArmMock, app: &str, target: &str, force: bool| {
+        let mut cmd = command("tcpping");
+        cmd.env("IDENTITY_ENDPOINT", mock.identity_endpoint())
+            .env("IDENTITY_HEADER", IDENTITY_HEADER)
+            .args(["--azure", "--arm-endpoint", &mock.url(), "--app", app])
+            .args([
+                "--save-network",
+                &dir.display().to_string(),
+                "--no-probe",
+                target,
+            ]);
+        if force {
+            cmd.arg("--force");
+        }
+        Run::of(&mut cmd)
+    };
+    let regional = regional();
+    let run = save(&regional, REGIONAL_APP, PE_TARGET, false);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let written = std::fs::read_dir(&dir).unwrap().count();
+    assert!(
+        run.stderr.contains(&format!(
+            "Saved {written} resources to {} (read them back with --network {})",
+            dir.display(),
+            dir.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    // The same app again: fine, the files are replaced.
+    assert_eq!(save(&regional, REGIONAL_APP, PE_TARGET, false).code, 1);
+    // Another app into the same directory: refused, naming both.
+    let gateway = gateway();
+    let run = save(&gateway, GATEWAY_APP, "10.10.2.4:1433", false);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("holds the export of another app (fabrikam-api)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(save(&gateway, GATEWAY_APP, "10.10.2.4:1433", true).code, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
