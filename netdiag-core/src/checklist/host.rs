@@ -6,8 +6,36 @@ use super::scene::Scene;
 use super::vocab::{Finding, SkipReason};
 use crate::snapshot::{PrivateEndpoint, describe_id};
 
+/// `nameresolver`: the DNS server checked answered this run (records, NXDOMAIN or
+/// NODATA): its firewall and its health are not in question.
+fn dns_server_answered(scene: &Scene<'_>) -> Option<String> {
+    let inputs = scene.inputs;
+    if !inputs.target.is_dns_server() {
+        return None;
+    }
+    let (_, lookup) = inputs.dns?;
+    lookup
+        .attempts
+        .iter()
+        .find(|a| a.outcome.ends_lookup() && a.server.ip().to_string() == inputs.target.host)
+        .map(|a| {
+            let how = match a.outcome {
+                crate::dns::DnsOutcome::Nxdomain => "NXDOMAIN",
+                crate::dns::DnsOutcome::Nodata => "no records of the type asked",
+                _ => "with records",
+            };
+            format!(
+                "does not apply: the DNS server {} answered ({how}), so its firewall lets the app in",
+                inputs.target.host
+            )
+        })
+}
+
 pub(super) fn host_firewall(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
+    if let Some(answered) = dns_server_answered(scene) {
+        return Finding::skip(SkipReason::not_applicable(answered));
+    }
     if let Some(endpoint) = scene.target.and_then(|ip| scene.private_endpoint_at(ip)) {
         return private_endpoint_host(endpoint);
     }
@@ -61,6 +89,9 @@ pub(super) fn host_listening(scene: &Scene<'_>) -> Finding {
 
 pub(super) fn vm_cross_check(scene: &Scene<'_>) -> Finding {
     let inputs = scene.inputs;
+    if let Some(answered) = dns_server_answered(scene) {
+        return Finding::skip(SkipReason::not_applicable(answered));
+    }
     let target = &inputs.target;
     let command = if target.is_dns_server() {
         // nslookup's own switches: -vc for TCP, -port= for a server off port 53.

@@ -269,6 +269,16 @@ fn the_snapshot_vnet_dns_servers_are_used_for_resolution() {
         report["checklist"].as_array().unwrap().len(),
         netdiag_tests::CHECK_IDS.len()
     );
+    // The server answered: no firewall step for it, and no "try from a VM" either
+    // (manual steps only where they can help; issue 24, point 7).
+    for id in ["host.firewall", "vm.cross-check"] {
+        let step = check(&report, id);
+        assert_eq!(step["status"], "skip", "{step}");
+        assert!(
+            step["evidence"].as_str().unwrap().contains("answered"),
+            "{step}"
+        );
+    }
 
     // Inside an app, its app setting still wins over the snapshot (the contract's
     // precedence; the snapshot holds no site to say the app is another one).

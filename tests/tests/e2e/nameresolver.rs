@@ -481,7 +481,26 @@ fn the_checklist_speaks_of_the_lookup_as_asked() {
         resolves["remedy"],
         "Add the NS record to the zone. The app may keep the old answer for up to 30s (its DNS cache time): test again after that."
     );
-    let port = dns.addr().port();
+    // The server answered (NODATA): no firewall step and no VM cross-check for it (manual
+    // steps only where they can help).
+    assert_eq!(check("host.firewall")["status"], "skip");
+    assert_eq!(check("vm.cross-check")["status"], "skip");
+    // A server that does not answer over TCP: both steps, speaking of TCP and its port.
+    let dead = DeadDnsServer::start();
+    let dead_server = dead.addr().to_string();
+    let port = dead.addr().port();
+    let failed = Run::of(command("nameresolver").args([
+        "--json",
+        "--tcp",
+        "--timeout",
+        "300ms",
+        "--attempts",
+        "1",
+        "app.contoso.internal",
+        &dead_server,
+    ]))
+    .json();
+    let check = |id: &str| super::checklist::check(&failed, id).clone();
     let firewall = check("host.firewall");
     assert!(
         firewall["remedy"]
