@@ -19,20 +19,24 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
             inputs.target.host
         )));
     }
-    let configured_by_setting = inputs
-        .dns_config
-        .or(inputs.dns.map(|(c, _)| c))
-        .and_then(|c| c.servers.first())
-        .filter(|s| {
-            matches!(
-                s.source,
-                ServerSource::WebsiteDnsServer
-                    | ServerSource::Argument
-                    | ServerSource::DnsConfiguration
-            )
-        });
-    if let Some(server) = configured_by_setting {
-        return Finding::pass(format!("{} from {}", server.address, server.source));
+    let config = inputs.dns_config.or(inputs.dns.map(|(c, _)| c));
+    let configured_by_setting = config.and_then(|c| c.servers.first()).filter(|s| {
+        matches!(
+            s.source,
+            ServerSource::WebsiteDnsServer
+                | ServerSource::Argument
+                | ServerSource::DnsConfiguration
+        )
+    });
+    if let (Some(_), Some(config)) = (configured_by_setting, config) {
+        // Every server the app asks, each with where it came from (an alternate server
+        // is configured too).
+        let servers: Vec<String> = config
+            .servers
+            .iter()
+            .map(|s| format!("{} from {}", s.address, s.source))
+            .collect();
+        return Finding::pass(servers.join(", "));
     }
     let Some(vnet) = scene.vnet else {
         return Finding::skip(scene.no_vnet(""));

@@ -689,3 +689,31 @@ fn ctrl_c_while_a_server_is_waited_for_ends_with_the_report() {
     assert_eq!(report["verdict"]["status"], "pass");
     assert_eq!(report["error"], Value::Null);
 }
+
+/// `dns.configured` names every server the app asks, not only the first (issue 24,
+/// point 8).
+#[test]
+fn dns_configured_lists_every_server() {
+    let dns = DnsServer::contoso();
+    let dead = DeadDnsServer::start();
+    let run = Run::of(
+        command("nameresolver")
+            // Inside the app: its own settings name the servers.
+            .env("WEBSITE_SITE_NAME", "fabrikam-api")
+            .env("WEBSITE_DNS_SERVER", dns.addr().to_string())
+            .env("WEBSITE_DNS_ALT_SERVER", dead.addr().to_string())
+            .args([
+                "--json",
+                "--network",
+                &netdiag_tests::regional_export().display().to_string(),
+                "--timeout",
+                "300ms",
+                "db.contoso.internal",
+            ]),
+    );
+    let report = run.json();
+    let configured = super::checklist::check(&report, "dns.configured");
+    let evidence = configured["evidence"].as_str().unwrap();
+    assert!(evidence.contains(&dns.addr().to_string()), "{evidence}");
+    assert!(evidence.contains(&dead.addr().to_string()), "{evidence}");
+}
