@@ -43,6 +43,12 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         None => "no network snapshot".to_owned(),
     };
     let subject = match (&target.lookup, &target.name) {
+        // Only Azure DNS is asked (no server of the app's, no usable system configuration):
+        // it is reached through the platform, and the name stands in as the target.
+        (Some(_), Some(name)) if target.ip.is_none() => format!(
+            "{name} (DNS server {}, Azure DNS, reached through the platform)",
+            crate::dns::config::AZURE_DNS
+        ),
         (Some(_), Some(name)) => format!(
             "{name} (DNS server {}:{}{})",
             target.host,
@@ -138,5 +144,32 @@ impl Evaluation {
 
     pub fn any_failed(&self) -> bool {
         self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With only Azure DNS to ask, the header names it, not the host looked up as if it
+    /// were the server (issue 24, point 9).
+    #[test]
+    fn a_lookup_through_azure_dns_names_azure_dns() {
+        let target = Target {
+            host: "db.contoso.internal".to_owned(),
+            name: Some("db.contoso.internal".to_owned()),
+            ip: None,
+            port: 53,
+            protocol: crate::nsg::Protocol::Udp,
+            lookup: Some(vec!["A".to_owned()]),
+        };
+        let header = header(&target, None);
+        assert!(
+            header.starts_with(
+                "Checklist for db.contoso.internal (DNS server 168.63.129.16, Azure DNS, reached through the platform)"
+            ),
+            "{header}"
+        );
+        assert!(!header.contains("db.contoso.internal:53"), "{header}");
     }
 }
