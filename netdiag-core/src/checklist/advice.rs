@@ -320,10 +320,20 @@ fn all_advice(
         cause: None,
         incomplete: Vec::new(),
         status: VerdictStatus::Fail,
-        summary: format!(
-            "The app's DNS servers disagree on {name}: {} different answers.",
-            groups.len()
-        ),
+        // A server that did not answer is what the checklist names first (dns.reachable):
+        // the summary says it first too, then the disagreement.
+        summary: if failed.is_empty() {
+            format!(
+                "The app's DNS servers disagree on {name}: {} different answers.",
+                groups.len()
+            )
+        } else {
+            format!(
+                "{} did not answer, and the app's other DNS servers disagree on {name}: {} different answers.",
+                failed.join(", "),
+                groups.len()
+            )
+        },
         next_steps,
     }
 }

@@ -717,3 +717,36 @@ fn dns_configured_lists_every_server() {
     assert!(evidence.contains(&dns.addr().to_string()), "{evidence}");
     assert!(evidence.contains(&dead.addr().to_string()), "{evidence}");
 }
+
+/// `--all` with a dead server first and two live ones that disagree (issue 24, point 8):
+/// the verdict's cause is the check its summary starts with, and `dns.resolves` quotes the
+/// answer the app would use (the first server in list order that answered).
+#[test]
+fn all_with_disagreeing_servers_reads_consistently() {
+    let dns = DnsServer::contoso();
+    let stale = DnsServer::start(&[CONTOSO_ZONE_STALE]);
+    let dead = DeadDnsServer::start();
+    let servers = format!("{},{},{}", dead.addr(), dns.addr(), stale.addr());
+    let run = run(nameresolver().env("WEBSITE_DNS_SERVER", &servers).args([
+        "--json",
+        "--all",
+        "--timeout",
+        "300ms",
+        "db.contoso.internal",
+    ]));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let report = json(&run);
+    let summary = report["verdict"]["summary"].as_str().unwrap();
+    assert_eq!(report["verdict"]["cause"], "dns.reachable");
+    assert!(
+        summary.starts_with(&format!("{} (timeout) did not answer", dead.addr())),
+        "{summary}"
+    );
+    assert!(summary.contains("disagree"), "{summary}");
+    let resolves = super::checklist::check(&report, "dns.resolves");
+    assert_eq!(
+        resolves["evidence"],
+        format!("{} answered 10.1.2.4", dns.addr()),
+        "{resolves}"
+    );
+}
