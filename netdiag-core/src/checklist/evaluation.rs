@@ -49,6 +49,20 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
             "{name} (DNS server {}, Azure DNS, reached through the platform)",
             crate::dns::config::AZURE_DNS
         ),
+        // Several servers: all named; the path checks are for the first.
+        (Some(_), Some(name)) if !target.also_asked.is_empty() => format!(
+            "{name} (DNS servers {}:{}, {}{}; the path checked is the one to {}:{})",
+            target.host,
+            target.port,
+            target.also_asked.join(", "),
+            if target.protocol == crate::nsg::Protocol::Tcp {
+                " over TCP"
+            } else {
+                ""
+            },
+            target.host,
+            target.port
+        ),
         (Some(_), Some(name)) => format!(
             "{name} (DNS server {}:{}{})",
             target.host,
@@ -162,6 +176,7 @@ mod tests {
             port: 53,
             protocol: crate::nsg::Protocol::Udp,
             lookup: Some(vec!["A".to_owned()]),
+            also_asked: Vec::new(),
         };
         let header = header(&target, None);
         assert!(

@@ -22,6 +22,9 @@ pub struct Target {
     pub protocol: crate::nsg::Protocol,
     /// `nameresolver`'s question: the record types asked for. `None` for `tcpping`.
     pub lookup: Option<Vec<String>>,
+    /// `nameresolver`: the other DNS servers the app asks (the path checks are for the
+    /// first, `host`); the header names them all.
+    pub also_asked: Vec<String>,
 }
 
 impl Target {

@@ -147,6 +147,12 @@ fn checklist_target(
             port: server.address.port(),
             protocol,
             lookup: Some(question.type_names()),
+            also_asked: config
+                .servers
+                .iter()
+                .filter(|s| s.address != server.address)
+                .map(|s| crate::addr::display_server(s.address))
+                .collect(),
         },
         // Azure DNS is reached through the platform, not the VNET: the name stands in.
         None => checklist::Target {
@@ -156,6 +162,7 @@ fn checklist_target(
             port: DNS_PORT,
             protocol,
             lookup: Some(question.type_names()),
+            also_asked: Vec::new(),
         },
     }
 }

@@ -386,5 +386,6 @@ fn checklist_target(host: &Host, resolved: &Resolved, port: u16) -> checklist::T
         port,
         protocol: Protocol::Tcp,
         lookup: None,
+        also_asked: Vec::new(),
     }
 }

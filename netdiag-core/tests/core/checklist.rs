@@ -99,6 +99,7 @@ pub(crate) fn evaluate_snapshot(snapshot: Option<&Snapshot>, seen: &Seen) -> Eva
             port: seen.port,
             protocol: Protocol::Tcp,
             lookup: None,
+            also_asked: Vec::new(),
         },
         settings: &settings,
         snapshot,

@@ -727,15 +727,15 @@ fn all_with_disagreeing_servers_reads_consistently() {
     let stale = DnsServer::start(&[CONTOSO_ZONE_STALE]);
     let dead = DeadDnsServer::start();
     let servers = format!("{},{},{}", dead.addr(), dns.addr(), stale.addr());
-    let run = run(nameresolver().env("WEBSITE_DNS_SERVER", &servers).args([
+    let json_run = run(nameresolver().env("WEBSITE_DNS_SERVER", &servers).args([
         "--json",
         "--all",
         "--timeout",
         "300ms",
         "db.contoso.internal",
     ]));
-    assert_eq!(run.code, 1, "{}", run.stdout);
-    let report = json(&run);
+    assert_eq!(json_run.code, 1, "{}", json_run.stdout);
+    let report = json(&json_run);
     let summary = report["verdict"]["summary"].as_str().unwrap();
     assert_eq!(report["verdict"]["cause"], "dns.reachable");
     assert!(
@@ -748,5 +748,26 @@ fn all_with_disagreeing_servers_reads_consistently() {
         resolves["evidence"],
         format!("{} answered 10.1.2.4", dns.addr()),
         "{resolves}"
+    );
+    // The header names every server asked, not the dead one as "the DNS server".
+    let text = run(nameresolver().env("WEBSITE_DNS_SERVER", &servers).args([
+        "--all",
+        "--timeout",
+        "300ms",
+        "db.contoso.internal",
+    ]));
+    let header = netdiag_tests::logical_lines(&text.stdout)
+        .into_iter()
+        .find(|l| l.starts_with("Checklist for "))
+        .unwrap();
+    assert_eq!(
+        header,
+        format!(
+            "Checklist for db.contoso.internal (DNS servers {}, {}, {}; the path checked is the one to {}) - no network snapshot",
+            dead.addr(),
+            dns.addr(),
+            stale.addr(),
+            dead.addr()
+        )
     );
 }
