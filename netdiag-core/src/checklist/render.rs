@@ -28,16 +28,17 @@ impl Marks {
 
     fn mark(self, status: Status) -> &'static str {
         match (self, status) {
-            (Self::Ascii, Status::Pass) => "[ ok ]",
-            (Self::Ascii, Status::Fail) => "[FAIL]",
-            (Self::Ascii, Status::Warn) => "[WARN]",
-            (Self::Ascii, Status::Skip) => "[skip]",
-            (Self::Ascii, Status::Manual) => "[todo]",
-            (Self::Color, Status::Pass) => "\x1b[32m  ✓   \x1b[0m",
-            (Self::Color, Status::Fail) => "\x1b[1;31m  ✗   \x1b[0m",
-            (Self::Color, Status::Warn) => "\x1b[33m  !   \x1b[0m",
-            (Self::Color, Status::Skip) => "\x1b[2m  -   \x1b[0m",
-            (Self::Color, Status::Manual) => "\x1b[36m  ?   \x1b[0m",
+            // The report's own words, `manual` included, in one width.
+            (Self::Ascii, Status::Pass) => "[  ok  ]",
+            (Self::Ascii, Status::Fail) => "[ FAIL ]",
+            (Self::Ascii, Status::Warn) => "[ WARN ]",
+            (Self::Ascii, Status::Skip) => "[ skip ]",
+            (Self::Ascii, Status::Manual) => "[manual]",
+            (Self::Color, Status::Pass) => "\x1b[32m   ✓    \x1b[0m",
+            (Self::Color, Status::Fail) => "\x1b[1;31m   ✗    \x1b[0m",
+            (Self::Color, Status::Warn) => "\x1b[33m   !    \x1b[0m",
+            (Self::Color, Status::Skip) => "\x1b[2m   -    \x1b[0m",
+            (Self::Color, Status::Manual) => "\x1b[36m   ?    \x1b[0m",
         }
     }
 }
@@ -65,7 +66,9 @@ fn order(status: Status) -> u8 {
 /// Where a row's text starts: after the mark (6 columns, plain or coloured), a space, the
 /// id padded to 22 and a space; continuation lines and a problem's evidence and remedy
 /// start there too.
-const TEXT_COLUMN: usize = 6 + 1 + 22 + 1;
+const TEXT_COLUMN: usize = 8 + 1 + ID_WIDTH + 1;
+/// The longest check id (`platform.key-vault-refs`).
+const ID_WIDTH: usize = 23;
 
 /// The checklist and verdict, as text: the verdict first, so the first screen says what
 /// is wrong and what to do; then each stage's checks. Rows are wrapped at `width` with
@@ -105,7 +108,7 @@ pub fn render(
                 // Settled: one line, what was seen.
                 Status::Pass | Status::Skip => {
                     row(
-                        format!("{mark} {:<22} {}", check.id, check.evidence),
+                        format!("{mark} {:<ID_WIDTH$} {}", check.id, check.evidence),
                         TEXT_COLUMN,
                     );
                     // A skip for want of a resource says how to bring it (the export, or
@@ -118,7 +121,7 @@ pub fn render(
                 }
                 Status::Fail | Status::Warn | Status::Manual => {
                     row(
-                        format!("{mark} {:<22} {}", check.id, check.title),
+                        format!("{mark} {:<ID_WIDTH$} {}", check.id, check.title),
                         TEXT_COLUMN,
                     );
                     row(format!("{blank}{}", check.evidence), TEXT_COLUMN);
@@ -172,12 +175,14 @@ mod tests {
         assert_eq!(Marks::choose(true, true), Marks::Ascii);
         assert_eq!(Marks::choose(false, false), Marks::Ascii);
         assert!(Marks::Ascii.mark(Status::Fail).is_ascii());
+        // The status as the report says it (issue 24, point 10).
+        assert_eq!(Marks::Ascii.mark(Status::Manual), "[manual]");
     }
 
     /// Both kinds of marks take the same columns, so that rows line up under
     /// [`TEXT_COLUMN`] on a terminal too.
     #[test]
-    fn every_mark_is_six_columns() {
+    fn every_mark_is_eight_columns() {
         for status in [
             Status::Pass,
             Status::Fail,
@@ -186,7 +191,7 @@ mod tests {
             Status::Manual,
         ] {
             for marks in [Marks::Ascii, Marks::Color] {
-                assert_eq!(crate::wrap::display_width(marks.mark(status)), 6);
+                assert_eq!(crate::wrap::display_width(marks.mark(status)), 8);
             }
         }
     }

@@ -67,8 +67,8 @@ fn tcpping_no_probe_says_what_is_wrong_on_the_first_screen() {
         "  1. [nsg.p2s-to-target] Widen rule Allow-Sql-from-AppService-P2S of nsg-data to the whole P2S"
     )));
     // Not a terminal: plain ASCII marks, no escape sequences.
-    assert!(run.stdout.contains("[FAIL] nsg.p2s-to-target"));
-    assert!(run.stdout.contains("[ ok ] certs.in-sync"));
+    assert!(run.stdout.contains("[ FAIL ] nsg.p2s-to-target"));
+    assert!(run.stdout.contains("[  ok  ] certs.in-sync"));
     assert!(!run.stdout.contains('\x1b'));
     // The report's secrets stay out even of the text.
     assert!(!run.stdout.contains("not-a-real-password"));
@@ -216,8 +216,8 @@ fn a_failed_probe_runs_the_checklist_without_a_snapshot() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("[FAIL] tcp.connect"));
-    assert!(run.stdout.contains("[todo] host.listening"));
+    assert!(run.stdout.contains("[ FAIL ] tcp.connect"));
+    assert!(run.stdout.contains("[manual] host.listening"));
     assert!(
         run.stdout
             .contains("more checks (app, plan, gateway, routes, NSGs) need the network snapshot")
@@ -447,7 +447,7 @@ fn a_partial_export_skips_what_it_lacks_and_fails_nothing() {
     let lines: Vec<&str> = text.stdout.lines().collect();
     let at = lines
         .iter()
-        .position(|l| l.starts_with("[skip] plan.tier"))
+        .position(|l| l.starts_with("[ skip ] plan.tier"))
         .unwrap_or_else(|| panic!("{}", text.stdout));
     let remedy = lines[at + 1..]
         .iter()

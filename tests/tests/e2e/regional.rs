@@ -139,8 +139,8 @@ fn the_shipped_command_names_the_unlinked_zone_first() {
     {
         assert!(!line.contains("P2S") && !line.contains(" pool"), "{line}");
     }
-    assert!(run.stdout.contains("[FAIL] dns.private-endpoint"));
-    assert!(run.stdout.contains("[ ok ] nsg.outbound"));
+    assert!(run.stdout.contains("[ FAIL ] dns.private-endpoint"));
+    assert!(run.stdout.contains("[  ok  ] nsg.outbound"));
 }
 
 #[test]
