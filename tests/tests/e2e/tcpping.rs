@@ -301,9 +301,18 @@ fn ctrl_c_prints_the_summary() {
         .filter(|l| l.starts_with("Connected to "))
         .count();
     assert!(connected >= 2, "{stdout}");
-    assert!(stdout.contains(&format!(
-        "Complete: {connected}/{connected} successful attempts (100%)"
-    )));
+    // SIGINT may land while an attempt is under way (a busy machine): that attempt is
+    // counted as not successful and said "interrupted after ..."; no other may be missing.
+    let all = format!("Complete: {connected}/{connected} successful attempts (100%)");
+    let one_cut = format!(
+        "Complete: {connected}/{} successful attempts",
+        connected + 1
+    );
+    assert!(
+        stdout.contains(&all)
+            || (stdout.contains(&one_cut) && stdout.contains("interrupted after")),
+        "{stdout}"
+    );
 
     let (code, stdout) = interrupted_run(&["--json"]);
     assert_eq!(code, 130);
