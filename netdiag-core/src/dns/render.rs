@@ -76,6 +76,20 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
         (Some(answer), _) => {
             out.push_str("Non-authoritative answer:\n");
             render_answer_body(out, answer, question, "");
+            // dig's "Query time:": what this lookup costs the app each time it asks.
+            if let Some(answered) = lookup
+                .attempts
+                .iter()
+                .rev()
+                .find(|a| a.outcome == DnsOutcome::Answered && a.server == answer.server)
+            {
+                let _ = writeln!(
+                    out,
+                    "\nQuery time: {} ({})",
+                    display_millis(answered.elapsed),
+                    display_server(answered.server)
+                );
+            }
             return;
         }
         (None, DnsOutcome::Nxdomain) => {

@@ -71,7 +71,8 @@ fn fetched(report: &Value) -> Vec<String> {
 /// anything (it never connects anywhere).
 pub(super) struct RecordingProxy {
     pub(super) url: String,
-    seen: Arc<Mutex<Vec<u8>>>,
+    /// What each connection sent, in the order the connections came.
+    seen: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl RecordingProxy {
@@ -86,12 +87,17 @@ impl RecordingProxy {
                 let record = Arc::clone(&record);
                 std::thread::spawn(move || {
                     let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+                    let slot = {
+                        let mut all = record.lock().unwrap();
+                        all.push(Vec::new());
+                        all.len() - 1
+                    };
                     let mut buffer = [0u8; 4096];
                     while let Ok(n) = stream.read(&mut buffer) {
                         if n == 0 {
                             break;
                         }
-                        record.lock().unwrap().extend_from_slice(&buffer[..n]);
+                        record.lock().unwrap()[slot].extend_from_slice(&buffer[..n]);
                         if buffer[..n].windows(4).any(|w| w == b"\r\n\r\n") {
                             let _ = stream.write_all(
                                 b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -105,8 +111,19 @@ impl RecordingProxy {
         Self { url, seen }
     }
 
+    /// Everything the proxy was sent, connection after connection.
     pub(super) fn seen(&self) -> String {
-        String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
+        self.connections().join("")
+    }
+
+    /// What each connection sent.
+    pub(super) fn connections(&self) -> Vec<String> {
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect()
     }
 }
 
@@ -156,10 +173,14 @@ fn arm_goes_through_the_proxy_and_no_secret_reaches_it() {
             ]),
     );
     let seen = proxy.seen();
-    assert!(
-        seen.starts_with("CONNECT management.azure.com:443 HTTP/1.1"),
-        "{seen}"
-    );
+    let connections = proxy.connections();
+    assert!(!connections.is_empty(), "the proxy was used");
+    for connection in &connections {
+        assert!(
+            connection.starts_with("CONNECT management.azure.com:443 HTTP/1.1"),
+            "{connection}"
+        );
+    }
     for secret in [TOKEN, IDENTITY_HEADER] {
         assert!(!seen.contains(secret), "{seen}");
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
