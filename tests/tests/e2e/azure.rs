@@ -12,21 +12,21 @@ use serde_json::Value;
 
 use super::checklist::{check, statuses};
 
-const REGIONAL_APP: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
-const GATEWAY_APP: &str = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Web/sites/contoso-web";
+pub(super) const REGIONAL_APP: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
+pub(super) const GATEWAY_APP: &str = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Web/sites/contoso-web";
 const PE_NAME: &str = "sql-fabrikam.database.windows.net";
 
-fn regional() -> ArmMock {
+pub(super) fn regional() -> ArmMock {
     ArmMock::with_exports(&[&netdiag_tests::regional_export()])
 }
 
-fn gateway() -> ArmMock {
+pub(super) fn gateway() -> ArmMock {
     ArmMock::with_exports(&[&netdiag_tests::example_export()])
 }
 
 /// `TOOL --json --azure --arm-endpoint MOCK --app APP ARGS...`, with the managed identity
 /// of the mock in the environment.
-fn azure(tool: &str, mock: &ArmMock, app: &str, args: &[&str]) -> assert_cmd::Command {
+pub(super) fn azure(tool: &str, mock: &ArmMock, app: &str, args: &[&str]) -> assert_cmd::Command {
     let mut command = command(tool);
     command
         .env("IDENTITY_ENDPOINT", mock.identity_endpoint())
@@ -43,7 +43,7 @@ fn azure(tool: &str, mock: &ArmMock, app: &str, args: &[&str]) -> assert_cmd::Co
     command
 }
 
-fn from_files(export: &Path, target: &str) -> Value {
+pub(super) fn from_files(export: &Path, target: &str) -> Value {
     let run = Run::of(command("tcpping").args([
         "--json",
         "--no-probe",

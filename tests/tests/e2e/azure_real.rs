@@ -15,48 +15,13 @@ use netdiag_tests::arm::{ArmMock, IDENTITY_HEADER, TOKEN};
 use netdiag_tests::{Run, command};
 use serde_json::{Value, json};
 
+use super::azure::{GATEWAY_APP, REGIONAL_APP, azure, from_files, gateway, regional};
 use super::checklist::{check, statuses};
 
 const SUB: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01";
-const REGIONAL_APP: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Web/sites/fabrikam-api";
-const GATEWAY_APP: &str = "/subscriptions/6f1c2a4e-0000-4000-8000-00000000c0de/resourceGroups/rg-contoso/providers/Microsoft.Web/sites/contoso-web";
 const PE_TARGET: &str = "sql-fabrikam.database.windows.net:1433";
 const ZONE: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam-dns/providers/Microsoft.Network/privateDnsZones/privatelink.database.windows.net";
 const VNET: &str = "/subscriptions/0b7e5a3d-0000-4000-8000-0000000fab01/resourceGroups/rg-fabrikam/providers/Microsoft.Network/virtualNetworks/vnet-fabrikam";
-
-fn regional() -> ArmMock {
-    ArmMock::with_exports(&[&netdiag_tests::regional_export()])
-}
-
-fn gateway() -> ArmMock {
-    ArmMock::with_exports(&[&netdiag_tests::example_export()])
-}
-
-/// `TOOL --json --azure --arm-endpoint MOCK --app APP ARGS...`, with the mock's managed
-/// identity and no proxy from the test's own environment.
-fn azure(tool: &str, mock: &ArmMock, app: &str, args: &[&str]) -> assert_cmd::Command {
-    let mut command = command(tool);
-    command
-        .env("IDENTITY_ENDPOINT", mock.identity_endpoint())
-        .env("IDENTITY_HEADER", IDENTITY_HEADER)
-        .args(["--json", "--azure", "--arm-endpoint", &mock.url()]);
-    if !app.is_empty() {
-        command.args(["--app", app]);
-    }
-    command.args(args);
-    command
-}
-
-fn from_files(export: &std::path::Path, target: &str) -> Value {
-    Run::of(command("tcpping").args([
-        "--json",
-        "--no-probe",
-        "--network",
-        &export.display().to_string(),
-        target,
-    ]))
-    .json()
-}
 
 fn fetched(report: &Value) -> Vec<String> {
     report["snapshot"]["fetched"]
