@@ -241,7 +241,6 @@ fn host_of(url: &str) -> String {
 
 impl Gate {
     fn of_storage(account: &StorageAccount) -> Self {
-        let acls = account.network_acls.as_ref();
         let mut hosts: Vec<String> = account
             .primary_endpoints
             .values()
@@ -254,12 +253,32 @@ impl Gate {
                 account.name.to_ascii_lowercase()
             ));
         }
+        Self::with_acls(
+            ServiceKind::Storage,
+            (&account.id, &account.name),
+            Some(account.location.clone()).filter(|l| !l.is_empty()),
+            account.public_network_access.as_deref(),
+            account.network_acls.as_ref(),
+            hosts,
+        )
+    }
+
+    /// A service whose rules are `networkAcls` (storage, Key Vault): its default action,
+    /// IP rules and VNET rules.
+    fn with_acls(
+        kind: ServiceKind,
+        (id, name): (&str, &str),
+        location: Option<String>,
+        public_network_access: Option<&str>,
+        acls: Option<&NetworkAcls>,
+        hosts: Vec<String>,
+    ) -> Self {
         Self {
-            kind: ServiceKind::Storage,
-            id: account.id.clone(),
-            name: account.name.clone(),
-            location: Some(account.location.clone()).filter(|l| !l.is_empty()),
-            public_disabled: disabled(account.public_network_access.as_deref()),
+            kind,
+            id: id.to_owned(),
+            name: name.to_owned(),
+            location,
+            public_disabled: disabled(public_network_access),
             restricted: denies(acls),
             ip_rules: acls.map(|a| ip_rules(&a.ip_rules)).unwrap_or_default(),
             subnets: acls
@@ -323,27 +342,19 @@ impl Gate {
     }
 
     fn of_vault(vault: &KeyVault) -> Self {
-        let acls = vault.network_acls.as_ref();
         let mut hosts = vec![format!(
             "{}.vault.azure.net",
             vault.name.to_ascii_lowercase()
         )];
         hosts.extend(vault.vault_uri.as_deref().map(host_of));
-        Self {
-            kind: ServiceKind::KeyVault,
-            id: vault.id.clone(),
-            name: vault.name.clone(),
-            location: None,
-            public_disabled: disabled(vault.public_network_access.as_deref()),
-            restricted: denies(acls),
-            ip_rules: acls.map(|a| ip_rules(&a.ip_rules)).unwrap_or_default(),
-            subnets: acls
-                .map(|a| subnets(&a.virtual_network_rules))
-                .unwrap_or_default(),
-            azure_services: false,
-            rule_set: "networkAcls",
+        Self::with_acls(
+            ServiceKind::KeyVault,
+            (&vault.id, &vault.name),
+            None,
+            vault.public_network_access.as_deref(),
+            vault.network_acls.as_ref(),
             hosts,
-        }
+        )
     }
 
     fn of_cosmos(account: &CosmosAccount) -> Self {
