@@ -223,14 +223,14 @@ fn refuse_another_apps_dir(dir: &Path, app_id: &str) -> Result<(), AzureError> {
         return Ok(());
     };
     for entry in entries.flatten() {
-        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+        let Ok(content) = std::fs::read_to_string(entry.path()) else {
             continue;
         };
-        let Ok(value) = serde_json::from_str::<Value>(&text) else {
+        let Ok(value) = serde_json::from_str::<Value>(&content) else {
             continue;
         };
         let other = id_of(&value).filter(|id| {
-            text_of_type(&value).is_some_and(|t| kinds::SITE.answers_to(t)) && !same_id(id, app_id)
+            text(&value, "/type").is_some_and(|t| kinds::SITE.answers_to(t)) && !same_id(id, app_id)
         });
         if let Some(other) = other {
             let name = other.rsplit('/').next().unwrap_or(other);
@@ -243,10 +243,6 @@ fn refuse_another_apps_dir(dir: &Path, app_id: &str) -> Result<(), AzureError> {
         }
     }
     Ok(())
-}
-
-fn text_of_type(value: &Value) -> Option<&str> {
-    text(value, "/type")
 }
 
 /// The kinds whose network rules the target-side checks read.

@@ -42,6 +42,11 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
         }
         None => "no network snapshot".to_owned(),
     };
+    let over_tcp = if target.protocol == crate::nsg::Protocol::Tcp {
+        " over TCP"
+    } else {
+        ""
+    };
     let subject = match (&target.lookup, &target.name) {
         // Only Azure DNS is asked (no server of the app's, no usable system configuration):
         // it is reached through the platform, and the name stands in as the target.
@@ -55,23 +60,13 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
             target.host,
             target.port,
             target.also_asked.join(", "),
-            if target.protocol == crate::nsg::Protocol::Tcp {
-                " over TCP"
-            } else {
-                ""
-            },
+            over_tcp,
             target.host,
             target.port
         ),
         (Some(_), Some(name)) => format!(
             "{name} (DNS server {}:{}{})",
-            target.host,
-            target.port,
-            if target.protocol == crate::nsg::Protocol::Tcp {
-                " over TCP"
-            } else {
-                ""
-            }
+            target.host, target.port, over_tcp
         ),
         _ => format!("{}:{}{address}", target.host, target.port),
     };
