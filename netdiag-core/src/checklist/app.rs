@@ -67,7 +67,12 @@ pub(super) fn dns_configured(scene: &Scene<'_>) -> Finding {
             "VNET {} has no custom DNS servers and WEBSITE_DNS_SERVER is not set: the app asks Azure DNS (168.63.129.16), which resolves public names and private DNS zones linked to the VNET, but no other private name (on-premises, custom zones)",
             vnet.name
         ),
-        "If the app needs such names: set the VNET's DNS servers (then Sync Network in the app's VNET Integration), or set WEBSITE_DNS_SERVER on the app.",
+        // "Sync Network" is gateway-required integration's; a regional app takes the
+        // VNET's DNS servers when it restarts.
+        match scene.mode {
+            Mode::Gateway => "If the app needs such names: set the VNET's DNS servers (then Sync Network in the app's VNET Integration), or set WEBSITE_DNS_SERVER on the app.",
+            _ => "If the app needs such names: set the VNET's DNS servers (then restart the app so that it takes them), or set WEBSITE_DNS_SERVER on the app.",
+        },
     )
     .changing_dns()
 }

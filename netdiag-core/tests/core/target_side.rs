@@ -545,3 +545,14 @@ fn a_web_app_targets_access_restrictions_decide() {
         "{evidence}"
     );
 }
+
+/// A regional app is never told to "Sync Network" (gateway-required integration's button):
+/// `dns.configured`'s step for the Functions example, which has no custom DNS.
+#[test]
+fn a_regional_app_without_custom_dns_is_not_told_to_sync_network() {
+    let evaluation = run(&functions(), FILE_HOST, Vec::new());
+    let (status, _, remedy) = status_of(&evaluation, "dns.configured");
+    assert_eq!(status, Status::Warn);
+    assert!(!remedy.contains("Sync Network"), "{remedy}");
+    assert!(remedy.contains("restart the app"), "{remedy}");
+}
