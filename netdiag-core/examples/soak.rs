@@ -66,7 +66,7 @@ fn main() {
     let output = reader.join().unwrap_or_default();
     let summary: Vec<&str> = output
         .lines()
-        .filter(|l| l.starts_with("Complete:") || l.starts_with("Minimum time:"))
+        .filter(|l| l.starts_with("Complete:") || l.starts_with("Connect times:"))
         .collect();
     // The first sample can catch the process before its runtime is up; the rest is the run.
     let running = &samples[samples.len().min(1)..];

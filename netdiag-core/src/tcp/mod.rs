@@ -4,6 +4,7 @@
 
 pub mod probe;
 pub mod render;
+pub mod spread;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -121,6 +122,8 @@ pub struct Tally {
     pub max: Option<Duration>,
     pub total: Duration,
     pub outcomes: BTreeMap<&'static str, u32>,
+    /// Median, p95 and jitter of the successes, in constant memory.
+    pub times: spread::ConnectTimes,
 }
 
 impl Tally {
@@ -132,6 +135,7 @@ impl Tally {
             self.min = Some(self.min.map_or(attempt.elapsed, |m| m.min(attempt.elapsed)));
             self.max = Some(self.max.map_or(attempt.elapsed, |m| m.max(attempt.elapsed)));
             self.total = self.total.saturating_add(attempt.elapsed);
+            self.times.record(attempt.elapsed);
         }
     }
 }
@@ -241,6 +245,18 @@ pub struct TcpSummary {
     #[serde(rename = "max_ms", serialize_with = "optional_millis")]
     #[schemars(with = "Option<f64>")]
     pub max: Option<Duration>,
+    /// The middle successful connect time (nearest rank).
+    #[serde(rename = "median_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
+    pub median: Option<Duration>,
+    /// 95 % of successful connects took at most this long.
+    #[serde(rename = "p95_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
+    pub p95: Option<Duration>,
+    /// The mean absolute difference of consecutive successful connect times.
+    #[serde(rename = "jitter_ms", serialize_with = "optional_millis")]
+    #[schemars(with = "Option<f64>")]
+    pub jitter: Option<Duration>,
     /// How many attempts ended each way (`connected`, `timeout`, ...).
     pub outcomes: BTreeMap<&'static str, u32>,
     pub interrupted: bool,
@@ -273,6 +289,9 @@ impl TcpSummary {
             min: tally.min,
             average: (tally.connected > 0).then(|| tally.total / tally.connected),
             max: tally.max,
+            median: tally.times.quantile(0.5),
+            p95: tally.times.quantile(0.95),
+            jitter: tally.times.jitter(),
             outcomes: tally.outcomes.clone(),
             interrupted: run.interrupted,
         }

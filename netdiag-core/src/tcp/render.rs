@@ -63,9 +63,12 @@ pub fn summary_lines(summary: &TcpSummary) -> Vec<String> {
     lines.push(complete);
     if summary.connected > 0 {
         lines.push(format!(
-            "Minimum time: {}, Maximum time: {}",
+            "Connect times: min {}, median {}, p95 {}, max {}, jitter {}",
             display_optional(summary.min),
-            display_optional(summary.max)
+            display_optional(summary.median),
+            display_optional(summary.p95),
+            display_optional(summary.max),
+            display_optional(summary.jitter),
         ));
     }
     lines
@@ -127,7 +130,7 @@ mod tests {
             summary_lines(&TcpSummary::of(&run)),
             [
                 "Complete: 1/2 successful attempts (50%). Average success time: 1.42ms",
-                "Minimum time: 1.42ms, Maximum time: 1.42ms",
+                "Connect times: min 1.42ms, median 1.42ms, p95 1.42ms, max 1.42ms, jitter 0.00ms",
             ]
         );
         let failed = ProbeRun::from_attempts(vec![attempt(TcpOutcome::Refused, 90)], true);

@@ -41,8 +41,52 @@ fn open_port_connects_every_time() {
     assert!(
         lines[3].starts_with("Complete: 3/3 successful attempts (100%). Average success time: ")
     );
-    assert!(lines[4].starts_with("Minimum time: "));
+    // The spread after Kudu's line, as the contract writes it.
+    let spread = lines[4]
+        .strip_prefix("Connect times: min ")
+        .unwrap_or_else(|| panic!("{}", lines[4]));
+    let words: Vec<&str> = spread.split(", ").collect();
+    assert_eq!(words.len(), 5, "{spread}");
+    for (word, name) in words[1..]
+        .iter()
+        .zip(["median ", "p95 ", "max ", "jitter "])
+    {
+        assert!(word.starts_with(name) && word.ends_with("ms"), "{spread}");
+    }
     assert_eq!(run.stderr, "");
+}
+
+/// `tcp.summary` carries the spread in milliseconds, ordered min <= median <= p95 <= max,
+/// and `null` for a run where nothing connected.
+#[test]
+fn the_report_summary_has_the_spread_of_connect_times() {
+    let open = OpenPort::start();
+    let connected = run(tcpping().args(["-n", "5", "-i", "0", "--json", &open.addr().to_string()]));
+    assert_eq!(connected.code, 0, "{}", connected.stderr);
+    let summary = &json(&connected)["tcp"]["summary"];
+    let field = |name: &str| {
+        summary[name]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: {summary}"))
+    };
+    let (min, median, p95, max) = (
+        field("min_ms"),
+        field("median_ms"),
+        field("p95_ms"),
+        field("max_ms"),
+    );
+    assert!(min <= median && median <= p95 && p95 <= max, "{summary}");
+    assert!(
+        field("jitter_ms") >= 0.0 && field("jitter_ms") <= max - min,
+        "{summary}"
+    );
+
+    let closed = closed_port();
+    let refused = run(tcpping().args(["-n", "1", "--json", &closed.to_string()]));
+    let summary = &json(&refused)["tcp"]["summary"];
+    for name in ["min_ms", "median_ms", "p95_ms", "max_ms", "jitter_ms"] {
+        assert!(summary[name].is_null(), "{name}: {summary}");
+    }
 }
 
 #[test]
