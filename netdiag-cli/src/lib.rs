@@ -158,6 +158,13 @@ fn machine_name() -> Option<String> {
         .filter(|name| !name.is_empty())
 }
 
+/// The width `COLUMNS` asks for, when it is a positive number: POSIX's "user's preferred
+/// width", over the terminal's own and the default (a support engineer printing for a
+/// ticket, a test drawing at 80 columns).
+fn columns(value: Option<&str>) -> Option<usize> {
+    value?.trim().parse().ok().filter(|n| *n > 0)
+}
+
 /// A run of `tool` in this process: the one place that reads the process's environment and
 /// terminal (the clock starts now; the allow-listed app settings, the platform's variables
 /// for `--azure`; on a terminal its width, and colour unless `NO_COLOR` is set; elsewhere
@@ -169,10 +176,12 @@ pub fn session(tool: Tool) -> Session {
         azure: AzureEnvironment::from_vars(var),
         style: Style {
             marks: Marks::choose(terminal, std::env::var_os("NO_COLOR").is_some()),
-            width: terminal
-                .then(|| terminal_size::terminal_size_of(std::io::stdout()))
-                .flatten()
-                .map_or(DEFAULT_WIDTH, |(width, _)| usize::from(width.0)),
+            width: columns(var("COLUMNS").as_deref()).unwrap_or_else(|| {
+                terminal
+                    .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+                    .flatten()
+                    .map_or(DEFAULT_WIDTH, |(width, _)| usize::from(width.0))
+            }),
         },
         // The whole environment: the allow-listed settings are kept, and the secret ones
         // (the content share's connection string, Key Vault references) give their facts
@@ -510,6 +519,15 @@ impl Live for Terminal {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn columns_takes_a_positive_number_only() {
+        assert_eq!(super::columns(Some("80")), Some(80));
+        assert_eq!(super::columns(Some(" 132 ")), Some(132));
+        for unusable in [None, Some(""), Some("0"), Some("-5"), Some("wide")] {
+            assert_eq!(super::columns(unusable), None, "{unusable:?}");
+        }
+    }
+
     #[test]
     fn clap_errors_become_one_line_that_points_at_help() {
         let rendered = "error: the following required arguments were not provided:\n  --network <PATH>\n\nUsage: tcpping --no-probe --network <PATH> <HOST[:PORT]>\n\nFor more information, try '--help'.\n";

@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::checklist::{Check, Mode};
+use crate::checklist::vocab::SkipKind;
+use crate::checklist::{Check, Hop, Mode, Stage, Status};
 use crate::dns::DnsSection;
 use crate::settings::SettingsSource;
 pub use crate::snapshot::Fetched;
@@ -20,7 +21,7 @@ use crate::vocab::{Build, Clock, ErrorKind, Tool, Verdict, VerdictStatus, to_mil
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// What the run was about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Target {
     Host { host: String, port: u16 },
@@ -28,7 +29,7 @@ pub enum Target {
 }
 
 /// Why a run failed, for machines: `kind` is stable, `message` is for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportError {
     pub kind: ErrorKind,
     pub message: String,
@@ -78,8 +79,125 @@ pub struct Report {
     pub tcp: Option<TcpSection>,
     pub checklist: Vec<Check>,
     pub verdict: Verdict,
+    /// The way from the app to the target, one hop each with its check's status.
+    pub path: Vec<Hop>,
     pub snapshot: Option<SnapshotSection>,
+    /// What the tool printed of its own words, kept as printed: a saved report renders
+    /// as the console showed it (`--from-report`).
+    pub printed: Printed,
     pub error: Option<ReportError>,
+}
+
+/// The text of a run that is not a field of the report: Kudu's closing lines or the
+/// `nameresolver` answer (after the lines printed live, which the attempts give), and the
+/// checklist's header (what it is about, what the snapshot held, the integration).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Printed {
+    pub lines: String,
+    /// `null` when no checklist ran.
+    pub header: Option<String>,
+}
+
+impl Target {
+    /// As the path's title says it: `db.contoso.internal:1433`, `[::1]:53`, or the name.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Host { host, port } if host.contains(':') => format!("[{host}]:{port}"),
+            Self::Host { host, port } => format!("{host}:{port}"),
+            Self::Name { name, .. } => name.clone(),
+        }
+    }
+}
+
+/// A saved report read back (`--from-report`): what the renderers draw, owned, every
+/// field the text and the page need. Fields a reader does not need are not read, so a
+/// report of a later version with more fields still renders.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Saved {
+    pub tool: Tool,
+    pub target: Option<Target>,
+    pub tcp: Option<SavedTcp>,
+    pub checklist: Vec<SavedCheck>,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub path: Vec<Hop>,
+    pub snapshot: Option<SavedSnapshot>,
+    #[serde(default)]
+    pub printed: Printed,
+    pub error: Option<ReportError>,
+}
+
+/// A check as a saved report has it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedCheck {
+    pub id: String,
+    pub stage: Stage,
+    pub status: Status,
+    pub title: String,
+    pub evidence: String,
+    pub remedy: String,
+    #[serde(default)]
+    pub skip: Option<SkipKind>,
+}
+
+/// The part of `tcp` the text draws: the attempts' lines.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedTcp {
+    pub timeout_ms: f64,
+    pub attempts: Vec<SavedAttempt>,
+}
+
+/// One TCP attempt of a saved report.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedAttempt {
+    pub seq: u32,
+    pub address: Option<std::net::SocketAddr>,
+    pub outcome: crate::tcp::TcpOutcome,
+    pub elapsed_ms: f64,
+    pub message: Option<String>,
+}
+
+/// The part of `snapshot` the text draws: the mode that other-mode checks are counted for.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SavedSnapshot {
+    pub mode: Mode,
+}
+
+/// Why a file is not a report the renderers can read.
+#[derive(Debug, thiserror::Error)]
+#[error("not a netdiag report: {0}")]
+pub struct NotAReport(String);
+
+impl Saved {
+    /// A report read back from its JSON text; the error names the field that did not fit.
+    pub fn from_json(text: &str) -> Result<Self, NotAReport> {
+        let deserializer = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            NotAReport(if path == "." {
+                inner.to_string()
+            } else {
+                format!("{path}: {inner}")
+            })
+        })
+    }
+
+    /// This run's report as a reader of its JSON sees it: the text of a run and the text
+    /// of its saved report are one rendering of the same data.
+    pub fn of(report: &Report) -> Self {
+        Self::from_json(&report.to_json()).unwrap_or_else(|_| Self {
+            tool: report.tool,
+            target: report.target.clone(),
+            tcp: None,
+            checklist: Vec::new(),
+            verdict: report.verdict.clone(),
+            path: report.path.clone(),
+            snapshot: None,
+            printed: report.printed.clone(),
+            error: report.error.clone(),
+        })
+    }
 }
 
 impl Report {
@@ -106,7 +224,9 @@ impl Report {
             tcp: None,
             checklist: Vec::new(),
             verdict,
+            path: Vec::new(),
             snapshot: None,
+            printed: Printed::default(),
             error: None,
         }
     }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant, SystemTime};
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The version of both tools (the workspace's).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -35,7 +35,7 @@ pub const BUILD: Build = Build {
     target: env!("NETDIAG_TARGET"),
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Tool {
     Nameresolver,
@@ -92,7 +92,7 @@ impl Exit {
 }
 
 /// Why a run failed, for machines (the report's `error.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorKind {
     /// Bad arguments (exit 2).
@@ -107,7 +107,7 @@ pub enum ErrorKind {
 
 /// pass: the probe succeeded and nothing failed; fail: it failed; warn: it worked with
 /// a problem worth fixing; error: the run could not start (bad input).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VerdictStatus {
     Pass,
@@ -117,7 +117,7 @@ pub enum VerdictStatus {
 }
 
 /// The most likely cause in one sentence, and what to do next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verdict {
     pub status: VerdictStatus,
     /// The id of the check that is the likely cause, when a check failed.
@@ -168,6 +168,15 @@ pub fn millis<S: Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok
 /// A duration in milliseconds, rounded to the microsecond.
 pub fn to_millis(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// A duration from the report's milliseconds (microsecond precision): a saved report's
+/// times, read back. Negative or not finite is zero.
+pub fn from_millis(millis: f64) -> Duration {
+    // Whole microseconds, as the report wrote them.
+    Duration::try_from_secs_f64((millis * 1000.0).round() / 1_000_000.0)
+        .map(|d| Duration::from_micros(u64::try_from(d.as_micros()).unwrap_or(u64::MAX)))
+        .unwrap_or_default()
 }
 
 /// A measured time as Kudu's lines print it: `1.42ms`.

@@ -12,7 +12,7 @@
 pub const DEFAULT_WIDTH: usize = 100;
 
 /// The narrowest width honoured: below it, continuation lines would hold a word or two.
-const MIN_WIDTH: usize = 40;
+pub const MIN_WIDTH: usize = 40;
 
 /// The columns `text` takes on a terminal: characters, without colour escapes.
 pub fn display_width(text: &str) -> usize {

@@ -109,6 +109,8 @@ pub fn header(target: &Target, snapshot: Option<&Snapshot>) -> String {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub checks: Vec<Check>,
+    /// The way from the app to the target, one hop each with the mark of its check.
+    pub path: Vec<super::drawing::Hop>,
     pub mode: Mode,
     pub header: String,
 }
@@ -146,6 +148,7 @@ impl Evaluation {
         }
         Self {
             checks: evaluated.checks,
+            path: evaluated.path,
             mode: evaluated.mode,
             header,
         }

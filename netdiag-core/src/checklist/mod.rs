@@ -14,6 +14,7 @@ mod addresses;
 pub mod advice;
 mod app;
 mod dns_path;
+pub mod drawing;
 pub mod evaluation;
 mod gateway;
 mod host;
@@ -30,6 +31,7 @@ mod target;
 mod verdict;
 pub mod vocab;
 
+pub use drawing::{Hop, HopKind};
 pub use evaluation::{Evaluation, header};
 pub use inputs::{Inputs, Target};
 pub use registry::REGISTRY;

@@ -439,6 +439,8 @@ pub static REGISTRY: &[CheckSpec] = &[
 /// target's address came from when it was not resolved.
 pub(super) struct Evaluated {
     pub checks: Vec<Check>,
+    /// The path, drawn from the checks' statuses.
+    pub path: Vec<super::drawing::Hop>,
     pub mode: Mode,
     pub mode_reason: String,
     pub target_note: Option<String>,
@@ -490,6 +492,7 @@ pub(super) fn evaluate(inputs: &Inputs<'_>) -> Evaluated {
         name_the_gaps(&mut checks, &snapshot.unavailable);
     }
     Evaluated {
+        path: super::drawing::draw(&scene, &checks),
         checks,
         mode: scene.mode,
         mode_reason: scene.mode_reason,

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::evaluation::Evaluation;
-use super::vocab::{Check, SkipReason, Stage, Status};
+use super::drawing::{Hop, HopKind};
+use super::vocab::{Check, Mode, SkipKind, SkipReason, Stage, Status};
 use crate::vocab::Verdict;
 use crate::wrap::wrap_hanging;
 
@@ -70,26 +70,62 @@ const TEXT_COLUMN: usize = 8 + 1 + ID_WIDTH + 1;
 /// The longest check id (`platform.key-vault-refs`).
 const ID_WIDTH: usize = 23;
 
+/// One row of the checklist as text draws it: a check of this run or of a saved report.
+pub struct Row<'a> {
+    pub id: &'a str,
+    pub stage: Stage,
+    pub status: Status,
+    pub title: &'a str,
+    pub evidence: &'a str,
+    pub remedy: &'a str,
+    pub skip: Option<SkipKind>,
+}
+
+impl<'a> From<&'a Check> for Row<'a> {
+    fn from(check: &'a Check) -> Self {
+        Self {
+            id: check.id,
+            stage: check.stage,
+            status: check.status,
+            title: check.title,
+            evidence: &check.evidence,
+            remedy: &check.remedy,
+            skip: check.skip.as_ref().map(SkipReason::kind),
+        }
+    }
+}
+
+/// What the checklist's text is drawn from.
+pub struct Sheet<'a> {
+    pub header: &'a str,
+    pub rows: Vec<Row<'a>>,
+    pub verdict: &'a Verdict,
+    pub path: &'a [Hop],
+    /// Where the path leads: `sql-fabrikam.database.windows.net:1433`.
+    pub path_to: &'a str,
+    /// The app's integration mode, which checks of another mode are counted for.
+    pub mode: Option<Mode>,
+}
+
 /// The checklist and verdict, as text: the verdict first, so the first screen says what
-/// is wrong and what to do; then each stage's checks. Rows are wrapped at `width` with
-/// their continuation under their text (the rest of the output is wrapped by the text
-/// renderer, which leaves lines that fit alone).
-pub fn render(
-    header: &str,
-    checks: &[Check],
-    verdict: &Verdict,
-    marks: Marks,
-    width: usize,
-) -> String {
-    let mut out = format!("{header}\n\n{}", verdict.render());
-    let needs_snapshot = |c: &&Check| c.skip == Some(SkipReason::NoSnapshot);
+/// is wrong and what to do; then the path, drawn; then each stage's checks. Rows are
+/// wrapped at `width` with their continuation under their text (the rest of the output
+/// is wrapped by the text renderer, which leaves lines that fit alone).
+pub fn render(sheet: &Sheet<'_>, marks: Marks, width: usize) -> String {
+    let mut out = format!("{}\n\n{}", sheet.header, sheet.verdict.render());
+    if !sheet.path.is_empty() {
+        out.push('\n');
+        out.push_str(&draw_path(sheet.path, sheet.path_to, width));
+    }
+    let checks = &sheet.rows;
+    let needs_snapshot = |c: &&Row<'_>| c.skip == Some(SkipKind::NoSnapshot);
     let no_snapshot = checks.iter().filter(needs_snapshot).count();
     // Checks of the other integration mode are counted, not listed one by one.
-    let other_mode = |c: &&Check| matches!(c.skip, Some(SkipReason::OtherMode(_)));
-    let hidden = |c: &&Check| needs_snapshot(c) || other_mode(c);
-    let mode_skipped: Vec<&Check> = checks.iter().filter(other_mode).collect();
+    let other_mode = |c: &&Row<'_>| c.skip == Some(SkipKind::OtherMode);
+    let hidden = |c: &&Row<'_>| needs_snapshot(c) || other_mode(c);
+    let mode_skipped: Vec<&Row<'_>> = checks.iter().filter(other_mode).collect();
     for stage in STAGES {
-        let mut in_stage: Vec<&Check> = checks
+        let mut in_stage: Vec<&Row<'_>> = checks
             .iter()
             .filter(|c| c.stage == stage && !hidden(c))
             .collect();
@@ -113,9 +149,7 @@ pub fn render(
                     );
                     // A skip for want of a resource says how to bring it (the export, or
                     // the role to grant), as the report does.
-                    if matches!(check.skip, Some(SkipReason::Missing { .. }))
-                        && !check.remedy.is_empty()
-                    {
+                    if check.skip == Some(SkipKind::Missing) && !check.remedy.is_empty() {
                         row(format!("{blank}-> {}", check.remedy), TEXT_COLUMN + 3);
                     }
                 }
@@ -132,11 +166,9 @@ pub fn render(
             }
         }
     }
-    if let Some(Check {
-        skip: Some(SkipReason::OtherMode(mode)),
-        ..
-    }) = mode_skipped.first()
-    {
+    if let (Some(mode), false) = (sheet.mode, mode_skipped.is_empty()) {
+        // Without the app's integration, the checks of both modes are about an
+        // integration it does not have.
         let _ = writeln!(
             out,
             "\n{} checks do not apply to {} ({}).",
@@ -158,11 +190,57 @@ pub fn render(
     out
 }
 
-impl Evaluation {
-    /// The checklist as text, led by the run's verdict, its rows wrapped at `width`.
-    pub fn render(&self, verdict: &Verdict, marks: Marks, width: usize) -> String {
-        render(&self.header, &self.checks, verdict, marks, width)
+/// The mark of a hop: `ok`, `!!` warn, `XX` fail, `..` not decided (ASCII only: the
+/// Windows console shows it as is).
+fn hop_mark(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "ok",
+        Status::Warn => "!!",
+        Status::Fail => "XX",
+        Status::Skip | Status::Manual => "..",
     }
+}
+
+/// The path as text: a title, then one hop a line, `  XX  DNS 10.20.1.4 -> ...` with the
+/// check id in a column on the right; a hop too long for the width wraps under its own
+/// text, its check id staying on its first line.
+pub fn draw_path(hops: &[Hop], to: &str, width: usize) -> String {
+    const LEFT: usize = 6; // "  XX  "
+    let from = hops
+        .iter()
+        .find(|h| h.hop == HopKind::App)
+        .map_or("the app", |h| {
+            h.name
+                .split([',', '('])
+                .next()
+                .map_or(h.name.as_str(), str::trim)
+        });
+    let mut out = format!("Path from {from} to {to}\n");
+    let check_width = hops.iter().map(|h| h.check.len()).max().unwrap_or(0);
+    let lines: Vec<String> = hops
+        .iter()
+        .map(|h| format!("{} {}", h.hop.label(), h.name))
+        .collect();
+    // The text column: as wide as the longest hop, but leaving room for the check ids.
+    let room = width
+        .saturating_sub(LEFT + 2 + check_width)
+        .max(crate::wrap::MIN_WIDTH);
+    let text_width = lines.iter().map(String::len).max().unwrap_or(0).min(room);
+    for (hop, line) in hops.iter().zip(&lines) {
+        let wrapped = wrap_hanging(line, 2, text_width);
+        let mut parts = wrapped.split('\n');
+        let first = parts.next().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  {:<2}  {first:<text_width$}  {}",
+            hop_mark(hop.status),
+            hop.check
+        );
+        for rest in parts {
+            let _ = writeln!(out, "{}{rest}", " ".repeat(LEFT));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,13 +8,15 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::nsg::PathAnalysis;
 use crate::routes::ReturnPath;
 
 /// Where a check stands in the troubleshooting tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Probe,
@@ -43,7 +45,7 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pass,
@@ -125,8 +127,11 @@ pub struct Check {
     pub remedy: String,
     /// Structured data behind the evidence, where it helps (NSG ranges, routes).
     pub details: Option<Details>,
-    /// Why the check said `skip` (the evidence says it in words).
-    #[serde(skip)]
+    /// Why the check said `skip` (the evidence says it in words); the report gives its
+    /// kind (`missing`, `other-mode`, ...), what a reader of a saved report needs to
+    /// draw the checklist as the run did.
+    #[serde(serialize_with = "skip_kind")]
+    #[schemars(with = "Option<SkipKind>")]
     pub skip: Option<SkipReason>,
     /// The ARM ids of referenced resources the check could not see.
     #[serde(skip)]
@@ -136,8 +141,48 @@ pub struct Check {
     pub advisory: bool,
 }
 
+/// Why a check skipped, as the report names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// The run had no network snapshot.
+    NoSnapshot,
+    /// The snapshot lacks a resource (the remedy says how to bring it).
+    Missing,
+    /// The run did not do what the check is about (resolve a name, probe).
+    NotProbed,
+    /// Only another run can tell (inside the app, with a probe).
+    Needs,
+    /// The check does not apply to this target.
+    NotApplicable,
+    /// The check belongs to another integration mode than the app's.
+    OtherMode,
+}
+
+impl SkipReason {
+    pub fn kind(&self) -> SkipKind {
+        match self {
+            Self::NoSnapshot => SkipKind::NoSnapshot,
+            Self::Missing { .. } => SkipKind::Missing,
+            Self::NotProbed(_) => SkipKind::NotProbed,
+            Self::Needs { .. } => SkipKind::Needs,
+            Self::NotApplicable(_) => SkipKind::NotApplicable,
+            Self::OtherMode(_) => SkipKind::OtherMode,
+        }
+    }
+}
+
+// serde's `serialize_with` hands over `&Option<T>`.
+#[allow(clippy::ref_option)]
+fn skip_kind<S: serde::Serializer>(
+    skip: &Option<SkipReason>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    skip.as_ref().map(SkipReason::kind).serialize(serializer)
+}
+
 /// How the app is joined to its VNET.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Gateway-required: a point-to-site VPN from the app's worker to the VNET gateway.

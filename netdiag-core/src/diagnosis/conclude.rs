@@ -11,7 +11,7 @@ use super::{
 };
 use crate::checklist::{self, Evaluation, Inputs};
 use crate::dns::{DnsConfig, DnsSection, Lookup};
-use crate::report::Target;
+use crate::report::{Printed, Target};
 use crate::tcp::TcpSection;
 
 /// What a tool's probe saw, for [`conclude`].
@@ -75,6 +75,13 @@ pub(super) fn conclude(
     if let Some(snapshot) = &prepared.snapshot {
         mark_partial_gathering(&mut report, snapshot);
     }
+    if let Some(evaluation) = &checklist {
+        report.path.clone_from(&evaluation.path);
+    }
+    report.printed = Printed {
+        lines: probed.own_lines.clone(),
+        header: checklist.as_ref().map(|e| e.header.clone()),
+    };
     if prepared.interrupted {
         mark_interrupted_gathering(&mut report, &mut exit);
     }

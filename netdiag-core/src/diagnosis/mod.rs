@@ -22,7 +22,7 @@ use crate::checklist::Evaluation;
 use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
 use crate::output::{Format, Style, json, text};
-use crate::report::{Report, SnapshotSection, SnapshotSource};
+use crate::report::{Report, Saved, SnapshotSection, SnapshotSource};
 use crate::settings::AppSettings;
 use crate::snapshot::{NetworkDns, SiteDns, Snapshot, SnapshotError};
 use crate::tcp::FamilyError;
@@ -199,12 +199,7 @@ impl Outcome {
     pub fn stdout(&self) -> String {
         match (self.format, &self.body) {
             (Format::Json, _) => json::render(&self.report),
-            (Format::Text, Some(body)) => text::render(
-                &body.own_lines,
-                body.checklist.as_ref(),
-                &self.report.verdict,
-                self.style,
-            ),
+            (Format::Text, Some(_)) => text::render(&Saved::of(&self.report), self.style),
             (Format::Text, None) => String::new(),
         }
     }

@@ -1,25 +1,51 @@
 //! The text renderer: the tool's own lines (Kudu's summary, the DNS servers' answers),
-//! then the checklist led by the verdict or, without a checklist, a verdict worth reading
-//! (anything but a pass, or a pass with next steps: a run cut short by Ctrl-C), each part apart from the next by one blank line; every line
-//! wrapped at the style's width.
+//! then the checklist led by the verdict and the path or, without a checklist, a verdict
+//! worth reading (anything but a pass, or a pass with next steps: a run cut short by
+//! Ctrl-C), each part apart from the next by one blank line; every line wrapped at the
+//! style's width.
+//!
+//! It draws a [`Saved`] report, the run's own as its JSON reader sees it: the text of a
+//! run and the text `--from-report` gives for its saved report are one rendering.
 
 use super::Style;
-use crate::checklist::Evaluation;
-use crate::vocab::{Verdict, VerdictStatus};
+use crate::checklist::render::{Row, Sheet, render as render_checklist};
+use crate::report::Saved;
+use crate::tcp::TcpAttempt;
+use crate::vocab::VerdictStatus;
 use crate::wrap::wrap;
 
 /// What stdout shows without `--json`, after any lines printed live.
-pub fn render(
-    own_lines: &str,
-    checklist: Option<&Evaluation>,
-    verdict: &Verdict,
-    style: Style,
-) -> String {
-    let mut text = own_lines.to_owned();
-    match checklist {
-        Some(evaluation) => {
+pub fn render(report: &Saved, style: Style) -> String {
+    let mut text = report.printed.lines.clone();
+    let verdict = &report.verdict;
+    match &report.printed.header {
+        Some(header) => {
             separate(&mut text);
-            text.push_str(&evaluation.render(verdict, style.marks, style.width));
+            let path_to = report
+                .target
+                .as_ref()
+                .map_or_else(|| "the target".to_owned(), crate::report::Target::display);
+            let sheet = Sheet {
+                header,
+                rows: report
+                    .checklist
+                    .iter()
+                    .map(|c| Row {
+                        id: &c.id,
+                        stage: c.stage,
+                        status: c.status,
+                        title: &c.title,
+                        evidence: &c.evidence,
+                        remedy: &c.remedy,
+                        skip: c.skip,
+                    })
+                    .collect(),
+                verdict,
+                path: &report.path,
+                path_to: &path_to,
+                mode: report.snapshot.as_ref().map(|s| s.mode),
+            };
+            text.push_str(&render_checklist(&sheet, style.marks, style.width));
         }
         None if verdict.status != VerdictStatus::Pass || !verdict.next_steps.is_empty() => {
             separate(&mut text);
@@ -28,6 +54,36 @@ pub fn render(
         None => {}
     }
     wrap(&text, style.width)
+}
+
+/// The lines a run printed live, drawn again from a saved report: `tcpping`'s attempts.
+/// (`nameresolver` prints its failed servers' lines live and again in its answer block,
+/// which the report keeps as printed.)
+pub fn live_lines(report: &Saved, style: Style) -> String {
+    let (Some(tcp), Some(target)) = (&report.tcp, &report.target) else {
+        return String::new();
+    };
+    let target = target.display();
+    let timeout = crate::vocab::from_millis(tcp.timeout_ms);
+    tcp.attempts
+        .iter()
+        .map(|saved| {
+            let attempt = TcpAttempt {
+                seq: saved.seq,
+                at: std::time::SystemTime::UNIX_EPOCH,
+                address: saved.address,
+                local: None,
+                outcome: saved.outcome,
+                elapsed: crate::vocab::from_millis(saved.elapsed_ms),
+                message: saved.message.clone(),
+                os_error: None,
+            };
+            live_line(
+                &crate::tcp::render::attempt_line(&target, &attempt, timeout),
+                style,
+            ) + "\n"
+        })
+        .collect()
 }
 
 /// One line as it is printed live (an attempt's line), wrapped at the style's width.

@@ -16,7 +16,18 @@ use tokio::net::TcpSocket;
 use crate::vocab::millis;
 
 /// What happened to one attempt. The names are part of the report contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TcpOutcome {
     /// The handshake completed.

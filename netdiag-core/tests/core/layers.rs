@@ -171,6 +171,9 @@ const CHECKLIST_FILES: &[(&str, u8)] = &[
     // A check made of other stages' analyses (the NSGs and routes on the way to the DNS
     // servers): above the stage files, below the registry.
     ("dns_path", 4),
+    // The path drawn from the checks' statuses and the scene: beside the registry, which
+    // calls it while the scene is alive.
+    ("drawing", 4),
     ("registry", 5),
     ("evaluation", 6),
     ("verdict", 7),

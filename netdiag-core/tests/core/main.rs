@@ -7,6 +7,7 @@
 mod arm_shapes;
 mod checklist;
 mod dns;
+mod drawing;
 mod gateway_verdicts;
 mod layers;
 mod nsg_props;

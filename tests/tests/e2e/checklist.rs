@@ -695,3 +695,52 @@ fn a_support_case_directory_reads_as_its_customer_meant_it() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The report's `path` is the drawn path as data: `{hop, name, status, check}` per hop in
+/// the contract's words, each status its check's, and the text draws the same hops.
+#[test]
+fn the_report_path_is_the_drawn_path() {
+    let json = Run::of(command("tcpping").args([
+        "--network",
+        &example(),
+        "--no-probe",
+        "--json",
+        "10.10.2.4:1433",
+    ]))
+    .json();
+    let path = json["path"].as_array().expect("path is an array");
+    let hops: Vec<(&str, &str, &str)> = path
+        .iter()
+        .map(|h| {
+            (
+                h["hop"].as_str().unwrap(),
+                h["status"].as_str().unwrap(),
+                h["check"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("app", "pass", "gateway.p2s"),
+            ("gateway", "pass", "gateway.status"),
+            ("nsg-in", "fail", "nsg.p2s-to-target"),
+            ("return", "pass", "udr.return-path"),
+            ("host", "manual", "host.firewall"),
+        ]
+    );
+    for hop in path {
+        assert_eq!(
+            hop["status"],
+            check(&json, hop["check"].as_str().unwrap())["status"]
+        );
+    }
+    let text =
+        Run::of(command("tcpping").args(["--network", &example(), "--no-probe", "10.10.2.4:1433"]))
+            .stdout;
+    assert!(
+        text.contains("\n  XX  NSG nsg-data inbound ")
+            && text.contains("Path from contoso-web to 10.10.2.4:1433\n"),
+        "{text}"
+    );
+}

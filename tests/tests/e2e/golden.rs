@@ -162,3 +162,65 @@ fn nameresolver_answer_then_checklist() {
     };
     assert_golden!("nameresolver_answer_then_checklist", masked, &[dns.addr()]);
 }
+
+/// The regional example as a customer's console shows it, at 80 and at 100 columns: the
+/// verdict, the path drawn with its failing hop, then the checks, every line wrapped
+/// under its own text (issue 23).
+#[test]
+fn regional_example_at_80_and_100_columns() {
+    for columns in ["80", "100"] {
+        let run = Run::of(in_repository("tcpping").env("COLUMNS", columns).args([
+            "--network",
+            "examples/regional-export",
+            "--no-probe",
+            "sql-fabrikam.database.windows.net:1433",
+        ]));
+        assert_golden!(format!("checklist_regional_{columns}_columns"), run);
+    }
+}
+
+/// The path of the hub-and-spoke and the Functions examples: the failing hop is the
+/// return path through the hub's firewall, and the content share's storage account.
+#[test]
+fn paths_of_the_hub_spoke_and_functions_examples() {
+    for (name, export, target) in [
+        (
+            "path_hub_spoke",
+            "examples/hub-spoke-export",
+            "10.30.2.4:1433",
+        ),
+        (
+            "path_functions",
+            "examples/functions-export",
+            "stordersfunc.file.core.windows.net:445",
+        ),
+    ] {
+        let run =
+            Run::of(in_repository("tcpping").args(["--network", export, "--no-probe", target]));
+        let path: String = run
+            .stdout
+            .split("\n\n")
+            .find(|block| block.starts_with("Path from "))
+            .unwrap_or_else(|| panic!("no path in:\n{}", run.stdout))
+            .to_owned();
+        insta::assert_snapshot!(name, path);
+    }
+}
+
+/// `nameresolver` draws the app, the way to its DNS server and the answer.
+#[test]
+fn path_of_nameresolver_on_the_regional_example() {
+    let run = Run::of(in_repository("nameresolver").args([
+        "--network",
+        "examples/regional-export",
+        "--no-probe",
+        "sql-fabrikam.database.windows.net",
+    ]));
+    let path = run
+        .stdout
+        .split("\n\n")
+        .find(|block| block.starts_with("Path from "))
+        .unwrap_or_else(|| panic!("no path in:\n{}", run.stdout))
+        .to_owned();
+    insta::assert_snapshot!("path_nameresolver_regional", path);
+}
