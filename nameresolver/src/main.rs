@@ -45,6 +45,8 @@ Examples:
   nameresolver 10.1.2.4                         # reverse (PTR) lookup
   nameresolver --all db.contoso.internal        # every server at once: who disagrees?
   nameresolver --json db.contoso.internal > dns-report.json
+  nameresolver --html dns.html db.contoso.internal       # also a page to open in a browser
+  nameresolver --from-report dns-report.json             # a saved report, as it printed
   nameresolver --network export/ --no-probe db.contoso.internal  # checklist only
   nameresolver --azure sql-fabrikam.database.windows.net          # in the app: live configuration
 
@@ -71,8 +73,8 @@ fn timeout_help() -> String {
 #[command(name = "nameresolver", version = netdiag_core::vocab::VERSION_LINE, about, after_help = after_help(), arg_required_else_help = true)]
 struct Cli {
     /// Name to resolve, or an IP address for a reverse (PTR) lookup.
-    #[arg(value_name = "HOSTNAME", value_parser = parse_host)]
-    host: Host,
+    #[arg(value_name = "HOSTNAME", value_parser = parse_host, required_unless_present = "from_report")]
+    host: Option<Host>,
 
     /// Ask only this DNS server: IP, IP:port or [IPv6]:port (port 53 by default).
     #[arg(value_name = "DNS_SERVER", value_parser = validate_server)]
@@ -116,10 +118,18 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
+    if let Some(exit) = netdiag_cli::from_report(&session, &cli.shared) {
+        return exit;
+    }
+    // Clap requires HOSTNAME unless --from-report was given.
+    let Some(host) = cli.host else {
+        eprintln!("error: give a HOSTNAME (see 'nameresolver --help')");
+        return ExitCode::from(2);
+    };
     session.interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
     let plan = LookupPlan {
         shared: cli.shared.to_shared(&session.interrupt),
-        host: cli.host,
+        host,
         server: cli.server,
         record_type: cli.record_type,
         dns: cli.dns.to_flags(cli.timeout.as_ref()),
@@ -134,7 +144,7 @@ fn main() -> ExitCode {
         &session.interrupt,
         diagnosis::lookup(&session, &plan),
     ) {
-        Ok(outcome) => netdiag_cli::finish(&outcome),
+        Ok(outcome) => netdiag_cli::finish_run(&outcome, cli.shared.html.as_deref()),
         Err(exit) => exit,
     }
 }

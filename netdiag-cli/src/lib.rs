@@ -42,6 +42,16 @@ pub struct SharedArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Also write the report as one HTML page to FILE: the verdict, the path drawn, every
+    /// check, the attempts, the report itself. It needs nothing else: open it in a browser.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Draw a saved JSON report (a customer's) again, as the run that wrote it printed it,
+    /// or as a page with --html FILE. Sends nothing, reads nothing else; no target needed.
+    #[arg(long, value_name = "REPORT.json", conflicts_with_all = ["network", "azure", "no_probe", "app"])]
+    pub from_report: Option<PathBuf>,
+
     /// Read the app's network configuration from Azure Resource Manager with the app's
     /// managed identity (Reader on the resource groups is enough), and run the checklist
     /// on it.
@@ -437,6 +447,72 @@ pub fn block_on<F: Future>(run: F) -> Result<F::Output, ExitCode> {
 
 /// Prints an outcome: warnings and the error line on stderr, the text or the JSON report
 /// on stdout. A reader that went away (`| head -1`) is not an error worth a word.
+/// Ends a run: the page `--html FILE` asked for, then [`finish`]. A page that cannot be
+/// written is exit 2, with one line that names the file.
+pub fn finish_run(outcome: &Outcome, html: Option<&std::path::Path>) -> ExitCode {
+    if let Some(path) = html
+        && let Err(message) = write_page(path, &outcome.html())
+    {
+        let code = finish(outcome);
+        let _ = writeln!(std::io::stderr(), "error: {message}");
+        return if code == ExitCode::SUCCESS {
+            ExitCode::from(Exit::BadInput.code())
+        } else {
+            code
+        };
+    }
+    finish(outcome)
+}
+
+fn write_page(path: &std::path::Path, page: &str) -> Result<(), String> {
+    std::fs::write(path, page)
+        .map_err(|e| format!("--html {}: could not write the page: {e}", path.display()))?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "Wrote the HTML report to {} (open it in a browser).",
+        path.display()
+    );
+    Ok(())
+}
+
+/// `--from-report REPORT.json`: the saved report drawn again (text, `--json`, or the page
+/// with `--html FILE`), exit 0; a file that cannot be read or is not a report is exit 2
+/// with one line that says why. `None` when the flag is not given: the run goes on.
+pub fn from_report(session: &Session, shared: &SharedArgs) -> Option<ExitCode> {
+    let path = shared.from_report.as_ref()?;
+    let read = std::fs::read_to_string(path)
+        .map_err(|e| format!("--from-report {}: {e}", path.display()))
+        .and_then(|text| {
+            netdiag_core::output::from_report(&text)
+                .map_err(|e| format!("--from-report {}: {e}", path.display()))
+        });
+    let saved = match read {
+        Ok(saved) => saved,
+        Err(message) => {
+            return Some(finish(&diagnosis::bad_input(
+                session,
+                shared.format(),
+                &InputError::Usage(message),
+            )));
+        }
+    };
+    if let Some(page) = &shared.html
+        && let Err(message) = write_page(page, &saved.html())
+    {
+        let _ = writeln!(std::io::stderr(), "error: {message}");
+        return Some(ExitCode::from(Exit::BadInput.code()));
+    }
+    let stdout = match (shared.json, &shared.html) {
+        (true, _) => saved.json(),
+        (false, None) => saved.text(session.style),
+        (false, Some(_)) => String::new(),
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(stdout.as_bytes());
+    let _ = out.flush();
+    Some(ExitCode::SUCCESS)
+}
+
 pub fn finish(outcome: &Outcome) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     for warning in &outcome.warnings {

@@ -31,6 +31,8 @@ Examples:
   tcpping -s 60 -i 5s api.contoso.internal:443
   tcpping -w 3s -n 1 10.1.2.4:5432      # one attempt, give up after 3s
   tcpping --json db.contoso.internal:1433 > tcp-report.json
+  tcpping --html report.html db.contoso.internal:1433     # also a page to open in a browser
+  tcpping --from-report tcp-report.json                  # a saved report, as it printed
   tcpping --network export/ db.contoso.internal:1433      # probe, then the checklist
   tcpping --network export/ --no-probe 10.10.2.4:1433     # checklist only, no packet
   tcpping --azure db.contoso.internal:1433               # in the app: the checklist on live configuration
@@ -65,8 +67,8 @@ fn dns_timeout_help() -> String {
 )]
 struct Cli {
     /// Target: host, host:port, IPv4:port, [IPv6]:port [default port: 80].
-    #[arg(value_name = "HOST[:PORT]")]
-    target: String,
+    #[arg(value_name = "HOST[:PORT]", required_unless_present = "from_report")]
+    target: Option<String>,
 
     /// Port, when not given with the host.
     #[arg(value_name = "PORT")]
@@ -116,10 +118,13 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(exit) => return exit,
     };
+    if let Some(exit) = netdiag_cli::from_report(&session, &cli.shared) {
+        return exit;
+    }
     session.interrupt = netdiag_cli::interrupt_on_ctrl_c(cli.shared.azure);
     let plan = PingPlan {
         shared: cli.shared.to_shared(&session.interrupt),
-        target: cli.target,
+        target: cli.target.unwrap_or_default(),
         port: cli.port,
         family: match (cli.ipv4, cli.ipv6) {
             (true, _) => Family::V4,
@@ -140,7 +145,7 @@ fn main() -> ExitCode {
     match netdiag_cli::block_on_interruptible(&session.interrupt, run) {
         Ok(outcome) => {
             terminal.clear();
-            netdiag_cli::finish(&outcome)
+            netdiag_cli::finish_run(&outcome, cli.shared.html.as_deref())
         }
         Err(exit) => exit,
     }

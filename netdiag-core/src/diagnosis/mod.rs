@@ -195,6 +195,12 @@ pub struct Body {
 }
 
 impl Outcome {
+    /// The page `--html FILE` writes: the report drawn as HTML, the report embedded.
+    pub fn html(&self) -> String {
+        let json = serde_json::to_value(&self.report).unwrap_or_default();
+        crate::output::html::page(&Saved::of(&self.report), &json)
+    }
+
     /// What goes to stdout, in the run's format.
     pub fn stdout(&self) -> String {
         match (self.format, &self.body) {

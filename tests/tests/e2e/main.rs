@@ -6,10 +6,12 @@
 
 mod azure;
 mod azure_real;
+mod browser;
 mod checklist;
 mod deadlines;
 mod golden;
 mod hostile;
+mod html;
 mod nameresolver;
 mod regional;
 mod schema;
