@@ -341,7 +341,7 @@ fn the_end(scene: &Scene<'_>) -> Vec<Planned> {
     if inputs.target.is_dns_server() {
         plan.push(always(planned(
             HopKind::Host,
-            format!("DNS server {address}:{}", inputs.target.port),
+            dns_servers_name(scene, &address),
             &["dns.reachable", "dns.path", "host.firewall"],
         )));
         plan.push(always(planned(
@@ -461,6 +461,39 @@ fn dns_name(scene: &Scene<'_>) -> String {
             format!("{server} -> not resolved in this run; the endpoint is {pe_ip} ({pe})")
         }
         (None, None) => format!("{server} -> not resolved in this run"),
+    }
+}
+
+/// `nameresolver`'s DNS servers, each with what it did last when the lookup ran:
+/// `DNS servers 10.20.1.4:53 timeout, 10.20.1.5:53 answered`.
+fn dns_servers_name(scene: &Scene<'_>, first: &str) -> String {
+    let inputs = scene.inputs;
+    let Some((config, lookup)) = inputs.dns else {
+        let mut servers = vec![format!("{first}:{}", inputs.target.port)];
+        servers.extend(inputs.target.also_asked.iter().cloned());
+        let noun = if servers.len() > 1 { "servers" } else { "server" };
+        return format!("DNS {noun} {}", servers.join(", "));
+    };
+    let said: Vec<String> = config
+        .servers
+        .iter()
+        .filter_map(|server| {
+            let last = lookup
+                .attempts
+                .iter()
+                .rev()
+                .find(|a| a.server == server.address)?;
+            Some(format!(
+                "{} {}",
+                display_server(server.address),
+                last.outcome.as_str()
+            ))
+        })
+        .collect();
+    match said.len() {
+        0 => format!("DNS server {first}:{} (not asked)", inputs.target.port),
+        1 => format!("DNS server {}", said[0]),
+        _ => format!("DNS servers {}", said.join(", ")),
     }
 }
 
