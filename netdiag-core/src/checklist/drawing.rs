@@ -471,7 +471,11 @@ fn dns_servers_name(scene: &Scene<'_>, first: &str) -> String {
     let Some((config, lookup)) = inputs.dns else {
         let mut servers = vec![format!("{first}:{}", inputs.target.port)];
         servers.extend(inputs.target.also_asked.iter().cloned());
-        let noun = if servers.len() > 1 { "servers" } else { "server" };
+        let noun = if servers.len() > 1 {
+            "servers"
+        } else {
+            "server"
+        };
         return format!("DNS {noun} {}", servers.join(", "));
     };
     let said: Vec<String> = config

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::checklist::vocab::SkipKind;
 use crate::checklist::{Hop, HopKind, Stage, Status};
 use crate::report::{Saved, SavedCheck};
 use crate::vocab::VerdictStatus;
@@ -40,7 +41,11 @@ pub fn page(saved: &Saved, report: &Value) -> String {
     if !saved.path.is_empty() {
         path(&mut out, &saved.path, &target);
     }
-    checks(&mut out, &saved.checklist);
+    checks(
+        &mut out,
+        &saved.checklist,
+        saved.snapshot.as_ref().map(|s| s.mode),
+    );
     dns_attempts(&mut out, report);
     tcp_attempts(&mut out, report);
     snapshot_files(&mut out, report);
@@ -304,36 +309,75 @@ fn order(status: Status) -> u8 {
     }
 }
 
-fn checks(out: &mut String, checks: &[SavedCheck]) {
+/// Every check: those that speak to this run by stage, problems first; those that need a
+/// snapshot the run did not have, or belong to another integration mode, folded away
+/// (as the text counts them) but still on the page.
+fn checks(out: &mut String, checks: &[SavedCheck], mode: Option<crate::checklist::Mode>) {
     if checks.is_empty() {
         return;
     }
     out.push_str("<section id=\"checks\">\n<h2>Checks</h2>\n");
+    let folded =
+        |c: &&SavedCheck| matches!(c.skip, Some(SkipKind::NoSnapshot | SkipKind::OtherMode));
     for stage in STAGES {
-        let mut in_stage: Vec<&SavedCheck> = checks.iter().filter(|c| c.stage == stage).collect();
+        let mut in_stage: Vec<&SavedCheck> = checks
+            .iter()
+            .filter(|c| c.stage == stage && !folded(c))
+            .collect();
         if in_stage.is_empty() {
             continue;
         }
         in_stage.sort_by_key(|c| order(c.status));
         let _ = writeln!(out, "<h3>{}</h3>", escape(stage.title()));
-        for check in in_stage {
-            let status = check_word(check.status);
-            let _ = write!(
+        articles(out, &in_stage);
+    }
+    for (kind, summary) in [
+        (
+            SkipKind::NoSnapshot,
+            "need the network snapshot (export it and pass --network, or --azure inside the app)"
+                .to_owned(),
+        ),
+        (
+            SkipKind::OtherMode,
+            format!(
+                "do not apply to {}",
+                mode.map_or("this app", crate::checklist::Mode::as_subject)
+            ),
+        ),
+    ] {
+        let these: Vec<&SavedCheck> = checks.iter().filter(|c| c.skip == Some(kind)).collect();
+        if !these.is_empty() {
+            let _ = writeln!(
                 out,
-                "<article class=\"check {status}\" id=\"check-{id}\" data-status=\"{status}\">\
-                 <p class=\"head\"><span class=\"badge {status}\">{status}</span> <code>{id}</code> {title}</p>\
-                 <p class=\"evidence\">{evidence}</p>",
-                id = escape(&check.id),
-                title = escape(&check.title),
-                evidence = escape(&check.evidence),
+                "<details class=\"folded\"><summary>{} more checks {}</summary>",
+                these.len(),
+                escape(&summary)
             );
-            if !check.remedy.is_empty() {
-                let _ = write!(out, "<p class=\"remedy\">{}</p>", escape(&check.remedy));
-            }
-            out.push_str("</article>\n");
+            articles(out, &these);
+            out.push_str("</details>\n");
         }
     }
     out.push_str("</section>\n");
+}
+
+/// Each check as an article: its status, id and title, the evidence, the remedy.
+fn articles(out: &mut String, checks: &[&SavedCheck]) {
+    for check in checks {
+        let status = check_word(check.status);
+        let _ = write!(
+            out,
+            "<article class=\"check {status}\" id=\"check-{id}\" data-status=\"{status}\">\
+             <p class=\"head\"><span class=\"badge {status}\">{status}</span> <code>{id}</code> {title}</p>\
+             <p class=\"evidence\">{evidence}</p>",
+            id = escape(&check.id),
+            title = escape(&check.title),
+            evidence = escape(&check.evidence),
+        );
+        if !check.remedy.is_empty() {
+            let _ = write!(out, "<p class=\"remedy\">{}</p>", escape(&check.remedy));
+        }
+        out.push_str("</article>\n");
+    }
 }
 
 /// A table of a report's array of objects, with the columns given.
@@ -520,6 +564,7 @@ th { background: #f6f8fa; }
 tr.timeout td, tr.refused td, tr.unreachable td, tr.servfail td, tr.nxdomain td, tr.error td { background: #fff1f0; }
 tr.connected td, tr.answered td { background: #f3fff5; }
 .error { color: var(--fail); font-weight: 600; }
+details.folded { margin: 12px 0; } details.folded summary { cursor: pointer; color: #424a53; }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
   h2 { break-after: avoid; }
