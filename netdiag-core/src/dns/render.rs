@@ -74,7 +74,12 @@ fn render_sequential(out: &mut String, lookup: &Lookup, config: &DnsConfig, ques
     }
     match (&lookup.answer, lookup.outcome) {
         (Some(answer), _) => {
-            out.push_str("Non-authoritative answer:\n");
+            // nslookup's words: the `aa` bit says whether the server holds the zone.
+            out.push_str(if answer.authoritative {
+                "Authoritative answer:\n"
+            } else {
+                "Non-authoritative answer:\n"
+            });
             render_answer_body(out, answer, question, "");
             // dig's "Query time:": what this lookup costs the app each time it asks.
             if let Some(answered) = lookup

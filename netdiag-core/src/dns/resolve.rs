@@ -195,6 +195,8 @@ pub struct AnswerRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DnsAnswer {
     pub server: SocketAddr,
+    /// Every response was authoritative (`aa`): the server holds the zone itself.
+    pub authoritative: bool,
     /// The end of the CNAME chain (the queried name when there is no chain).
     pub canonical_name: String,
     /// The names of the CNAME chain before the canonical name, in order.
@@ -353,7 +355,7 @@ enum RoundState {
     Failed,
 }
 
-fn round_state(results: &[Option<(DnsAttempt, Vec<Record>)>]) -> RoundState {
+fn round_state(results: &[Option<(DnsAttempt, Records)>]) -> RoundState {
     for (index, result) in results.iter().enumerate() {
         match result {
             None => return RoundState::Waiting,
@@ -381,7 +383,7 @@ async fn platform_round(
             (index, classified, started.elapsed())
         });
     }
-    let mut results: Vec<Option<(DnsAttempt, Vec<Record>)>> = vec![None; config.servers.len()];
+    let mut results: Vec<Option<(DnsAttempt, Records)>> = vec![None; config.servers.len()];
     let attempt_of = |index: usize, outcome, elapsed, rcode, message| DnsAttempt {
         server: config.servers[index].address,
         source: config.servers[index].source,
@@ -428,7 +430,7 @@ async fn platform_round(
                 Some(Err(error)) => {
                     if let Some(index) = results.iter().position(Option::is_none) {
                         let message = Some(format!("query task failed: {error}"));
-                        results[index] = Some((attempt_of(index, DnsOutcome::Error, started.elapsed(), None, message), Vec::new()));
+                        results[index] = Some((attempt_of(index, DnsOutcome::Error, started.elapsed(), None, message), Records::default()));
                     }
                 }
                 None => {}
@@ -536,7 +538,7 @@ pub async fn ask_server(
             classified = query_once(server.address, config.transport, question, config.timeout) => classified,
             () = interrupt.wait() => {
                 let waited = format!("interrupted after {:.1}s, no answer", started.elapsed().as_secs_f64());
-                (DnsOutcome::Interrupted, None, Some(waited), Vec::new())
+                (DnsOutcome::Interrupted, None, Some(waited), Records::default())
             }
         };
         attempts.push(DnsAttempt {
@@ -564,7 +566,17 @@ pub async fn ask_server(
     }
 }
 
-type Classified = (DnsOutcome, Option<String>, Option<String>, Vec<Record>);
+type Classified = (DnsOutcome, Option<String>, Option<String>, Records);
+
+/// The records of an answer, and whether every response that gave them was authoritative
+/// (the `aa` bit: the server holds the zone, as an in-VNET DNS server for its own zone
+/// does; a forwarder or Azure DNS answers without it). nslookup's "Non-authoritative
+/// answer:" line is read from it.
+#[derive(Debug, Clone, Default)]
+struct Records {
+    list: Vec<Record>,
+    authoritative: bool,
+}
 
 /// One attempt: all record types of the question at once, under one deadline.
 async fn query_once(
@@ -596,24 +608,30 @@ async fn query_once(
     })
     .await;
     if collected.is_err() && per_type.is_empty() {
-        return (DnsOutcome::Timeout, None, None, Vec::new());
+        return (DnsOutcome::Timeout, None, None, Records::default());
     }
     per_type.sort_by_key(|(index, _)| *index);
     combine(per_type.into_iter().map(|(_, c)| c).collect())
 }
 
 fn error(message: String) -> Classified {
-    (DnsOutcome::Error, None, Some(message), Vec::new())
+    (DnsOutcome::Error, None, Some(message), Records::default())
 }
 
 /// Merges the answers for each record type: any records make the server's answer; else
 /// NXDOMAIN, else NODATA; else the first type's failure.
 fn combine(per_type: Vec<Classified>) -> Classified {
-    let mut records = Vec::new();
+    let mut records = Records {
+        list: Vec::new(),
+        authoritative: true,
+    };
     let mut first_failure = None;
     let mut best: Option<(DnsOutcome, Option<String>)> = None;
     for (outcome, rcode, message, type_records) in per_type {
-        records.extend(type_records);
+        if !type_records.list.is_empty() {
+            records.authoritative &= type_records.authoritative;
+        }
+        records.list.extend(type_records.list);
         let rank = |o: DnsOutcome| match o {
             DnsOutcome::Answered => 3,
             DnsOutcome::Nxdomain => 2,
@@ -628,6 +646,7 @@ fn combine(per_type: Vec<Classified>) -> Classified {
             first_failure = Some((outcome, rcode, message));
         }
     }
+    records.authoritative &= !records.list.is_empty();
     match (best, first_failure) {
         (Some((outcome, rcode)), _) => (outcome, rcode, None, records),
         (None, Some((outcome, rcode, message))) => (outcome, rcode, message, records),
@@ -648,29 +667,38 @@ async fn ask_type(
     deadline: tokio::time::Instant,
 ) -> Classified {
     let mut records: Vec<Record> = Vec::new();
+    // Every response of the chain must carry `aa` for the answer to be authoritative.
+    let mut authoritative = true;
     let mut asked = name.clone();
     for _ in 0..=MAX_ALIASES {
         let response = match exchange(server, transport, &asked, record_type, deadline).await {
             Ok(response) => response,
-            Err(ExchangeError::Timeout) => return (DnsOutcome::Timeout, None, None, Vec::new()),
+            Err(ExchangeError::Timeout) => {
+                return (DnsOutcome::Timeout, None, None, Records::default());
+            }
             Err(ExchangeError::Refused(why)) => {
-                return (DnsOutcome::Refused, None, Some(why), Vec::new());
+                return (DnsOutcome::Refused, None, Some(why), Records::default());
             }
             Err(ExchangeError::Unreachable(why)) => {
-                return (DnsOutcome::Unreachable, None, Some(why), Vec::new());
+                return (DnsOutcome::Unreachable, None, Some(why), Records::default());
             }
             Err(ExchangeError::Failed(why)) => return error(why),
         };
         let code = response.metadata.response_code;
+        authoritative &= response.metadata.authoritative;
         let rcode = Some(rcode_name(code));
         match code {
             ResponseCode::NoError => {}
-            ResponseCode::NXDomain => return (DnsOutcome::Nxdomain, rcode, None, Vec::new()),
-            ResponseCode::ServFail => return (DnsOutcome::Servfail, rcode, None, Vec::new()),
-            ResponseCode::Refused => return (DnsOutcome::Refused, rcode, None, Vec::new()),
+            ResponseCode::NXDomain => {
+                return (DnsOutcome::Nxdomain, rcode, None, Records::default());
+            }
+            ResponseCode::ServFail => {
+                return (DnsOutcome::Servfail, rcode, None, Records::default());
+            }
+            ResponseCode::Refused => return (DnsOutcome::Refused, rcode, None, Records::default()),
             other => {
                 let message = format!("the server answered {}", rcode_name(other));
-                return (DnsOutcome::Error, rcode, Some(message), Vec::new());
+                return (DnsOutcome::Error, rcode, Some(message), Records::default());
             }
         }
         // The chain's records may come in the answer or, from some servers, as additionals.
@@ -683,10 +711,18 @@ async fn ask_type(
             .iter()
             .any(|r| r.record_type() == record_type && r.name.to_lowercase() == end.to_lowercase());
         if has_data {
-            return (DnsOutcome::Answered, rcode, None, records);
+            return (
+                DnsOutcome::Answered,
+                rcode,
+                None,
+                Records {
+                    list: records,
+                    authoritative,
+                },
+            );
         }
         if end.to_lowercase() == asked.to_lowercase() {
-            return (DnsOutcome::Nodata, rcode, None, Vec::new());
+            return (DnsOutcome::Nodata, rcode, None, Records::default());
         }
         asked = end;
     }
@@ -730,7 +766,8 @@ pub fn rcode_name(code: ResponseCode) -> String {
     }
 }
 
-fn build_answer(server: SocketAddr, question: &Question, records: &[Record]) -> DnsAnswer {
+fn build_answer(server: SocketAddr, question: &Question, answered: &Records) -> DnsAnswer {
+    let records = answered.list.as_slice();
     // Follow the CNAME chain from the queried name; the resolver keeps the intermediates.
     let mut aliases = Vec::new();
     let mut current = question.name.clone();
@@ -776,6 +813,7 @@ fn build_answer(server: SocketAddr, question: &Question, records: &[Record]) -> 
         .collect();
     DnsAnswer {
         server,
+        authoritative: answered.authoritative,
         canonical_name: presentation(&current),
         aliases,
         addresses,

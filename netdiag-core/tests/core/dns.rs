@@ -485,6 +485,7 @@ fn a_stub_server_is_named_as_a_stub_in_the_output() {
         outcome: DnsOutcome::Answered,
         answer: Some(DnsAnswer {
             server: stub,
+            authoritative: false,
             canonical_name: "db.contoso.internal".to_owned(),
             aliases: Vec::new(),
             addresses: vec!["10.1.2.4".parse().unwrap()],
@@ -500,6 +501,12 @@ fn a_stub_server_is_named_as_a_stub_in_the_output() {
         text.starts_with(
             "Server: 127.0.0.11 (Docker's embedded DNS stub, forwarding to 168.63.129.16)\n"
         ),
+        "{text}"
+    );
+    // A forwarder's answer (no `aa`) is nslookup's "Non-authoritative answer" (issue 24,
+    // point 10; the authoritative case is the e2e test against the test's own zone).
+    assert!(
+        text.contains("\n\nNon-authoritative answer:\nName: db.contoso.internal\n"),
         "{text}"
     );
     // The report carries the same: `dns.servers[].stub`.

@@ -75,6 +75,7 @@ fn answered(addresses: &[&str]) -> Lookup {
         outcome: DnsOutcome::Answered,
         answer: Some(DnsAnswer {
             server,
+            authoritative: false,
             canonical_name: "sql-fabrikam.privatelink.database.windows.net".into(),
             aliases: vec![NAME.into()],
             addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),

@@ -554,6 +554,7 @@ fn evaluate_with_ip(
         outcome: DnsOutcome::Answered,
         answer: Some(DnsAnswer {
             server,
+            authoritative: false,
             canonical_name: seen.target.into(),
             aliases: Vec::new(),
             addresses: vec![ip.parse().unwrap()],
