@@ -227,6 +227,7 @@ impl SharedArgs {
             app: self.app.clone(),
             no_probe: self.no_probe,
             format: self.format(),
+            html: self.html.is_some(),
             azure: self.azure.then(|| AzureOptions {
                 endpoint: self.arm_endpoint.clone(),
                 token_file: self.arm_token_file.clone(),

@@ -88,11 +88,16 @@ pub struct Report {
     pub error: Option<ReportError>,
 }
 
-/// The text of a run that is not a field of the report: Kudu's closing lines or the
-/// `nameresolver` answer (after the lines printed live, which the attempts give), and the
-/// checklist's header (what it is about, what the snapshot held, the integration).
+/// The text of a run that is not a field of the report: the lines printed live, Kudu's
+/// closing lines or the `nameresolver` answer, and the checklist's header (what it is
+/// about, what the snapshot held, the integration). Kept as printed: a reader of an older
+/// report, or of a newer tool's, shows what the customer saw, in that version's words.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Printed {
+    /// The lines printed while the run ran (`tcpping`'s attempts, a port it chose, the
+    /// target's dead DNS servers), unwrapped; kept when the report keeps its attempts.
+    #[serde(default)]
+    pub live: Vec<String>,
     pub lines: String,
     /// `null` when no checklist ran.
     pub header: Option<String>,
@@ -116,7 +121,6 @@ impl Target {
 pub struct Saved {
     pub tool: Tool,
     pub target: Option<Target>,
-    pub tcp: Option<SavedTcp>,
     pub checklist: Vec<SavedCheck>,
     pub verdict: Verdict,
     #[serde(default)]
@@ -138,23 +142,6 @@ pub struct SavedCheck {
     pub remedy: String,
     #[serde(default)]
     pub skip: Option<SkipKind>,
-}
-
-/// The part of `tcp` the text draws: the attempts' lines.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SavedTcp {
-    pub timeout_ms: f64,
-    pub attempts: Vec<SavedAttempt>,
-}
-
-/// One TCP attempt of a saved report.
-#[derive(Debug, Clone, Deserialize)]
-pub struct SavedAttempt {
-    pub seq: u32,
-    pub address: Option<std::net::SocketAddr>,
-    pub outcome: crate::tcp::TcpOutcome,
-    pub elapsed_ms: f64,
-    pub message: Option<String>,
 }
 
 /// The part of `snapshot` the text draws: the mode that other-mode checks are counted for.
@@ -189,7 +176,6 @@ impl Saved {
         Self::from_json(&report.to_json()).unwrap_or_else(|_| Self {
             tool: report.tool,
             target: report.target.clone(),
-            tcp: None,
             checklist: Vec::new(),
             verdict: report.verdict.clone(),
             path: report.path.clone(),

@@ -196,6 +196,73 @@ impl RcodeServer {
     }
 }
 
+/// A DNS server whose answers come and go: it answers every A query with `address`,
+/// except the A queries whose number (1, 2, ...) is in `failing`, which get SERVFAIL;
+/// AAAA queries get an empty answer. An intermittent DNS server, as a name flapping
+/// between resolving and not does it. Not authoritative (no `aa`): a forwarder.
+pub struct FlakyDnsServer {
+    addr: SocketAddr,
+    _socket: Arc<StdUdpSocket>,
+}
+
+impl FlakyDnsServer {
+    /// # Panics
+    /// When no loopback port can be bound.
+    pub fn start(address: Ipv4Addr, failing: &[usize]) -> Self {
+        use hickory_proto::rr::{RData, Record, RecordType, rdata::A};
+        let socket = Arc::new(StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"));
+        let addr = socket.local_addr().expect("udp addr");
+        let worker = Arc::clone(&socket);
+        let failing = failing.to_vec();
+        thread::spawn(move || {
+            let mut buf = [0_u8; 4096];
+            let mut a_queries = 0;
+            while let Ok((len, peer)) = worker.recv_from(&mut buf) {
+                let Ok(request) = Message::from_vec(&buf[..len]) else {
+                    continue;
+                };
+                let Some(query) = request.queries.first().cloned() else {
+                    continue;
+                };
+                let mut response = if query.query_type() == RecordType::A {
+                    a_queries += 1;
+                    if failing.contains(&a_queries) {
+                        Message::error_msg(
+                            request.metadata.id,
+                            request.metadata.op_code,
+                            ResponseCode::ServFail,
+                        )
+                    } else {
+                        let mut answer =
+                            Message::response(request.metadata.id, request.metadata.op_code);
+                        answer.add_answer(Record::from_rdata(
+                            query.name().clone(),
+                            60,
+                            RData::A(A(address)),
+                        ));
+                        answer
+                    }
+                } else {
+                    Message::response(request.metadata.id, request.metadata.op_code)
+                };
+                response.metadata.recursion_available = true;
+                response.add_queries(request.queries.clone());
+                if let Ok(bytes) = response.to_vec() {
+                    let _ = worker.send_to(&bytes, peer);
+                }
+            }
+        });
+        Self {
+            addr,
+            _socket: socket,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
 /// A DNS server that never answers: a UDP socket that is bound but never read, as a
 /// server behind a firewall that drops the packets. Nothing is sent back, not even ICMP.
 pub struct DeadDnsServer {

@@ -6,7 +6,7 @@
 
 use super::decide::{ProbeFinding, checklist_runs, decide};
 use super::{
-    Body, Outcome, Prepared, Session, Shared, mark_interrupted_gathering, mark_partial_gathering,
+    Outcome, Prepared, Session, Shared, mark_interrupted_gathering, mark_partial_gathering,
     snapshot_section,
 };
 use crate::checklist::{self, Evaluation, Inputs};
@@ -32,6 +32,8 @@ pub(super) struct Probed<'a> {
     pub sent: bool,
     /// The tool's own lines for the text output (Kudu's), before the checklist.
     pub own_lines: String,
+    /// The lines printed live, kept for the report (`--json`, `--html`).
+    pub live_lines: Vec<String>,
     /// `warning: ...` lines for stderr.
     pub warnings: Vec<String>,
 }
@@ -79,7 +81,8 @@ pub(super) fn conclude(
         report.path.clone_from(&evaluation.path);
     }
     report.printed = Printed {
-        lines: probed.own_lines.clone(),
+        live: probed.live_lines,
+        lines: probed.own_lines,
         header: checklist.as_ref().map(|e| e.header.clone()),
     };
     if prepared.interrupted {
@@ -90,10 +93,7 @@ pub(super) fn conclude(
         exit,
         format: shared.format,
         style: session.style,
-        body: Some(Body {
-            own_lines: probed.own_lines,
-            checklist,
-        }),
+        shows_text: true,
         warnings: probed.warnings,
         notes: prepared.saved.iter().cloned().collect(),
         error_line: None,

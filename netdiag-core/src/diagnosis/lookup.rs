@@ -114,6 +114,8 @@ async fn run(session: &Session, plan: &LookupPlan) -> Result<Outcome, InputError
             finding: probe,
             sent: !plan.shared.no_probe,
             own_lines,
+            // nameresolver prints its answer block at the end; nothing is printed live.
+            live_lines: Vec::new(),
             warnings: config.warnings.clone(),
         },
     ))

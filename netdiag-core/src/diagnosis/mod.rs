@@ -18,7 +18,6 @@ pub use ping::{Live, PingPlan, ping};
 
 use crate::addr::AddrError;
 use crate::azure::{AzureEnvironment, AzureError, AzureOptions, Gatherer};
-use crate::checklist::Evaluation;
 use crate::checklist::Mode;
 use crate::dns::{ConfigError, QuestionError};
 use crate::output::{Format, Style, json, text};
@@ -112,6 +111,9 @@ pub struct Shared {
     pub no_probe: bool,
     /// Text, or the JSON report (`--json`): chosen once, rendered once at the end.
     pub format: Format,
+    /// `--html FILE`: a page is written at the end, so the report keeps every attempt
+    /// (as with `--json`).
+    pub html: bool,
     /// `--azure`: read the snapshot from Azure Resource Manager (besides any files).
     pub azure: Option<AzureOptions>,
 }
@@ -174,9 +176,9 @@ pub struct Outcome {
     pub exit: Exit,
     pub format: Format,
     pub style: Style,
-    /// What the text renderer shows (none when the input stopped the run: the `error:`
-    /// line says it all).
-    pub body: Option<Body>,
+    /// Whether the text renderer shows the report (not when the input stopped the run:
+    /// the `error:` line says it all). The text is drawn from the report alone.
+    pub shows_text: bool,
     /// `warning: ...` lines for stderr.
     pub warnings: Vec<String>,
     /// Plain lines for stderr: what the run did besides its diagnosis (where
@@ -184,14 +186,6 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// The `error: ...` line for stderr, when the input stopped the run.
     pub error_line: Option<String>,
-}
-
-/// What the text shows besides the report's verdict.
-#[derive(Debug, Clone)]
-pub struct Body {
-    /// The tool's own lines (Kudu's summary, the servers' answers), after any printed live.
-    pub own_lines: String,
-    pub checklist: Option<Evaluation>,
 }
 
 impl Outcome {
@@ -203,10 +197,10 @@ impl Outcome {
 
     /// What goes to stdout, in the run's format.
     pub fn stdout(&self) -> String {
-        match (self.format, &self.body) {
+        match (self.format, self.shows_text) {
             (Format::Json, _) => json::render(&self.report),
-            (Format::Text, Some(_)) => text::render(&Saved::of(&self.report), self.style),
-            (Format::Text, None) => String::new(),
+            (Format::Text, true) => text::render(&Saved::of(&self.report), self.style),
+            (Format::Text, false) => String::new(),
         }
     }
 }
@@ -228,7 +222,7 @@ pub fn bad_input(session: &Session, format: Format, error: &InputError) -> Outco
         exit: Exit::BadInput,
         format,
         style: session.style,
-        body: None,
+        shows_text: false,
         warnings: Vec::new(),
         notes: Vec::new(),
         error_line: Some(format!("error: {message}")),

@@ -17,7 +17,7 @@ use crate::dns::{ConfigInputs, DnsConfig, DnsRun, Transport};
 use crate::nsg::Protocol;
 use crate::output::{Format, Style, text};
 use crate::report::Target;
-use crate::tcp::render::{attempt_line, summary_lines};
+use crate::tcp::render::{attempt_lines, summary_lines};
 use crate::tcp::{
     self, Family, Limit, ProbeObserver, ProbePlan, ProbeRun, Resolved, TcpAttempt, TcpSection,
 };
@@ -63,13 +63,28 @@ pub async fn ping(session: &Session, plan: &PingPlan, live: &mut dyn Live) -> Ou
     }
 }
 
-/// Turns finished attempts into Kudu's lines for [`Live`].
+/// Turns finished attempts into Kudu's lines for [`Live`], and keeps them for the report
+/// when it keeps its attempts (`--json`, `--html`): a saved report prints them again.
 struct Lines<'a> {
     live: &'a mut dyn Live,
     target: &'a str,
     timeout: Duration,
     print: bool,
     style: Style,
+    keep: bool,
+    said: Vec<String>,
+}
+
+impl Lines<'_> {
+    /// One line of the run, printed now (text) and kept (a report that keeps attempts).
+    fn say(&mut self, line: String) {
+        if self.print {
+            self.live.line(&text::live_line(&line, self.style));
+        }
+        if self.keep {
+            self.said.push(line);
+        }
+    }
 }
 
 impl ProbeObserver for Lines<'_> {
@@ -80,10 +95,9 @@ impl ProbeObserver for Lines<'_> {
         }
     }
 
-    fn finished(&mut self, attempt: &TcpAttempt) {
-        if self.print {
-            let line = attempt_line(self.target, attempt, self.timeout);
-            self.live.line(&text::live_line(&line, self.style));
+    fn finished(&mut self, tries: &[TcpAttempt]) {
+        if self.print || self.keep {
+            self.say(attempt_lines(self.target, tries, self.timeout));
         }
     }
 
@@ -109,17 +123,13 @@ async fn run(
         timeout: plan.timeout,
         print: plan.shared.format == Format::Text,
         style: session.style,
+        keep: plan.shared.format == Format::Json || plan.shared.html,
+        said: Vec::new(),
     };
     // No port given: port 80, said before anything is tried (a database or SSH target
     // typed without its port is the usual mistake).
-    if lines.print
-        && !plan.shared.no_probe
-        && plan.port.is_none()
-        && !crate::addr::names_port(&plan.target)
-    {
-        lines
-            .live
-            .line(&format!("{target}: port {port} (none given)"));
+    if !plan.shared.no_probe && plan.port.is_none() && !crate::addr::names_port(&plan.target) {
+        lines.say(format!("{target}: port {port} (none given)"));
     }
     // Ctrl-C during --azure: no probe follows; the checklist runs on what was read.
     let interrupted_plan;
@@ -187,6 +197,7 @@ async fn run(
             finding,
             sent: !plan.shared.no_probe,
             own_lines,
+            live_lines: std::mem::take(&mut lines.said),
             warnings: dns_config
                 .as_ref()
                 .map(|c| c.warnings.clone())
@@ -269,68 +280,58 @@ async fn probe(
     }
     let started = Instant::now();
     let mut interrupted = std::pin::pin!(interrupt.wait());
-    let keep = plan.shared.format == Format::Json;
-    let mut failed_lookups: Vec<TcpAttempt> = Vec::new();
+    let keep = lines.keep;
+    let mut run = ProbeRun::default();
+    let mut seq: u32 = 0;
+    // Every attempt resolves the name again, as the app does on each new connection once
+    // its DNS cache has expired: an intermittent DNS failure shows as failed attempts
+    // between good ones, whatever the run's length (-n, -t or -s).
     loop {
+        seq = seq.saturating_add(1);
         let resolved = tcp::resolve_target(host, port, plan.family, dns_config, interrupt).await;
-        if let (true, Some(config), Some((_, lookup))) = (lines.print, dns_config, &resolved.lookup)
-        {
+        if let (Some(config), Some((_, lookup))) = (dns_config, &resolved.lookup) {
             for attempt in lookup.failed_attempts() {
-                lines.live.line(&failure_line(attempt, config));
+                lines.say(failure_line(attempt, config));
             }
         }
-        let seq = u32::try_from(failed_lookups.len())
-            .unwrap_or(u32::MAX)
-            .saturating_add(1);
         if !resolved.addresses.is_empty() {
-            let limit = match plan.limit {
-                Limit::Duration(total) => Limit::Duration(total.saturating_sub(started.elapsed())),
-                // The attempts whose lookup failed count against -n.
-                Limit::Count(count) => Limit::Count(count.saturating_sub(seq - 1).max(1)),
-                Limit::Continuous => Limit::Continuous,
-            };
-            let probe_plan = ProbePlan {
+            let one = ProbePlan {
                 addresses: resolved.addresses.clone(),
                 timeout: plan.timeout,
-                interval: plan.interval,
-                limit,
-                // Only the JSON report lists every attempt; text needs the tally alone.
+                interval: Duration::ZERO,
+                limit: Limit::Count(1),
+                // Only a report lists every attempt; text needs the tally alone.
                 keep_attempts: keep,
                 first_seq: seq,
             };
-            let mut run = tcp::run_probes(&probe_plan, lines, &mut interrupted).await;
-            run.prepend(failed_lookups, keep);
+            run = tcp::continue_probes(&one, lines, &mut interrupted, run).await;
+        } else if interrupt.is_set() {
+            // Ctrl-C while the servers were waited for: no attempt, and no failure either.
+            run.interrupted = true;
+        } else {
+            // The name did not resolve: one `dns` attempt says why; no packet is sent.
+            let failed: Vec<TcpAttempt> = resolved.dns_attempt(seq).into_iter().collect();
+            lines.finished(&failed);
+            run.record(failed, keep);
+        }
+        if run.interrupted {
             return (resolved, Some(run));
         }
-        // Ctrl-C while the servers were waited for: no attempt, and no failure either.
-        if interrupt.is_set() {
-            return (
-                resolved,
-                Some(ProbeRun::from_attempts(failed_lookups, true)),
-            );
-        }
-        // The name did not resolve: one `dns` attempt says why; no packet is sent.
-        failed_lookups.extend(resolved.dns_attempt(seq));
-        if let Some(attempt) = failed_lookups.last() {
-            lines.finished(attempt);
-        }
-        // A name that does not resolve is one failed attempt; -n goes on like -t, so
-        // that intermittent DNS shows.
         let another = match plan.limit {
             Limit::Count(count) => seq < count,
             Limit::Continuous => true,
             Limit::Duration(total) => started.elapsed() + plan.interval < total,
         };
         if !another || lines.should_stop() {
-            return (
-                resolved,
-                Some(ProbeRun::from_attempts(failed_lookups, false)),
-            );
+            return (resolved, Some(run));
         }
-        tokio::select! {
-            () = tokio::time::sleep(plan.interval) => {}
-            () = &mut interrupted => {
-                return (resolved, Some(ProbeRun::from_attempts(failed_lookups, true)));
+        if !plan.interval.is_zero() {
+            tokio::select! {
+                () = tokio::time::sleep(plan.interval) => {}
+                () = &mut interrupted => {
+                    run.interrupted = true;
+                    return (resolved, Some(run));
+                }
             }
         }
     }

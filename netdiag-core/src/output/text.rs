@@ -10,7 +10,6 @@
 use super::Style;
 use crate::checklist::render::{Row, Sheet, render as render_checklist};
 use crate::report::Saved;
-use crate::tcp::TcpAttempt;
 use crate::vocab::VerdictStatus;
 use crate::wrap::wrap;
 
@@ -56,33 +55,14 @@ pub fn render(report: &Saved, style: Style) -> String {
     wrap(&text, style.width)
 }
 
-/// The lines a run printed live, drawn again from a saved report: `tcpping`'s attempts.
-/// (`nameresolver` prints its failed servers' lines live and again in its answer block,
-/// which the report keeps as printed.)
+/// The lines a run printed live (`tcpping`'s attempts), from a saved report that kept
+/// them, each wrapped as it was printed.
 pub fn live_lines(report: &Saved, style: Style) -> String {
-    let (Some(tcp), Some(target)) = (&report.tcp, &report.target) else {
-        return String::new();
-    };
-    let target = target.display();
-    let timeout = crate::vocab::from_millis(tcp.timeout_ms);
-    tcp.attempts
+    report
+        .printed
+        .live
         .iter()
-        .map(|saved| {
-            let attempt = TcpAttempt {
-                seq: saved.seq,
-                at: std::time::SystemTime::UNIX_EPOCH,
-                address: saved.address,
-                local: None,
-                outcome: saved.outcome,
-                elapsed: crate::vocab::from_millis(saved.elapsed_ms),
-                message: saved.message.clone(),
-                os_error: None,
-            };
-            live_line(
-                &crate::tcp::render::attempt_line(&target, &attempt, timeout),
-                style,
-            ) + "\n"
-        })
+        .map(|line| live_line(line, style) + "\n")
         .collect()
 }
 

@@ -59,8 +59,9 @@ pub struct ProbePlan {
 pub trait ProbeObserver {
     /// An attempt has been waiting this long (called about once a second while waiting).
     fn waiting(&mut self, _seq: u32, _elapsed: Duration) {}
-    /// An attempt finished.
-    fn finished(&mut self, attempt: &TcpAttempt);
+    /// An attempt finished: the tries of its addresses, in order, the last the one that
+    /// connected (or the last to fail, or the one Ctrl-C cut short).
+    fn finished(&mut self, tries: &[TcpAttempt]);
     /// Whether the run should end now, as if it had reached its limit (the reader of its
     /// output went away: `tcpping -t host | head -1`).
     fn should_stop(&self) -> bool {
@@ -103,7 +104,7 @@ impl ProbeRun {
 
     /// Records one attempt: the tries of its addresses, the last of which (the one that
     /// connected, or the last to fail) is what the attempt counts as.
-    fn record(&mut self, tries: Vec<TcpAttempt>, keep: bool) {
+    pub fn record(&mut self, tries: Vec<TcpAttempt>, keep: bool) {
         if let Some(last) = tries.last() {
             self.tally.add(last);
         }
@@ -148,8 +149,19 @@ pub async fn run_probes(
     observer: &mut dyn ProbeObserver,
     stop: impl Future<Output = ()>,
 ) -> ProbeRun {
+    continue_probes(plan, observer, stop, ProbeRun::default()).await
+}
+
+/// [`run_probes`], adding to a run already begun (its tally goes on: the spread of
+/// connect times covers the whole run).
+pub async fn continue_probes(
+    plan: &ProbePlan,
+    observer: &mut dyn ProbeObserver,
+    stop: impl Future<Output = ()>,
+    run: ProbeRun,
+) -> ProbeRun {
     let started = Instant::now();
-    let mut run = ProbeRun::default();
+    let mut run = run;
     let mut stop = std::pin::pin!(stop);
     let mut seq: u32 = plan.first_seq.saturating_sub(1);
     loop {
@@ -173,19 +185,19 @@ pub async fn run_probes(
             };
             let Some(attempt) = attempt else {
                 let attempt = interrupted_attempt(seq, *address, attempt_started.elapsed());
-                observer.finished(&attempt);
                 tries.push(attempt);
+                observer.finished(&tries);
                 run.record(tries, plan.keep_attempts);
                 run.interrupted = true;
                 return run;
             };
-            observer.finished(&attempt);
             let connected = attempt.outcome == TcpOutcome::Connected;
             tries.push(attempt);
             if connected || observer.should_stop() {
                 break;
             }
         }
+        observer.finished(&tries);
         run.record(tries, plan.keep_attempts);
         let done = observer.should_stop()
             || match plan.limit {

@@ -10,15 +10,63 @@ use std::time::Duration;
 
 use super::{TcpAttempt, TcpOutcome, TcpSummary, display_optional};
 
+/// The one line of an attempt that tried several addresses of a name (in the resolver's
+/// order, until one connected): Kudu prints one line per attempt, so a dual-stack name
+/// that fails on both gets one line naming both, and a connect after a failure says
+/// what failed first.
+pub fn attempt_lines(target: &str, tries: &[TcpAttempt], timeout: Duration) -> String {
+    let Some((last, earlier)) = tries.split_last() else {
+        return String::new();
+    };
+    if earlier.is_empty() {
+        return attempt_line(target, last, timeout);
+    }
+    let ip = |t: &TcpAttempt| t.address.map_or_else(String::new, |a| a.ip().to_string());
+    if last.outcome == TcpOutcome::Connected {
+        let before: Vec<String> = earlier
+            .iter()
+            .map(|t| format!("{} {}", ip(t), t.outcome.as_str()))
+            .collect();
+        return format!(
+            "{} (after {})",
+            attempt_line(target, last, timeout),
+            before.join(", ")
+        );
+    }
+    if earlier
+        .iter()
+        .all(|t| t.outcome == last.outcome && t.message == last.message)
+    {
+        let all: Vec<String> = tries.iter().map(ip).collect();
+        return line_at(&format!("{target} ({})", all.join(", ")), last, timeout);
+    }
+    let failures: Vec<String> = tries
+        .iter()
+        .map(|t| {
+            attempt_line(target, t, timeout)
+                .trim_start_matches(FAILED)
+                .to_owned()
+        })
+        .collect();
+    format!("{FAILED}{}", failures.join("; "))
+}
+
+const FAILED: &str = "Connection attempt failed: ";
+
 /// The line for one attempt, naming where it went: `target` as the user typed it (the
 /// default port made visible) and, for a name, the address it reached or failed on.
 pub fn attempt_line(target: &str, attempt: &TcpAttempt, timeout: Duration) -> String {
-    let meaning = attempt.outcome.meaning();
-    let os_message = attempt.message.as_deref().unwrap_or("unknown error");
     let place = match attempt.address {
         Some(address) if address.to_string() != target => format!("{target} ({})", address.ip()),
         _ => target.to_owned(),
     };
+    line_at(&place, attempt, timeout)
+}
+
+/// An attempt's line, `place` saying where it went.
+fn line_at(place: &str, attempt: &TcpAttempt, timeout: Duration) -> String {
+    let meaning = attempt.outcome.meaning();
+    let os_message = attempt.message.as_deref().unwrap_or("unknown error");
     match attempt.outcome {
         TcpOutcome::Connected => format!(
             "Connected to {place}, time taken: {}",

@@ -20,8 +20,8 @@ struct Seen {
 }
 
 impl ProbeObserver for Seen {
-    fn finished(&mut self, attempt: &TcpAttempt) {
-        self.finished.push(attempt.outcome);
+    fn finished(&mut self, tries: &[TcpAttempt]) {
+        self.finished.extend(tries.iter().map(|t| t.outcome));
     }
 }
 

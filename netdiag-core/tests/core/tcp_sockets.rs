@@ -12,7 +12,7 @@ use netdiag_tests::{OpenPort, closed_port};
 struct Quiet;
 
 impl ProbeObserver for Quiet {
-    fn finished(&mut self, _attempt: &TcpAttempt) {}
+    fn finished(&mut self, _tries: &[TcpAttempt]) {}
 }
 
 fn plan(address: std::net::SocketAddr) -> ProbePlan {
