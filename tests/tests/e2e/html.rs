@@ -280,3 +280,87 @@ fn the_readme_shows_the_path_the_example_draws() {
         .unwrap();
     assert_eq!(shown.trim_end(), drawn.trim_end());
 }
+
+/// A name behind a dead DNS server and a live one: the dead server's line and the
+/// attempts' lines (printed live) come back from the saved report as the console showed
+/// them; only the measured times differ between the two runs.
+#[test]
+fn a_saved_report_prints_the_live_lines_of_its_run() {
+    let open = netdiag_tests::OpenPort::start();
+    let dead = netdiag_tests::DeadDnsServer::start();
+    let zone = "$ORIGIN svc.test.\n$TTL 300\n@ IN SOA ns hostmaster 1 3600 600 86400 60\n@ IN NS ns\nns IN A 127.0.0.53\napp IN A 127.0.0.1\n";
+    let dns = netdiag_tests::DnsServer::start(&[zone]);
+    let target = format!("app.svc.test:{}", open.addr().port());
+    let tcpping = |json: bool| {
+        let mut command = command("tcpping");
+        command
+            .env("WEBSITE_DNS_SERVER", dead.addr().to_string())
+            .env("WEBSITE_DNS_ALT_SERVER", dns.addr().to_string())
+            .args([
+                "-n",
+                "2",
+                "-i",
+                "0",
+                "--dns-timeout",
+                "300ms",
+                "--attempts",
+                "1",
+                &target,
+            ]);
+        if json {
+            command.arg("--json");
+        }
+        Run::of(&mut command)
+    };
+    let text = tcpping(false);
+    let saved = temp("live-lines.json");
+    std::fs::write(&saved, tcpping(true).stdout).unwrap();
+    let again = Run::of(command("tcpping").args(["--from-report", saved.to_str().unwrap()]));
+    let times = |text: &str| -> String {
+        text.split(' ')
+            .map(|word| {
+                let number = word.trim_end_matches(|c: char| !c.is_ascii_digit());
+                if number.contains('.') && word[number.len()..].starts_with("ms") {
+                    format!("T{}", &word[number.len()..])
+                } else {
+                    word.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(
+        again.stdout.starts_with(&format!(
+            "Server {} did not answer within 300ms",
+            dead.addr()
+        )),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(times(&again.stdout), times(&text.stdout));
+}
+
+/// No line says "gateway-required integration" twice (issue 24, point 10), in any
+/// example's text, both tools, wrapped or not.
+#[test]
+fn no_line_names_the_mode_twice() {
+    for (export, target) in EXAMPLES {
+        for (tool, target) in [
+            ("tcpping", (*target).to_owned()),
+            ("nameresolver", target.split(':').next().unwrap().to_owned()),
+        ] {
+            let run = Run::of(in_repository(tool).env("COLUMNS", "1000").args([
+                "--network",
+                export,
+                "--no-probe",
+                &target,
+            ]));
+            for line in run.stdout.lines() {
+                assert!(
+                    line.matches("gateway-required integration").count() < 2,
+                    "{tool} {export}: {line}"
+                );
+            }
+        }
+    }
+}
