@@ -84,9 +84,7 @@ fn median(pool: Ipv4Net, nsg: &Nsg) -> Duration {
         protocol: Protocol::Tcp,
         direction: Direction::Inbound,
     };
-    let scope = TagScope {
-        virtual_network: RangeSet::from_nets([&pool]),
-    };
+    let scope = TagScope::of(RangeSet::from_nets([&pool]));
     let set = RangeSet::from_nets([&pool]);
     let mut samples: Vec<Duration> = (0..31)
         .map(|_| {

@@ -89,6 +89,20 @@ impl Protocol {
 #[derive(Debug, Clone, Default)]
 pub struct TagScope {
     pub virtual_network: RangeSet,
+    /// What the tag may cover besides, unknown offline: the private blocks, when the
+    /// gateway in use learns on-premises prefixes over BGP (`ExpressRoute`, or a VPN
+    /// gateway with BGP on), which no export lists. A rule on the tag is undecided there.
+    pub maybe_virtual_network: RangeSet,
+}
+
+impl TagScope {
+    /// The tag as these ranges, nothing learned beside them.
+    pub fn of(virtual_network: RangeSet) -> Self {
+        Self {
+            virtual_network,
+            maybe_virtual_network: RangeSet::empty(),
+        }
+    }
 }
 
 /// One range of the pool and what decided it.
@@ -262,7 +276,9 @@ fn prefix_contains(prefix: &AddressPrefix, ip: Ipv4Addr, scope: &TagScope) -> Ma
         AddressPrefix::Net(IpNet::V4(net)) => yes(net.contains(&ip)),
         AddressPrefix::Net(IpNet::V6(_)) => Match::No,
         AddressPrefix::Tag(tag) => match tag.to_ascii_lowercase().as_str() {
-            "virtualnetwork" => yes(scope.virtual_network.contains(ip)),
+            "virtualnetwork" if scope.virtual_network.contains(ip) => Match::Yes,
+            "virtualnetwork" if scope.maybe_virtual_network.contains(ip) => Match::Unknown,
+            "virtualnetwork" => Match::No,
             "internet" => yes(!scope.virtual_network.contains(ip) && !is_private(ip)),
             "azureloadbalancer" => yes(ip == AZURE_LOAD_BALANCER),
             _ => Match::Unknown,
@@ -284,7 +300,11 @@ fn prefix_sources(
         ),
         AddressPrefix::Net(IpNet::V6(_)) => (RangeSet::empty(), RangeSet::empty()),
         AddressPrefix::Tag(tag) => match tag.to_ascii_lowercase().as_str() {
-            "virtualnetwork" => (pool.intersect(&scope.virtual_network), RangeSet::empty()),
+            "virtualnetwork" => (
+                pool.intersect(&scope.virtual_network),
+                pool.intersect(&scope.maybe_virtual_network)
+                    .subtract(&scope.virtual_network),
+            ),
             "internet" => (
                 pool.subtract(&scope.virtual_network)
                     .subtract(&RangeSet::from_nets(&PRIVATE_BLOCKS)),

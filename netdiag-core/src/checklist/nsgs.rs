@@ -92,6 +92,9 @@ struct Side<'s> {
     target: Ipv4Addr,
     /// Where the NSGs sit, e.g. "subnet snet-data, NIC nic-sql01".
     place: String,
+    /// The far end may be in the `VirtualNetwork` tag through prefixes the gateway learns
+    /// over BGP, unknown offline: what an undecided rule on the tag comes from.
+    learned: bool,
 }
 
 impl Side<'_> {
@@ -141,6 +144,7 @@ fn at_target(scene: &Scene<'_>) -> Finding {
     let nsgs = PathNsgs::of(scene, subnet, nic, Direction::Inbound);
     let target_vnet = scene.target_vnet(subnet);
     let (scope, pool_in_tag) = scene.tag_scope(target_vnet, Some(subnet));
+    let set = RangeSet::from_nets(&source);
     let side = Side {
         direction: Direction::Inbound,
         source_name,
@@ -151,8 +155,8 @@ fn at_target(scene: &Scene<'_>) -> Finding {
             subnet.name,
             nic.map_or_else(String::new, |n| format!(", NIC {}", n.name))
         ),
+        learned: !set.intersect(&scope.maybe_virtual_network).is_empty(),
     };
-    let set = RangeSet::from_nets(&source);
     let analysis = analyse_path(
         &nsgs.present,
         &set,
@@ -201,6 +205,7 @@ pub(super) fn nsg_outbound(scene: &Scene<'_>) -> Finding {
         source: &source,
         target,
         place: format!("subnet {}", subnet.name),
+        learned: scope.maybe_virtual_network.contains(target),
     };
     let analysis = analyse_path(
         &nsgs.present,
@@ -325,6 +330,20 @@ fn finding(
             ),
         )
         .lacking(nsgs.missing_ids.clone());
+    }
+    if !analysis.undecided.is_empty() && side.learned {
+        // learn.microsoft.com/azure/virtual-network/service-tags-overview: VirtualNetwork
+        // holds "all connected on-premises address spaces", BGP-learned ones included.
+        return Finding::new(
+            Status::Warn,
+            format!(
+                "cannot decide offline for {}: the VirtualNetwork tag also holds the on-premises prefixes the gateway learns over BGP (ExpressRoute, or VPN with BGP), which no export lists",
+                describe(&analysis.undecided)
+            ),
+            format!(
+                "See whether {target} is in a learned prefix: az network vnet-gateway list-learned-routes -g RG -n GATEWAY (or the NIC's effective routes: az network nic show-effective-route-table -g RG -n NIC); or give the named rule explicit address prefixes."
+            ),
+        );
     }
     if !analysis.undecided.is_empty() {
         return Finding::new(

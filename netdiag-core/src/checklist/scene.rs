@@ -420,12 +420,7 @@ impl<'a> Scene<'a> {
         subnet: Option<&Subnet>,
     ) -> (TagScope, bool) {
         let Some(target_vnet) = target_vnet.or(self.vnet) else {
-            return (
-                TagScope {
-                    virtual_network: RangeSet::empty(),
-                },
-                false,
-            );
+            return (TagScope::default(), false);
         };
         let mut nets: Vec<IpNet> = target_vnet
             .address_space
@@ -440,6 +435,7 @@ impl<'a> Scene<'a> {
                 .flat_map(crate::snapshot::Peering::remote_spaces),
         );
         let uses_app_gateway = self.uses_app_gateway(target_vnet);
+        let mut learned = false;
         if let Some(snapshot) = self.snapshot {
             let own = snapshot.gateways_of(&target_vnet.id);
             let used = if !own.is_empty() {
@@ -460,6 +456,7 @@ impl<'a> Scene<'a> {
                     .iter()
                     .flat_map(|lg| lg.prefixes()),
             );
+            learned = used.iter().any(|g| g.learns_routes());
         }
         // The prefixes of the user-defined routes of the NSG's subnet are in the tag too
         // (the VirtualNetwork tag of "Virtual network service tags",
@@ -479,9 +476,16 @@ impl<'a> Scene<'a> {
         if uses_app_gateway {
             nets.extend(self.pool.iter().copied());
         }
+        let virtual_network = RangeSet::from_nets(&nets);
+        let maybe_virtual_network = if learned {
+            RangeSet::from_nets(&crate::ranges::PRIVATE_BLOCKS).subtract(&virtual_network)
+        } else {
+            RangeSet::empty()
+        };
         (
             TagScope {
-                virtual_network: RangeSet::from_nets(&nets),
+                virtual_network,
+                maybe_virtual_network,
             },
             uses_app_gateway && !self.pool.is_empty(),
         )

@@ -662,6 +662,8 @@ pub struct Gateway {
     pub sku: Option<Sku>,
     pub ip_configurations: Vec<GatewayIpConfiguration>,
     pub vpn_client_configuration: Option<VpnClientConfiguration>,
+    /// A VPN gateway that exchanges routes with on-premises over BGP.
+    pub enable_bgp: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -702,6 +704,12 @@ impl Gateway {
         self.sku
             .as_ref()
             .and_then(|s| s.name.as_deref().or(s.tier.as_deref()))
+    }
+
+    /// Whether the gateway learns on-premises prefixes over BGP (`ExpressRoute` always does;
+    /// a VPN gateway with `enableBgp`): prefixes no export lists.
+    pub fn learns_routes(&self) -> bool {
+        self.is_expressroute() || self.enable_bgp == Some(true)
     }
 
     pub fn is_expressroute(&self) -> bool {

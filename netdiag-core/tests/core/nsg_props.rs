@@ -171,7 +171,7 @@ proptest! {
         if let Some((offset, len)) = partly_tagged {
             tagged.push(Ipv4Net::new(Ipv4Addr::from(pool_base() + offset), len).unwrap().trunc());
         }
-        let scope = TagScope { virtual_network: RangeSet::from_nets(&tagged) };
+        let scope = TagScope::of(RangeSet::from_nets(&tagged));
         let subnet = nsg("subnet", subnet_rules);
         let nic = nsg("nic", nic_rules);
         let nsgs: Vec<&Nsg> = if with_nic { vec![&subnet, &nic] } else { vec![&subnet] };
@@ -202,7 +202,7 @@ proptest! {
         if peered {
             tagged.push("10.20.0.0/16".parse().unwrap());
         }
-        let scope = TagScope { virtual_network: RangeSet::from_nets(&tagged) };
+        let scope = TagScope::of(RangeSet::from_nets(&tagged));
         let integration = nsg("integration", rules);
         let flow = Flow {
             target,

@@ -820,3 +820,52 @@ fn a_public_target_lacks_no_subnet() {
     }
     assert_eq!(evaluation.verdict(None).incomplete, Vec::<String>::new());
 }
+
+/// A hub whose gateway is `ExpressRoute` (or a VPN gateway with BGP) learns the on-premises
+/// prefixes over BGP: no local network gateway lists them, yet they are in the
+/// `VirtualNetwork` tag ("all connected on-premises address spaces",
+/// learn.microsoft.com/azure/virtual-network/service-tags-overview). Offline they cannot be
+/// known, so a private target in no known space is undecided for a rule on the tag: warn,
+/// naming the rule, never a fail by the deny after it (issue 19: a false fail before).
+#[test]
+fn behind_an_expressroute_hub_an_unknown_private_target_is_undecided_for_the_tag() {
+    let mut files = regional_example();
+    behind_a_hub(true, true, Some("Connected"))(&mut files);
+    let gateway = files.get_mut("hub-gateway.json").unwrap();
+    gateway[0]["properties"]["gatewayType"] = json!("ExpressRoute");
+    let only_gateway = json!([gateway[0].clone()]);
+    *gateway = only_gateway;
+    let rules = files.get_mut("nsg-apps.json").unwrap()["properties"]["securityRules"]
+        .as_array_mut()
+        .unwrap();
+    rules.push(json!({"name": "Allow-VNet-Sql", "properties": {"priority": 130, "direction": "Outbound",
+        "access": "Allow", "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "1433",
+        "sourceAddressPrefix": "10.20.4.0/26", "destinationAddressPrefix": "VirtualNetwork"}}));
+    let learned = Seen {
+        target: "172.16.30.5",
+        ..seen()
+    };
+    let evaluation = evaluate_with(Some(&files), &learned);
+    let check = find(&evaluation.checks, "nsg.outbound");
+    assert_eq!(check.status, Status::Warn, "{}", check.evidence);
+    assert!(
+        check.evidence.contains("Allow-VNet-Sql") && check.evidence.contains("over BGP"),
+        "{}",
+        check.evidence
+    );
+    assert!(
+        check.remedy.contains("list-learned-routes"),
+        "{}",
+        check.remedy
+    );
+
+    // A VPN hub without BGP: its local network gateways are all it reaches, and the same
+    // address is decided (denied) as before.
+    let mut files = regional_example();
+    behind_a_hub(true, true, Some("Connected"))(&mut files);
+    let evaluation = evaluate_with(Some(&files), &learned);
+    assert_eq!(
+        find(&evaluation.checks, "nsg.outbound").status,
+        Status::Fail
+    );
+}
