@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::drawing::{Hop, HopKind};
-use super::vocab::{Check, Mode, SkipKind, SkipReason, Stage, Status};
+use super::vocab::{Mode, SkipKind, Stage, Status};
 use crate::vocab::Verdict;
 use crate::wrap::wrap_hanging;
 
@@ -43,7 +43,8 @@ impl Marks {
     }
 }
 
-const STAGES: [Stage; 7] = [
+/// The stages in the tree's order: how the text and the page group the checks.
+pub const STAGES: [Stage; 7] = [
     Stage::Probe,
     Stage::App,
     Stage::Integration,
@@ -53,7 +54,8 @@ const STAGES: [Stage; 7] = [
     Stage::Host,
 ];
 
-fn order(status: Status) -> u8 {
+/// Where a status sorts within its stage: problems first.
+pub fn order(status: Status) -> u8 {
     match status {
         Status::Fail => 0,
         Status::Warn => 1,
@@ -70,7 +72,8 @@ const TEXT_COLUMN: usize = 8 + 1 + ID_WIDTH + 1;
 /// The longest check id (`platform.key-vault-refs`).
 const ID_WIDTH: usize = 23;
 
-/// One row of the checklist as text draws it: a check of this run or of a saved report.
+/// One row of the checklist as text draws it (from a check of a report, this run's or a
+/// saved one).
 pub struct Row<'a> {
     pub id: &'a str,
     pub stage: Stage,
@@ -79,20 +82,6 @@ pub struct Row<'a> {
     pub evidence: &'a str,
     pub remedy: &'a str,
     pub skip: Option<SkipKind>,
-}
-
-impl<'a> From<&'a Check> for Row<'a> {
-    fn from(check: &'a Check) -> Self {
-        Self {
-            id: check.id,
-            stage: check.stage,
-            status: check.status,
-            title: check.title,
-            evidence: &check.evidence,
-            remedy: &check.remedy,
-            skip: check.skip.as_ref().map(SkipReason::kind),
-        }
-    }
 }
 
 /// What the checklist's text is drawn from.
@@ -201,21 +190,23 @@ fn hop_mark(status: Status) -> &'static str {
     }
 }
 
+/// `Path from fabrikam-api to sql-fabrikam.database.windows.net:1433`: the app's name is
+/// its hop's name up to the source range.
+pub fn path_title(hops: &[Hop], to: &str) -> String {
+    let from = hops
+        .iter()
+        .find(|h| h.hop == HopKind::App)
+        .and_then(|h| h.name.split([',', '(']).next())
+        .map_or("the app", str::trim);
+    format!("Path from {from} to {to}")
+}
+
 /// The path as text: a title, then one hop a line, `  XX  DNS 10.20.1.4 -> ...` with the
 /// check id in a column on the right; a hop too long for the width wraps under its own
 /// text, its check id staying on its first line.
 pub fn draw_path(hops: &[Hop], to: &str, width: usize) -> String {
     const LEFT: usize = 6; // "  XX  "
-    let from = hops
-        .iter()
-        .find(|h| h.hop == HopKind::App)
-        .map_or("the app", |h| {
-            h.name
-                .split([',', '('])
-                .next()
-                .map_or(h.name.as_str(), str::trim)
-        });
-    let mut out = format!("Path from {from} to {to}\n");
+    let mut out = format!("{}\n", path_title(hops, to));
     let check_width = hops.iter().map(|h| h.check.len()).max().unwrap_or(0);
     let lines: Vec<String> = hops
         .iter()

@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::checklist::render::{STAGES, order, path_title};
 use crate::checklist::vocab::SkipKind;
-use crate::checklist::{Hop, HopKind, Stage, Status};
+use crate::checklist::{Hop, Status};
 use crate::report::{Saved, SavedCheck};
 use crate::vocab::VerdictStatus;
 
@@ -208,12 +209,7 @@ fn path(out: &mut String, hops: &[Hop], target: &str) {
         .collect();
     let heights: Vec<usize> = rows.iter().map(|r| ROW + LINE * (r.len() - 1)).collect();
     let total: usize = heights.iter().sum::<usize>() + 20;
-    let from = hops
-        .iter()
-        .find(|h| h.hop == HopKind::App)
-        .and_then(|h| h.name.split([',', '(']).next())
-        .map_or("the app", str::trim);
-    let title = format!("Path from {from} to {target}");
+    let title = path_title(hops, target);
     let _ = write!(
         out,
         "<section id=\"path\">\n<h2>{title}</h2>\n\
@@ -287,26 +283,6 @@ fn path(out: &mut String, hops: &[Hop], target: &str) {
         y += height;
     }
     out.push_str("</svg>\n</section>\n");
-}
-
-const STAGES: [Stage; 7] = [
-    Stage::Probe,
-    Stage::App,
-    Stage::Integration,
-    Stage::Addresses,
-    Stage::Path,
-    Stage::Target,
-    Stage::Host,
-];
-
-fn order(status: Status) -> u8 {
-    match status {
-        Status::Fail => 0,
-        Status::Warn => 1,
-        Status::Manual => 2,
-        Status::Pass => 3,
-        Status::Skip => 4,
-    }
 }
 
 /// Every check: those that speak to this run by stage, problems first; those that need a
