@@ -166,24 +166,12 @@ impl RcodeServer {
     /// # Panics
     /// When no loopback port can be bound.
     pub fn start(code: ResponseCode) -> Self {
-        let socket = Arc::new(StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"));
-        let addr = socket.local_addr().expect("udp addr");
-        let worker = Arc::clone(&socket);
-        thread::spawn(move || {
-            let mut buf = [0_u8; 4096];
-            // Ends when the test process ends; the socket is never closed before then
-            // because the struct keeps a clone alive.
-            while let Ok((len, peer)) = worker.recv_from(&mut buf) {
-                let Ok(request) = Message::from_vec(&buf[..len]) else {
-                    continue;
-                };
-                let mut response =
-                    Message::error_msg(request.metadata.id, request.metadata.op_code, code);
-                response.add_queries(request.queries.clone());
-                if let Ok(bytes) = response.to_vec() {
-                    let _ = worker.send_to(&bytes, peer);
-                }
-            }
+        let (addr, socket) = serve_udp(move |request| {
+            Some(Message::error_msg(
+                request.metadata.id,
+                request.metadata.op_code,
+                code,
+            ))
         });
         Self {
             addr,
@@ -194,6 +182,33 @@ impl RcodeServer {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+}
+
+/// A UDP DNS server on loopback made of one function from request to response (`None`:
+/// no answer); the response gets the request's question. The thread ends with the test
+/// process: the returned socket, kept by the server's struct, is never closed before.
+fn serve_udp(
+    mut respond: impl FnMut(&Message) -> Option<Message> + Send + 'static,
+) -> (SocketAddr, Arc<StdUdpSocket>) {
+    let socket = Arc::new(StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"));
+    let addr = socket.local_addr().expect("udp addr");
+    let worker = Arc::clone(&socket);
+    thread::spawn(move || {
+        let mut buf = [0_u8; 4096];
+        while let Ok((len, peer)) = worker.recv_from(&mut buf) {
+            let Ok(request) = Message::from_vec(&buf[..len]) else {
+                continue;
+            };
+            let Some(mut response) = respond(&request) else {
+                continue;
+            };
+            response.add_queries(request.queries.clone());
+            if let Ok(bytes) = response.to_vec() {
+                let _ = worker.send_to(&bytes, peer);
+            }
+        }
+    });
+    (addr, socket)
 }
 
 /// A DNS server whose answers come and go: it answers every A query with `address`,
@@ -210,47 +225,29 @@ impl FlakyDnsServer {
     /// When no loopback port can be bound.
     pub fn start(address: Ipv4Addr, failing: &[usize]) -> Self {
         use hickory_proto::rr::{RData, Record, RecordType, rdata::A};
-        let socket = Arc::new(StdUdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind udp"));
-        let addr = socket.local_addr().expect("udp addr");
-        let worker = Arc::clone(&socket);
         let failing = failing.to_vec();
-        thread::spawn(move || {
-            let mut buf = [0_u8; 4096];
-            let mut a_queries = 0;
-            while let Ok((len, peer)) = worker.recv_from(&mut buf) {
-                let Ok(request) = Message::from_vec(&buf[..len]) else {
-                    continue;
-                };
-                let Some(query) = request.queries.first().cloned() else {
-                    continue;
-                };
-                let mut response = if query.query_type() == RecordType::A {
-                    a_queries += 1;
-                    if failing.contains(&a_queries) {
-                        Message::error_msg(
-                            request.metadata.id,
-                            request.metadata.op_code,
-                            ResponseCode::ServFail,
-                        )
-                    } else {
-                        let mut answer =
-                            Message::response(request.metadata.id, request.metadata.op_code);
-                        answer.add_answer(Record::from_rdata(
-                            query.name().clone(),
-                            60,
-                            RData::A(A(address)),
-                        ));
-                        answer
-                    }
+        let mut a_queries = 0;
+        let (addr, socket) = serve_udp(move |request| {
+            let query = request.queries.first()?;
+            let (id, op_code) = (request.metadata.id, request.metadata.op_code);
+            let mut response = if query.query_type() == RecordType::A {
+                a_queries += 1;
+                if failing.contains(&a_queries) {
+                    Message::error_msg(id, op_code, ResponseCode::ServFail)
                 } else {
-                    Message::response(request.metadata.id, request.metadata.op_code)
-                };
-                response.metadata.recursion_available = true;
-                response.add_queries(request.queries.clone());
-                if let Ok(bytes) = response.to_vec() {
-                    let _ = worker.send_to(&bytes, peer);
+                    let mut answer = Message::response(id, op_code);
+                    answer.add_answer(Record::from_rdata(
+                        query.name().clone(),
+                        60,
+                        RData::A(A(address)),
+                    ));
+                    answer
                 }
-            }
+            } else {
+                Message::response(id, op_code)
+            };
+            response.metadata.recursion_available = true;
+            Some(response)
         });
         Self {
             addr,
